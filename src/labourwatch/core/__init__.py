@@ -1,0 +1,1 @@
+"""The pure core: no file, network or database access happens here."""

@@ -1,0 +1,213 @@
+"""The law as data: variables, dated parameters with their legal references, acts, rules and packs."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from labourwatch.core.errors import Location
+from labourwatch.core.expr.nodes import Node
+from labourwatch.core.expr.typecheck import Symbol
+from labourwatch.core.types import Text, ValueType
+
+# --- variables -------------------------------------------------------------------------------------
+
+VARIABLE_KINDS: dict[str, ValueType] = {
+    "string": ValueType.STRING,
+    "country": ValueType.STRING,
+    "category": ValueType.STRING,
+    "multiple": ValueType.SET,
+    "date": ValueType.DATE,
+    "integer": ValueType.NUMBER,
+    "number": ValueType.NUMBER,
+    "boolean": ValueType.BOOL,
+}
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    kind: str
+    label: Text
+    module: str
+    question: Text | None = None
+    description: Text | None = None
+    values: Mapping[str, Text] = field(default_factory=dict)
+    phase: str | None = None
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False
+
+    @property
+    def type(self) -> ValueType:
+        return VARIABLE_KINDS[self.kind]
+
+    @property
+    def codes(self) -> frozenset[str] | None:
+        return frozenset(self.values) if self.values else None
+
+    @property
+    def symbol(self) -> Symbol:
+        return Symbol(self.type, self.codes)
+
+
+@dataclass(frozen=True)
+class Schema:
+    variables: Mapping[str, Variable]
+    version: str
+    non_answers: frozenset[str] = frozenset()
+
+    def symbols(self) -> dict[str, Symbol]:
+        return {name: v.symbol for name, v in self.variables.items()}
+
+
+# --- parameters ------------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    """How far a legal value was checked against its source (the tags of research/law.md)."""
+
+    VERIFIED = "verified"  # [V] seen in the cited source
+    PARTLY_VERIFIED = "partly_verified"  # [P] seen only in a secondary source, or article/date unconfirmed
+    UNVERIFIED = "unverified"  # [U] no confirming source found
+    DERIVED = "derived"  # computed from other values by a stated method
+
+
+@dataclass(frozen=True)
+class LegalRef:
+    act: str | None = None  # id of an act declared by the pack, when the value comes from one
+    title: str | None = None  # the instrument, when it is not one of the pack's acts (a budget law)
+    article: str | None = None
+    date: str | None = None  # date of the instrument, as the source gives it
+    links: tuple[str, ...] = ()
+    note: str | None = None
+
+    def cite(self, acts: Mapping[str, Act], lang: str = "en") -> str:
+        from labourwatch.core.types import pick
+
+        head = pick(acts[self.act].title, lang) if self.act and self.act in acts else (self.title or "")
+        parts = [p for p in (head, self.article) if p]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    start: date
+    value: Any  # None: no value is known for this period (results that need it are unknown)
+    status: Status
+    reference: LegalRef
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    pack: str
+    name: str
+    description: Text
+    type: ValueType
+    values: tuple[ParamValue, ...]  # sorted by start
+    unit: str | None = None
+    follows: str = "act"  # "act": part of the labour act; "calendar": indexed by date (MZP, MCI)
+    codes: frozenset[str] | None = None
+
+    def at(self, when: date) -> ParamValue | None:
+        """The value in force on `when`, or None before the first one."""
+        starts = [v.start for v in self.values]
+        i = bisect.bisect_right(starts, when) - 1
+        return self.values[i] if i >= 0 else None
+
+    @property
+    def symbol(self) -> Symbol:
+        return Symbol(self.type, self.codes)
+
+
+@dataclass(frozen=True)
+class Act:
+    id: str
+    title: Text
+    start: date
+    end: date | None  # last day in force; None while in force
+    status: Status
+    links: tuple[str, ...] = ()
+    note: str | None = None
+
+    def clamp(self, when: date) -> date:
+        if when < self.start:
+            return self.start
+        if self.end is not None and when > self.end:
+            return self.end
+        return when
+
+    def in_force(self, when: date) -> bool:
+        return self.start <= when and (self.end is None or when <= self.end)
+
+
+# --- rules -----------------------------------------------------------------------------------------
+
+
+class RuleKind(StrEnum):
+    DERIVED = "derived"  # an intermediate value (a number, a date ...)
+    FINDING = "finding"  # a yes / no / unknown statement about the record
+    CLASSIFICATION = "classification"  # one label out of several, or `unknown`
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    when: Node
+
+
+@dataclass(frozen=True)
+class Rule:
+    pack: str
+    id: str
+    kind: RuleKind
+    label: Text
+    type: ValueType
+    expr: Node | None = None  # derived values and findings
+    cases: tuple[Case, ...] = ()  # classifications
+    otherwise: str | None = None
+    labels: Mapping[str, Text] = field(default_factory=dict)  # labels of a classification's values
+    description: Text | None = None
+    references: tuple[LegalRef, ...] = ()
+    source: str = ""  # the expression as written in the pack
+    location: Location | None = None
+
+    @property
+    def codes(self) -> frozenset[str] | None:
+        return frozenset(self.labels) | {"unknown"} if self.kind is RuleKind.CLASSIFICATION else None
+
+    @property
+    def symbol(self) -> Symbol:
+        return Symbol(self.type, self.codes)
+
+    def nodes(self) -> tuple[Node, ...]:
+        return (self.expr,) if self.expr is not None else tuple(c.when for c in self.cases)
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    version: str
+    title: Text
+    jurisdiction: str | None
+    acts: Mapping[str, Act]
+    parameters: Mapping[str, Parameter]
+    rules: Mapping[str, Rule]  # in the order declared
+    content_hash: str
+    description: Text | None = None
+    requires: tuple[str, ...] = ()
+
+    @property
+    def outputs(self) -> tuple[Rule, ...]:
+        """Rules that become result columns (findings and classifications)."""
+        return tuple(r for r in self.rules.values() if r.kind is not RuleKind.DERIVED)
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.id}@{self.version}+sha256:{self.content_hash[:12]}"

@@ -1,0 +1,266 @@
+"""The DuckDB engine: validate an input and assess it with compiled rule packs, in one SQL query over
+the whole input (no Python loop per record), streaming from the source to the destination."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.model import Pack, Rule, RuleKind, Schema
+from labourwatch.core.timeline import Judgement, Timeline, build_timeline, parameter_dependencies, unverified_outputs
+from labourwatch.core.types import ValueType
+from labourwatch.engines import parsing
+from labourwatch.engines.parsing import quote, sql_string, typed_name
+from labourwatch.engines.sql import SqlCompiler, literal
+from labourwatch.io.readers import ROW, Progress, Source
+
+SRC = "lw_source"
+INTERVAL = "__lw_iv"
+PROVENANCE_COLUMNS = ("lw_judged_on", "lw_law_basis", "lw_unverified", "lw_packs")
+MAX_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class DataError(LabourwatchError):
+    """The input has values that cannot be judged; nothing was assessed."""
+
+    source: Source
+    problems: list[Problem]
+    total: int
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.source.label}: {self.total} problem(s) in the data; nothing was assessed"
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The single number a query returns (fetching everything, as DuckDB wants before the next query)."""
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")  # output rows in input order
+    return con
+
+
+@dataclass
+class Plan:
+    """What an assessment needs: the input, the packs, and the law in force over each interval."""
+
+    schema: Schema
+    packs: Sequence[Pack]
+    timeline: Timeline
+    source: Source
+    present: dict[str, str]  # variable -> input column
+    outputs: list[Rule]
+    law: pa.Table
+    today: date
+
+    @property
+    def stamp(self) -> str:
+        return " ".join(p.stamp for p in self.packs)
+
+
+def plan(schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judgement, *, today: date) -> Plan:
+    timeline = build_timeline(packs, judgement)
+    present = {name: name for name in schema.variables if name in source.columns}
+    outputs = [r for p in packs for r in p.outputs]
+    clashes = [r.id for r in outputs if r.id in source.columns] + [c for c in PROVENANCE_COLUMNS if c in source.columns]
+    if clashes:
+        raise LabourwatchError(
+            f"{source.label}: the input already has column(s) {', '.join(clashes)}, which the assessment "
+            "writes (was it assessed before?); drop or rename them first"
+        )
+    law = _law_table(packs, timeline, outputs)
+    return Plan(schema, packs, timeline, source, present, outputs, law, today)
+
+
+def _arrow_type(t: ValueType) -> pa.DataType:
+    return {
+        ValueType.NUMBER: pa.float64(),
+        ValueType.BOOL: pa.bool_(),
+        ValueType.DATE: pa.date32(),
+        ValueType.LIST: pa.list_(pa.string()),
+    }.get(t, pa.string())
+
+
+def param_column(pack: str, name: str) -> str:
+    return f"{pack}:{name}"
+
+
+def _law_table(packs: Sequence[Pack], timeline: Timeline, outputs: Sequence[Rule]) -> pa.Table:
+    deps = parameter_dependencies(packs)
+    cols: dict[str, pa.Array] = {
+        INTERVAL: pa.array([iv.index for iv in timeline.intervals], pa.int32()),
+        "__lw_acts": pa.array([" ".join(iv.acts) for iv in timeline.intervals], pa.string()),
+        "__lw_unverified": pa.array([unverified_outputs(iv, outputs, deps) for iv in timeline.intervals], pa.string()),
+    }
+    for pack in packs:
+        for name, param in pack.parameters.items():
+            key = (pack.id, name)
+            values = [v.value if (v := iv.value(key)) is not None else None for iv in timeline.intervals]
+            cols[param_column(pack.id, name)] = pa.array(values, _arrow_type(param.type))
+    return pa.table(cols)
+
+
+def _interval_sql(timeline: Timeline) -> str:
+    if timeline.judgement.as_of is not None:
+        return "0"
+    d = typed_name("reference_date")
+    whens = [f"WHEN {d} IS NULL THEN NULL", f"WHEN {d} < DATE '{timeline.starts[0].isoformat()}' THEN NULL"]
+    for iv in timeline.intervals[:-1]:
+        assert iv.end is not None
+        whens.append(f"WHEN {d} < DATE '{iv.end.isoformat()}' THEN {iv.index}")
+    return f"CASE {' '.join(whens)} ELSE {timeline.intervals[-1].index} END"
+
+
+def _typed_select(p: Plan) -> str:
+    typed = parsing.typed_projection(p.schema, p.source.columns)
+    cols = ", ".join(f"{sql} AS {typed_name(name)}" for name, sql in typed.items())
+    return f"SELECT {SRC}.*, {cols} FROM {SRC}"
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def validate(con: duckdb.DuckDBPyConnection, p: Plan, *, require_date: bool, progress: Progress | None = None) -> None:
+    """Raise DataError listing every invalid value (file, row, column, value, reason)."""
+    problems: list[Problem] = []
+    missing = [v.name for v in p.schema.variables.values() if v.required and v.name not in p.present]
+    if not require_date and "reference_date" in missing:
+        missing.remove("reference_date")
+    for name in missing:
+        problems.append(Problem(None, name, None, "required column is missing from the input"))
+    if problems:
+        raise DataError(p.source, problems, len(problems))
+
+    checks = []
+    for name, col in p.present.items():
+        var = p.schema.variables[name]
+        required = var.required and (require_date or name != "reference_date")
+        checks += parsing.checks(var, col, p.source.columns[col], today=p.today, required=required)
+    checks += parsing.cross_checks(p.present)
+    items = ", ".join(
+        f"CASE WHEN {c.condition} THEN {{'c': {sql_string(c.column)}, 'v': CAST({quote(c.column)} AS VARCHAR), "
+        f"'m': {sql_string(c.message)}}} END"
+        for c in checks
+    )
+    any_bad = " OR ".join(f"COALESCE({c.condition}, FALSE)" for c in checks)
+    con.register(SRC, p.source.stream(progress))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE lw_problems AS SELECT row, x.c AS col, x.v AS val, x.m AS msg FROM ("
+        f"SELECT {ROW} AS row, UNNEST([{items}]) AS x FROM ({_typed_select(p)}) WHERE {any_bad}"
+        f") WHERE x IS NOT NULL"
+    )
+    n_rows = _count_rows(con, p)
+    if n_rows == 0:
+        raise DataError(p.source, [Problem(None, None, None, "the input has no records")], 1)
+    con.register(SRC, p.source.stream())
+    id_col = typed_name("id")
+    con.execute(
+        f"INSERT INTO lw_problems SELECT rows[1], 'id', id, 'the same id is used again in row(s) ' "
+        f"|| array_to_string(rows[2:11], ', ') || CASE WHEN len(rows) > 11 THEN ', ...' ELSE '' END "
+        f"FROM (SELECT {id_col} AS id, list({ROW} ORDER BY {ROW}) AS rows FROM ({_typed_select(p)}) "
+        f"WHERE {id_col} IS NOT NULL GROUP BY {id_col} HAVING count(*) > 1)"
+    )
+    count = scalar(con, "SELECT count(*) FROM lw_problems")
+    if count:
+        rows = con.execute(f"SELECT row, col, val, msg FROM lw_problems ORDER BY row, col LIMIT {MAX_LISTED}").fetchall()
+        raise DataError(p.source, [Problem(int(r), c, v, m) for r, c, v, m in rows], count)
+
+
+def _count_rows(con: duckdb.DuckDBPyConnection, p: Plan) -> int:
+    if p.source.total_rows is not None:
+        return p.source.total_rows
+    con.register(SRC, p.source.stream())
+    return scalar(con, f"SELECT count(*) FROM {SRC}")
+
+
+# --- assessment ------------------------------------------------------------------------------------
+
+
+def _law_projection(p: Plan) -> str:
+    """Each law column as a constant list indexed by the record's interval: a projection, not a join,
+    so rows stream through in input order."""
+    out = []
+    for field_ in p.law.schema:
+        if field_.name == INTERVAL:
+            continue
+        values = ", ".join(literal(v).sql("duckdb") for v in p.law.column(field_.name).to_pylist())
+        sql_type = _SQL_TYPES.get(str(field_.type), "VARCHAR")
+        out.append(f"CAST(([{values}])[{INTERVAL} + 1] AS {sql_type}) AS {quote(field_.name)}")
+    return ", ".join(out)
+
+
+_SQL_TYPES = {"double": "DOUBLE", "bool": "BOOLEAN", "date32[day]": "DATE", "list<item: string>": "VARCHAR[]"}
+
+
+def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
+    compiler = SqlCompiler(
+        {r.id: r for pack in p.packs for r in pack.rules.values()},
+        variable=lambda name: exp.column(f"__v_{name}", table="t", quoted=True),
+        parameter=lambda pack, name: exp.column(param_column(pack, name), table="t", quoted=True),
+    )
+    select: list[str] = []
+    for col in p.source.columns:
+        source = f"t.{typed_name(col)}" if col in p.present else f"t.{quote(col)}"
+        select.append(f"{source} AS {quote(col)}")
+    for rule in p.outputs:
+        sql = compiler.rule(rule.id).sql(dialect="duckdb")
+        if for_csv and rule.kind is RuleKind.FINDING:
+            sql = f"CASE WHEN ({sql}) THEN 'true' WHEN NOT ({sql}) THEN 'false' ELSE 'unknown' END"
+        select.append(f"{sql} AS {quote(rule.id)}")
+    as_of = p.timeline.judgement.as_of
+    judged = literal(as_of).sql("duckdb") if as_of else f"t.{typed_name('reference_date')}"
+    select += [
+        f"{judged} AS lw_judged_on",
+        "t.__lw_acts AS lw_law_basis",
+        "t.__lw_unverified AS lw_unverified",
+        f"{sql_string(p.stamp)} AS lw_packs",
+    ]
+    with_interval = f"SELECT *, {_interval_sql(p.timeline)} AS {INTERVAL} FROM ({_typed_select(p)})"
+    with_law = f"SELECT *, {_law_projection(p)} FROM ({with_interval})"
+    return f"SELECT {', '.join(select)} FROM ({with_law}) AS t"
+
+
+def prepare(con: duckdb.DuckDBPyConnection, p: Plan, progress: Progress | None = None) -> None:
+    con.register(SRC, p.source.stream(progress))
+
+
+def typed_record(con: duckdb.DuckDBPyConnection, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
+    """The typed answers of the record with this id, and its row number."""
+    con.register(SRC, p.source.stream())
+    names = list(p.schema.variables)
+    cols = ", ".join(typed_name(n) for n in names)
+    rows = con.execute(
+        f"SELECT {ROW}, {cols} FROM ({_typed_select(p)}) WHERE {typed_name('id')} = ? LIMIT 1", [record_id]
+    ).fetchall()
+    if not rows:
+        return None
+    row = rows[0]
+    values = dict(zip(names, row[1:], strict=True))
+    for name, var in p.schema.variables.items():
+        if var.kind == "multiple" and values[name] is not None:
+            values[name] = frozenset(values[name])
+    return int(row[0]), values
+
+
+def law_rows(p: Plan) -> Mapping[int, Mapping[str, Any]]:
+    return {row[INTERVAL]: row for row in p.law.to_pylist()}

@@ -1,0 +1,144 @@
+"""How each canonical variable is read from an input column, and what makes a value invalid, as SQL
+over the whole column at once (DuckDB dialect). The same expressions feed validation and assessment,
+so a value is either parsed exactly as validated or reported: never silently coerced.
+
+Accepted spellings, documented in docs/reference/variables.md:
+  booleans  yes/no, true/false, 1/0, да/нет (any case);
+  numbers   a point for decimals; a comma followed by one or two digits ("7,5") is read as a decimal comma;
+  dates     YYYY-MM-DD or DD.MM.YYYY;
+  multiple  codes separated by spaces (an XLSForm select_multiple).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+
+from labourwatch.core.model import Schema, Variable
+
+EARLIEST_DATE = date(1991, 1, 1)  # the states concerned became independent in 1991
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def typed_name(variable: str) -> str:
+    return quote(f"__v_{variable}")
+
+
+def _kind_of(arrow: pa.DataType) -> str:
+    if pa.types.is_boolean(arrow):
+        return "bool"
+    if pa.types.is_integer(arrow) or pa.types.is_floating(arrow) or pa.types.is_decimal(arrow):
+        return "numeric"
+    if pa.types.is_temporal(arrow):
+        return "temporal"
+    return "text"
+
+
+def text_of(column: str) -> str:
+    """The raw value as trimmed text, blank as NULL."""
+    return f"NULLIF(TRIM(CAST({quote(column)} AS VARCHAR)), '')"
+
+
+def parse_sql(var: Variable, column: str, arrow: pa.DataType) -> str:
+    """SQL giving the typed value of `var` from input `column`; NULL when missing or unparseable."""
+    c, kind, t = quote(column), _kind_of(arrow), text_of(column)
+    if var.kind == "boolean":
+        if kind == "bool":
+            return c
+        if kind == "numeric":
+            return f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END"
+        return (
+            f"CASE WHEN lower({t}) IN ('yes', 'true', '1', 'да') THEN TRUE "
+            f"WHEN lower({t}) IN ('no', 'false', '0', 'нет') THEN FALSE END"
+        )
+    if var.kind in ("number", "integer"):
+        if kind == "numeric":
+            return f"CAST({c} AS DOUBLE)"
+        decimal_comma = f"regexp_replace({t}, '^(-?[0-9]+),([0-9]{{1,2}})$', '\\1.\\2')"
+        return f"TRY_CAST({decimal_comma} AS DOUBLE)"
+    if var.kind == "date":
+        if kind == "temporal":
+            return f"CAST({c} AS DATE)"
+        return f"COALESCE(TRY_CAST({t} AS DATE), TRY_CAST(TRY_STRPTIME({t}, '%d.%m.%Y') AS DATE))"
+    if var.kind == "multiple":
+        return f"CASE WHEN {t} IS NOT NULL THEN regexp_split_to_array({t}, '\\s+') END"
+    return t
+
+
+@dataclass(frozen=True)
+class Check:
+    column: str
+    condition: str  # SQL, true when the value is invalid
+    message: str
+
+
+def checks(var: Variable, column: str, arrow: pa.DataType, *, today: date, required: bool) -> list[Check]:
+    """What makes a value of `var` invalid, each with the message the user sees."""
+    v, t = typed_name(var.name), text_of(column)
+    out = [Check(column, f"({t} IS NOT NULL AND {v} IS NULL)", _unparsed(var))]
+    if var.kind == "category":
+        codes = ", ".join(sql_string(c) for c in var.values)
+        out.append(Check(column, f"({v} NOT IN ({codes}))", f"not one of: {', '.join(var.values)}"))
+    elif var.kind == "multiple":
+        codes = ", ".join(sql_string(c) for c in var.values)
+        out.append(Check(column, f"(NOT list_has_all([{codes}], {v}))", f"has codes not among: {', '.join(var.values)}"))
+    elif var.kind == "country":
+        out.append(Check(column, f"(NOT regexp_full_match({v}, '[A-Z]{{3}}'))", "not an ISO 3166 alpha-3 code (e.g. UZB)"))
+    elif var.kind == "integer":
+        out.append(Check(column, f"({v} <> floor({v}))", "not a whole number"))
+    elif var.kind == "date":
+        out.append(Check(column, f"({v} > DATE '{today.isoformat()}')", "is in the future"))
+        out.append(Check(column, f"({v} < DATE '{EARLIEST_DATE.isoformat()}')", "is before 1991"))
+    if var.minimum is not None:
+        out.append(Check(column, f"({v} < {var.minimum})", f"is below the minimum of {var.minimum:g}"))
+    if var.maximum is not None:
+        unit = f" ({var.unit}s)" if var.unit else ""
+        out.append(Check(column, f"({v} > {var.maximum})", f"is over the maximum of {var.maximum:g}{unit}"))
+    if required:
+        out.append(Check(column, f"({t} IS NULL)", "is missing; every record needs it"))
+    return out
+
+
+def _unparsed(var: Variable) -> str:
+    return {
+        "boolean": "not yes or no",
+        "number": "not a number",
+        "integer": "not a number",
+        "date": "not a date (write YYYY-MM-DD or DD.MM.YYYY)",
+    }.get(var.kind, "cannot be read")
+
+
+def cross_checks(present: Mapping[str, str]) -> list[Check]:
+    """Checks between variables: `present` maps variable names to their input columns."""
+    out = []
+    if "entry_date" in present and "reference_date" in present:
+        out.append(
+            Check(
+                present["entry_date"],
+                f"({typed_name('entry_date')} > {typed_name('reference_date')})",
+                "the entry date is after the reference date",
+            )
+        )
+    return out
+
+
+def typed_projection(schema: Schema, columns: Mapping[str, pa.DataType]) -> dict[str, str]:
+    """For every variable of the schema, SQL for its typed value (NULL of the right type when absent)."""
+    sql_types = {"boolean": "BOOLEAN", "number": "DOUBLE", "integer": "DOUBLE", "date": "DATE", "multiple": "VARCHAR[]"}
+    out = {}
+    for name, var in schema.variables.items():
+        if name in columns:
+            out[name] = parse_sql(var, name, columns[name])
+        else:
+            out[name] = f"CAST(NULL AS {sql_types.get(var.kind, 'VARCHAR')})"
+    return out

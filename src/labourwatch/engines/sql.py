@@ -1,0 +1,150 @@
+"""Compile resolved expressions to SQL trees with sqlglot, one tree for every SQL engine.
+
+SQL's NULL is the unknown of three-valued logic: AND, OR, NOT and comparisons already follow Kleene's
+tables. Two places do not, and are guarded here: CASE treats an unknown condition as false, and
+engines differ on division by zero (DuckDB gives infinity) and on LEAST/GREATEST with NULLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from sqlglot import exp
+
+from labourwatch.core.expr import nodes as n
+from labourwatch.core.model import Rule, RuleKind
+
+ColumnFor = Callable[[str], exp.Expression]
+ParamColumnFor = Callable[[str, str], exp.Expression]
+
+UNKNOWN_LABEL = "unknown"
+
+
+def literal(value: object) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(repr(float(value)))
+    if isinstance(value, date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
+    if isinstance(value, tuple | list):
+        return exp.Array(expressions=[literal(v) for v in value])
+    return exp.Literal.string(str(value))
+
+
+def _case(ifs: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=c, true=v) for c, v in ifs], default=default)
+
+
+def _is_null(e: exp.Expression) -> exp.Expression:
+    return exp.Is(this=e.copy(), expression=exp.Null())
+
+
+_BINARY: dict[str, type[exp.Binary]] = {
+    "and": exp.And,
+    "or": exp.Or,
+    "+": exp.Add,
+    "-": exp.Sub,
+    "*": exp.Mul,
+}
+_COMPARE: dict[str, type[exp.Binary]] = {
+    "==": exp.EQ,
+    "!=": exp.NEQ,
+    "<": exp.LT,
+    "<=": exp.LTE,
+    ">": exp.GT,
+    ">=": exp.GTE,
+}
+
+
+class SqlCompiler:
+    """Compiles the rules of loaded packs; rules referring to rules are inlined (portable to any SQL)."""
+
+    def __init__(self, rules: Mapping[str, Rule], variable: ColumnFor, parameter: ParamColumnFor) -> None:
+        self.rules = rules
+        self.variable = variable
+        self.parameter = parameter
+        self._memo: dict[str, exp.Expression] = {}
+
+    def rule(self, rule_id: str) -> exp.Expression:
+        if rule_id not in self._memo:
+            rule = self.rules[rule_id]
+            if rule.kind is RuleKind.CLASSIFICATION:
+                self._memo[rule_id] = self.classification(rule)
+            else:
+                assert rule.expr is not None
+                self._memo[rule_id] = self.compile(rule.expr)
+        return self._memo[rule_id].copy()
+
+    def classification(self, rule: Rule) -> exp.Expression:
+        ifs: list[tuple[exp.Expression, exp.Expression]] = []
+        for case in rule.cases:
+            cond = self.compile(case.when)
+            ifs.append((_is_null(cond), exp.Literal.string(UNKNOWN_LABEL)))
+            ifs.append((cond, exp.Literal.string(case.label)))
+        return _case(ifs, exp.Literal.string(rule.otherwise or UNKNOWN_LABEL))
+
+    def compile(self, node: n.Node) -> exp.Expression:
+        match node:
+            case n.Literal(value=v):
+                return literal(v)
+            case n.VarRef(name=name):
+                return self.variable(name)
+            case n.ParamRef(pack=pack, name=name):
+                return self.parameter(pack, name)
+            case n.RuleRef(name=name):
+                return exp.Paren(this=self.rule(name))
+            case n.Unary(op="not", operand=o):
+                return exp.Not(this=exp.Paren(this=self.compile(o)))
+            case n.Unary(op="-", operand=o):
+                return exp.Neg(this=exp.Paren(this=self.compile(o)))
+            case n.Binary(op="/", left=a, right=b):
+                right = exp.Nullif(this=exp.Paren(this=self.compile(b)), expression=literal(0.0))
+                return exp.Paren(this=exp.Div(this=exp.Paren(this=self.compile(a)), expression=right))
+            case n.Binary(op=op, left=a, right=b):
+                return exp.Paren(this=_BINARY[op](this=self.compile(a), expression=self.compile(b)))
+            case n.Compare(op=op, left=a, right=b):
+                return exp.Paren(this=_COMPARE[op](this=self.compile(a), expression=self.compile(b)))
+            case n.In(needle=needle, haystack=haystack, negated=negated):
+                found = self._in(self.compile(needle), haystack)
+                return exp.Not(this=exp.Paren(this=found)) if negated else found
+            case n.Call(func=func, args=args):
+                return self._call(func, args)
+        raise TypeError(f"cannot compile {node!r}")  # pragma: no cover - the checker rejects these
+
+    def _in(self, needle: exp.Expression, haystack: n.Node) -> exp.Expression:
+        if isinstance(haystack, n.ListLit):
+            return exp.Paren(this=exp.In(this=needle, expressions=[self.compile(i) for i in haystack.items]))
+        pool = self.compile(haystack)
+        # ARRAY_CONTAINS is NULL when either side is NULL, as Kleene logic wants.
+        return exp.ArrayContains(this=pool, expression=needle)
+
+    def _call(self, func: str, args: tuple[n.Node, ...]) -> exp.Expression:
+        if func == "answer":
+            value = self.compile(args[0])
+            codes = [self.compile(c) for c in args[1].children()]
+            if not codes:
+                return value
+            return _case([(exp.In(this=value.copy(), expressions=codes), exp.Null())], value)
+        compiled = [self.compile(a) for a in args]
+        if func == "if":
+            cond, yes, no = compiled
+            return _case([(_is_null(cond), exp.Null()), (cond, yes)], no)
+        if func == "coalesce":
+            return exp.Coalesce(this=compiled[0], expressions=compiled[1:])
+        if func == "is_missing":
+            return _is_null(compiled[0])
+        if func in ("min", "max"):
+            any_null = exp.or_(*(_is_null(c) for c in compiled))
+            pick = exp.Least if func == "min" else exp.Greatest
+            return _case([(any_null, exp.Null())], pick(this=compiled[0], expressions=compiled[1:]))
+        if func == "days_between":
+            start, end = compiled
+            diff = exp.DateDiff(this=end, expression=start, unit=exp.var("DAY"))
+            return exp.cast(diff, exp.DataType.Type.DOUBLE)
+        if func == "year":
+            return exp.cast(exp.Year(this=compiled[0]), exp.DataType.Type.DOUBLE)
+        raise TypeError(f"unknown function {func}")  # pragma: no cover

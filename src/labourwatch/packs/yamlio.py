@@ -1,0 +1,74 @@
+"""YAML that remembers where things are: every mapping knows the line of each of its keys, and every
+string knows its line, so that errors in packs point at file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labourwatch.core.errors import Location, PackError
+
+
+class LocatedStr(str):
+    line: int
+    block: bool  # a `|` or `>` scalar: its text starts on the next line
+
+    def first_line(self) -> int:
+        return self.line + 1 if self.block else self.line
+
+
+class LocatedDict(dict[Any, Any]):
+    lines: dict[Any, int]
+    line: int
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _str(loader: _Loader, node: yaml.ScalarNode) -> LocatedStr:
+    s = LocatedStr(loader.construct_scalar(node))
+    s.line = node.start_mark.line + 1
+    s.block = node.style in ("|", ">")
+    return s
+
+
+def _map(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
+    d = LocatedDict()
+    d.lines = {}
+    d.line = node.start_mark.line + 1
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in d:
+            raise PackError(f"duplicate key '{key}'", Location(loader.name, key_node.start_mark.line + 1))
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.lines[key] = key_node.start_mark.line + 1
+    return d
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _str)
+_Loader.add_constructor("tag:yaml.org,2002:map", _map)
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(f"not UTF-8 text: {exc}", Location(str(path))) from None
+    loader = _Loader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise PackError(f"invalid YAML: {exc.problem}", Location(str(path), line)) from None
+    finally:
+        loader.dispose()
+
+
+def line_of(mapping: Any, key: Any) -> int | None:
+    lines = getattr(mapping, "lines", None)
+    return lines.get(key) if lines else getattr(mapping, "line", None)

@@ -1,0 +1,143 @@
+"""Explanations as JSON-ready data and as text, in English or Russian."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from labourwatch.core.explain import Explanation, LawValue, RuleExplanation
+from labourwatch.core.model import RuleKind
+from labourwatch.core.types import pick
+from labourwatch.i18n import t
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON shows it: whole numbers without '.0', dates in ISO form, sets as sorted lists."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set | tuple | list):
+        return sorted(str(v) for v in value)
+    return value
+
+
+def result_code(rx: RuleExplanation) -> str:
+    value = rx.result.value
+    if rx.rule.kind is RuleKind.CLASSIFICATION:
+        return str(value)
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _law_dict(lv: LawValue, acts: dict[str, Any], lang: str) -> dict[str, Any]:
+    p, v = lv.parameter, lv.value
+    out: dict[str, Any] = {
+        "parameter": f"{p.pack}:{p.name}",
+        "description": pick(p.description, lang),
+        "unit": p.unit,
+        "value": plain(v.value) if v else None,
+    }
+    if v is not None:
+        out |= {
+            "effective_from": v.start.isoformat(),
+            "status": v.status.value,
+            "reference": v.reference.cite(acts, lang),
+            "note": v.reference.note,
+            "links": list(v.reference.links),
+        }
+    return out
+
+
+def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
+    acts = {a.id: a for p in ex.packs for a in p.acts.values()}
+    judgement = ex.timeline.judgement
+    return {
+        "record": {"id": ex.record_id, "row": ex.row},
+        "judged": {
+            "on": plain(ex.judged_on),
+            "how": judgement.describe(),
+            "acts": list(ex.interval.acts) if ex.interval else [],
+            "verified_only": judgement.verified_only,
+        },
+        "packs": [{"id": p.id, "version": p.version, "sha256": p.content_hash} for p in ex.packs],
+        "results": [
+            {
+                "id": rx.rule.id,
+                "kind": rx.rule.kind.value,
+                "label": pick(rx.rule.label, lang),
+                "result": result_code(rx),
+                "rule": rx.rule.source,
+                "answers": {k: plain(v) for k, v in rx.answers.items()},
+                "computed": {k: plain(v.value) for k, v in rx.derived.items()},
+                "law": [_law_dict(lv, acts, lang) for lv in rx.law],
+                "missing_answers": rx.missing_answers,
+                "missing_law": rx.missing_law,
+                "references": [r.cite(acts, lang) for r in rx.rule.references],
+            }
+            for rx in ex.rules
+        ],
+    }
+
+
+def _word(value: Any, lang: str) -> str:
+    if value is None:
+        return t("not_answered", lang)
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    shown = plain(value)
+    if isinstance(shown, list):
+        return " ".join(shown) if shown else t("none", lang)
+    return str(shown)
+
+
+def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = None) -> str:
+    data = explanation_dict(ex, lang)
+    j = ex.timeline.judgement
+    on = data["judged"]["on"] or t("unknown", lang)
+    if j.as_of:
+        how = t("how_as_of", lang, date=on)
+    elif j.law:
+        how = t("how_law", lang, act=j.law, date=on)
+    else:
+        how = t("how_record_date", lang, date=on)
+    if j.verified_only:
+        how += t("how_verified_only", lang)
+    lines = [
+        t("record_header", lang, id=ex.record_id, where=f"row {ex.row}" if lang == "en" else f"строка {ex.row}", how=how),
+        f"{t('acts_applied', lang)}: {', '.join(data['judged']['acts']) or '-'}",
+        f"{t('packs_used', lang)}: {', '.join(p.stamp for p in ex.packs)}",
+        "",
+    ]
+    for item, rx in zip(data["results"], ex.rules, strict=True):
+        if only and item["id"] != only:
+            continue
+        shown = t(item["result"], lang) if item["result"] in ("yes", "no", "unknown") else item["result"]
+        lines.append(f"[{shown.upper()}] {item['label']} ({item['id']})")
+        lines.append(f"    {t('rule', lang)}: {' '.join(item['rule'].split())}")
+        if rx.answers:
+            answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
+            lines.append(f"    {t('answers', lang)}: {answers}")
+        if rx.derived:
+            derived = "; ".join(f"{k} = {_word(v.value, lang) if v.known else t('unknown', lang)}" for k, v in rx.derived.items())
+            lines.append(f"    {t('derived', lang)}: {derived}")
+        for law in item["law"]:
+            if law["value"] is None:
+                lines.append(f"    {t('law_values', lang)}: {law['description']}: {t('no_value', lang)}")
+                continue
+            status = t(f"status_{law['status']}", lang)
+            when = t("effective_from", lang, date=law["effective_from"])
+            unit = f" {t('unit_' + law['unit'], lang)}" if law["unit"] else ""
+            lines.append(
+                f"    {t('law_values', lang)}: {law['description']} = {_word(law['value'], lang)}{unit} "
+                f"({when}; {law['reference']}; {status})"
+            )
+        if item["missing_answers"]:
+            lines.append(f"    {t('would_settle', lang)}: {', '.join(item['missing_answers'])}")
+        if item["missing_law"]:
+            lines.append(f"    {t('law_missing', lang)}: {', '.join(item['missing_law'])}")
+        if item["references"]:
+            lines.append(f"    {t('references', lang)}: {'; '.join(item['references'])}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
