@@ -90,19 +90,19 @@ def provenance(plan: engine.Plan, rows: int) -> dict[str, Any]:
     }
 
 
-def warnings_for(plan: engine.Plan) -> list[str]:
+def warnings_for(plan: engine.Plan, lang: str = "en") -> list[str]:
     """Columns carried through untouched, and variables the packs use that the input lacks."""
     out = list(plan.source.notes)
     known = list(plan.schema.variables)
     for col in plan.source.columns:
         if col not in plan.schema.variables:
             close = difflib.get_close_matches(col, known, n=1, cutoff=0.75)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            out.append(f"column '{col}' is not a canonical variable; it is carried through unchanged{hint}")
+            hint = t("warn_did_you_mean", lang, name=close[0]) if close else ""
+            out.append(t("warn_not_canonical", lang, column=col, hint=hint))
     used = sorted({v for pack in plan.packs for r in pack.rules.values() for v in _variables(r)})
     absent = [v for v in used if v not in plan.present]
     if absent:
-        out.append(f"not in the input, so results that need them are unknown: {', '.join(absent)}")
+        out.append(t("warn_absent", lang, names=", ".join(absent)))
     return out
 
 
@@ -120,6 +120,7 @@ def assess(
     verified_only: bool = False,
     packs: Sequence[str] | None = None,
     encoding: str | None = None,
+    lang: str = "en",
 ) -> Assessment:
     """Assess a pandas / Polars / Arrow table or a file (CSV, Parquet, Excel, SPSS) into an Arrow table.
 
@@ -129,12 +130,12 @@ def assess(
     """
     _, _, _, plan = _setup(data, as_of, law, verified_only, packs, encoding)
     con = engine.connect()
-    engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None)
+    engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None, lang=lang)
     engine.prepare(con, plan)
     table = con.sql(engine.assessment_sql(plan)).to_arrow_table()
     meta = provenance(plan, table.num_rows)
     table = table.replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
-    return Assessment(table, meta, warnings_for(plan))
+    return Assessment(table, meta, warnings_for(plan, lang))
 
 
 def assess_file(
@@ -148,6 +149,7 @@ def assess_file(
     encoding: str | None = None,
     progress: Progress | None = None,
     on_validated: Any = None,
+    lang: str = "en",
 ) -> Written:
     """Assess an input of any size into Parquet or CSV, streaming (memory does not grow with the input).
     The output appears only when complete; CSV gets its provenance in a `.provenance.json` beside it."""
@@ -157,7 +159,7 @@ def assess_file(
         raise LabourwatchError(f"{out}: the output must end in .parquet or .csv")
     _, _, _, plan = _setup(data, as_of, law, verified_only, packs, encoding)
     con = engine.connect()
-    engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None)
+    engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None, lang=lang)
     if on_validated:
         on_validated()
     engine.prepare(con, plan, progress)
@@ -181,7 +183,7 @@ def assess_file(
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    return Written(out, rows, meta, warnings_for(plan))
+    return Written(out, rows, meta, warnings_for(plan, lang))
 
 
 def explain(

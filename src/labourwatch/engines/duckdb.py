@@ -19,6 +19,7 @@ from labourwatch.core.types import ValueType
 from labourwatch.engines import parsing
 from labourwatch.engines.parsing import quote, sql_string, typed_name
 from labourwatch.engines.sql import SqlCompiler, literal
+from labourwatch.i18n import t
 from labourwatch.io.readers import ROW, Progress, Source
 
 SRC = "lw_source"
@@ -44,8 +45,10 @@ class DataError(LabourwatchError):
     total: int
     warnings: list[str] = field(default_factory=list)
 
+    lang: str = "en"
+
     def __str__(self) -> str:
-        return f"{self.source.label}: {self.total} problem(s) in the data; nothing was assessed"
+        return t("problems_found", self.lang, label=self.source.label, total=self.total)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -140,23 +143,25 @@ def _typed_select(p: Plan) -> str:
 # --- validation ------------------------------------------------------------------------------------
 
 
-def validate(con: duckdb.DuckDBPyConnection, p: Plan, *, require_date: bool, progress: Progress | None = None) -> None:
+def validate(
+    con: duckdb.DuckDBPyConnection, p: Plan, *, require_date: bool, lang: str = "en", progress: Progress | None = None
+) -> None:
     """Raise DataError listing every invalid value (file, row, column, value, reason)."""
     problems: list[Problem] = []
     missing = [v.name for v in p.schema.variables.values() if v.required and v.name not in p.present]
     if not require_date and "reference_date" in missing:
         missing.remove("reference_date")
     for name in missing:
-        problems.append(Problem(None, name, None, "required column is missing from the input"))
+        problems.append(Problem(None, name, None, t("column_missing", lang)))
     if problems:
-        raise DataError(p.source, problems, len(problems))
+        raise DataError(p.source, problems, len(problems), lang=lang)
 
     checks = []
     for name, col in p.present.items():
         var = p.schema.variables[name]
         required = var.required and (require_date or name != "reference_date")
-        checks += parsing.checks(var, col, p.source.columns[col], today=p.today, required=required)
-    checks += parsing.cross_checks(p.present)
+        checks += parsing.checks(var, col, p.source.columns[col], today=p.today, required=required, lang=lang)
+    checks += parsing.cross_checks(p.present, lang)
     items = ", ".join(
         f"CASE WHEN {c.condition} THEN {{'c': {sql_string(c.column)}, 'v': CAST({quote(c.column)} AS VARCHAR), "
         f"'m': {sql_string(c.message)}}} END"
@@ -171,19 +176,21 @@ def validate(con: duckdb.DuckDBPyConnection, p: Plan, *, require_date: bool, pro
     )
     n_rows = _count_rows(con, p)
     if n_rows == 0:
-        raise DataError(p.source, [Problem(None, None, None, "the input has no records")], 1)
+        raise DataError(p.source, [Problem(None, None, None, t("no_records", lang))], 1, lang=lang)
     con.register(SRC, p.source.stream())
     id_col = typed_name("id")
+    before, after = t("duplicate_id", lang, rows="\0").split("\0")
     con.execute(
-        f"INSERT INTO lw_problems SELECT rows[1], 'id', id, 'the same id is used again in row(s) ' "
+        f"INSERT INTO lw_problems SELECT rows[1], 'id', id, {sql_string(before)} "
         f"|| array_to_string(rows[2:11], ', ') || CASE WHEN len(rows) > 11 THEN ', ...' ELSE '' END "
+        f"|| {sql_string(after)} "
         f"FROM (SELECT {id_col} AS id, list({ROW} ORDER BY {ROW}) AS rows FROM ({_typed_select(p)}) "
         f"WHERE {id_col} IS NOT NULL GROUP BY {id_col} HAVING count(*) > 1)"
     )
     count = scalar(con, "SELECT count(*) FROM lw_problems")
     if count:
         rows = con.execute(f"SELECT row, col, val, msg FROM lw_problems ORDER BY row, col LIMIT {MAX_LISTED}").fetchall()
-        raise DataError(p.source, [Problem(int(r), c, v, m) for r, c, v, m in rows], count)
+        raise DataError(p.source, [Problem(int(r), c, v, m) for r, c, v, m in rows], count, lang=lang)
 
 
 def _count_rows(con: duckdb.DuckDBPyConnection, p: Plan) -> int:

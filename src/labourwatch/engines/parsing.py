@@ -18,6 +18,7 @@ from datetime import date
 import pyarrow as pa
 
 from labourwatch.core.model import Schema, Variable
+from labourwatch.i18n import t
 
 EARLIEST_DATE = date(1991, 1, 1)  # the states concerned became independent in 1991
 
@@ -82,53 +83,42 @@ class Check:
     message: str
 
 
-def checks(var: Variable, column: str, arrow: pa.DataType, *, today: date, required: bool) -> list[Check]:
+def checks(
+    var: Variable, column: str, arrow: pa.DataType, *, today: date, required: bool, lang: str = "en"
+) -> list[Check]:
     """What makes a value of `var` invalid, each with the message the user sees."""
-    v, t = typed_name(var.name), text_of(column)
-    out = [Check(column, f"({t} IS NOT NULL AND {v} IS NULL)", _unparsed(var))]
+    v, text = typed_name(var.name), text_of(column)
+    unparsed = {"boolean": "bad_boolean", "number": "bad_number", "integer": "bad_number", "date": "bad_date"}
+    out = [Check(column, f"({text} IS NOT NULL AND {v} IS NULL)", t(unparsed.get(var.kind, "bad_value"), lang))]
+    codes_sql = ", ".join(sql_string(c) for c in var.values)
+    codes = ", ".join(var.values)
     if var.kind == "category":
-        codes = ", ".join(sql_string(c) for c in var.values)
-        out.append(Check(column, f"({v} NOT IN ({codes}))", f"not one of: {', '.join(var.values)}"))
+        out.append(Check(column, f"({v} NOT IN ({codes_sql}))", t("bad_code", lang, codes=codes)))
     elif var.kind == "multiple":
-        codes = ", ".join(sql_string(c) for c in var.values)
-        out.append(Check(column, f"(NOT list_has_all([{codes}], {v}))", f"has codes not among: {', '.join(var.values)}"))
+        out.append(Check(column, f"(NOT list_has_all([{codes_sql}], {v}))", t("bad_codes", lang, codes=codes)))
     elif var.kind == "country":
-        out.append(Check(column, f"(NOT regexp_full_match({v}, '[A-Z]{{3}}'))", "not an ISO 3166 alpha-3 code (e.g. UZB)"))
+        out.append(Check(column, f"(NOT regexp_full_match({v}, '[A-Z]{{3}}'))", t("bad_country", lang)))
     elif var.kind == "integer":
-        out.append(Check(column, f"({v} <> floor({v}))", "not a whole number"))
+        out.append(Check(column, f"({v} <> floor({v}))", t("not_whole", lang)))
     elif var.kind == "date":
-        out.append(Check(column, f"({v} > DATE '{today.isoformat()}')", "is in the future"))
-        out.append(Check(column, f"({v} < DATE '{EARLIEST_DATE.isoformat()}')", "is before 1991"))
+        out.append(Check(column, f"({v} > DATE '{today.isoformat()}')", t("in_future", lang)))
+        out.append(Check(column, f"({v} < DATE '{EARLIEST_DATE.isoformat()}')", t("before_1991", lang)))
     if var.minimum is not None:
-        out.append(Check(column, f"({v} < {var.minimum})", f"is below the minimum of {var.minimum:g}"))
+        out.append(Check(column, f"({v} < {var.minimum})", t("below_min", lang, min=f"{var.minimum:g}")))
     if var.maximum is not None:
-        unit = f" ({var.unit}s)" if var.unit else ""
-        out.append(Check(column, f"({v} > {var.maximum})", f"is over the maximum of {var.maximum:g}{unit}"))
+        unit = f" {t('unit_' + var.unit, lang)}" if var.unit else ""
+        out.append(Check(column, f"({v} > {var.maximum})", t("over_max", lang, max=f"{var.maximum:g}", unit=unit)))
     if required:
-        out.append(Check(column, f"({t} IS NULL)", "is missing; every record needs it"))
+        out.append(Check(column, f"({text} IS NULL)", t("value_missing", lang)))
     return out
 
 
-def _unparsed(var: Variable) -> str:
-    return {
-        "boolean": "not yes or no",
-        "number": "not a number",
-        "integer": "not a number",
-        "date": "not a date (write YYYY-MM-DD or DD.MM.YYYY)",
-    }.get(var.kind, "cannot be read")
-
-
-def cross_checks(present: Mapping[str, str]) -> list[Check]:
+def cross_checks(present: Mapping[str, str], lang: str = "en") -> list[Check]:
     """Checks between variables: `present` maps variable names to their input columns."""
     out = []
     if "entry_date" in present and "reference_date" in present:
-        out.append(
-            Check(
-                present["entry_date"],
-                f"({typed_name('entry_date')} > {typed_name('reference_date')})",
-                "the entry date is after the reference date",
-            )
-        )
+        condition = f"({typed_name('entry_date')} > {typed_name('reference_date')})"
+        out.append(Check(present["entry_date"], condition, t("entry_after_reference", lang)))
     return out
 
 

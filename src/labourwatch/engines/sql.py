@@ -40,7 +40,16 @@ def _case(ifs: list[tuple[exp.Expression, exp.Expression]], default: exp.Express
 
 
 def _is_null(e: exp.Expression) -> exp.Expression:
-    return exp.Is(this=e.copy(), expression=exp.Null())
+    return exp.Is(this=_wrap(e.copy()), expression=exp.Null())
+
+
+_ATOMS = (exp.Column, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Cast, exp.Array)
+
+
+def _wrap(e: exp.Expression) -> exp.Expression:
+    """Parenthesise composite operands: sqlglot prints trees as given, and SQL's precedence would
+    otherwise regroup them (NOT x IS NULL is NOT (x IS NULL))."""
+    return e if isinstance(e, _ATOMS) else exp.Paren(this=e)
 
 
 _BINARY: dict[str, type[exp.Binary]] = {
@@ -73,7 +82,7 @@ class SqlCompiler:
         if rule_id not in self._memo:
             rule = self.rules[rule_id]
             if rule.kind is RuleKind.CLASSIFICATION:
-                self._memo[rule_id] = self.classification(rule)
+                self._memo[rule_id] = _wrap(self.classification(rule))
             else:
                 assert rule.expr is not None
                 self._memo[rule_id] = self.compile(rule.expr)
@@ -88,6 +97,9 @@ class SqlCompiler:
         return _case(ifs, exp.Literal.string(rule.otherwise or UNKNOWN_LABEL))
 
     def compile(self, node: n.Node) -> exp.Expression:
+        return _wrap(self._compile(node))
+
+    def _compile(self, node: n.Node) -> exp.Expression:
         match node:
             case n.Literal(value=v):
                 return literal(v)
@@ -96,28 +108,28 @@ class SqlCompiler:
             case n.ParamRef(pack=pack, name=name):
                 return self.parameter(pack, name)
             case n.RuleRef(name=name):
-                return exp.Paren(this=self.rule(name))
+                return self.rule(name)
             case n.Unary(op="not", operand=o):
-                return exp.Not(this=exp.Paren(this=self.compile(o)))
+                return exp.Not(this=self.compile(o))
             case n.Unary(op="-", operand=o):
-                return exp.Neg(this=exp.Paren(this=self.compile(o)))
+                return exp.Neg(this=self.compile(o))
             case n.Binary(op="/", left=a, right=b):
-                right = exp.Nullif(this=exp.Paren(this=self.compile(b)), expression=literal(0.0))
-                return exp.Paren(this=exp.Div(this=exp.Paren(this=self.compile(a)), expression=right))
+                right = exp.Nullif(this=self.compile(b), expression=literal(0.0))
+                return exp.Div(this=self.compile(a), expression=right)
             case n.Binary(op=op, left=a, right=b):
-                return exp.Paren(this=_BINARY[op](this=self.compile(a), expression=self.compile(b)))
+                return _BINARY[op](this=self.compile(a), expression=self.compile(b))
             case n.Compare(op=op, left=a, right=b):
-                return exp.Paren(this=_COMPARE[op](this=self.compile(a), expression=self.compile(b)))
+                return _COMPARE[op](this=self.compile(a), expression=self.compile(b))
             case n.In(needle=needle, haystack=haystack, negated=negated):
                 found = self._in(self.compile(needle), haystack)
-                return exp.Not(this=exp.Paren(this=found)) if negated else found
+                return exp.Not(this=_wrap(found)) if negated else found
             case n.Call(func=func, args=args):
                 return self._call(func, args)
         raise TypeError(f"cannot compile {node!r}")  # pragma: no cover - the checker rejects these
 
     def _in(self, needle: exp.Expression, haystack: n.Node) -> exp.Expression:
         if isinstance(haystack, n.ListLit):
-            return exp.Paren(this=exp.In(this=needle, expressions=[self.compile(i) for i in haystack.items]))
+            return exp.In(this=needle, expressions=[self.compile(i) for i in haystack.items])
         pool = self.compile(haystack)
         # ARRAY_CONTAINS is NULL when either side is NULL, as Kleene logic wants.
         return exp.ArrayContains(this=pool, expression=needle)
@@ -128,7 +140,7 @@ class SqlCompiler:
             codes = [self.compile(c) for c in args[1].children()]
             if not codes:
                 return value
-            return _case([(exp.In(this=value.copy(), expressions=codes), exp.Null())], value)
+            return _case([(exp.In(this=value.copy(), expressions=codes), exp.Null())], value)  # wrapped by compile
         compiled = [self.compile(a) for a in args]
         if func == "if":
             cond, yes, no = compiled

@@ -49,7 +49,15 @@ def _map(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     return d
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise PackError(f"not a date: {node.value} ({exc})", Location(loader.name, node.start_mark.line + 1)) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:str", _str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _map)
 
 

@@ -1,0 +1,332 @@
+"""The `labourwatch` command: a thin layer over labourwatch.api.
+
+Exit status: 0 done; 1 the input or the data has problems (listed); 2 wrong usage; 70 internal error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from labourwatch import api
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.types import pick
+from labourwatch.engines.duckdb import DataError
+from labourwatch.i18n import t
+from labourwatch.io.readers import open_source
+from labourwatch.render import explanation_dict, explanation_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+SHOWN_PROBLEMS = 20
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _lang(ctx: click.Context) -> str:
+    return str(ctx.find_root().params.get("lang") or "en")
+
+
+def judgement_options(f: F) -> F:
+    f = click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")(f)
+    f = click.option("--law", metavar="ACT", help="Judge every record under this act (e.g. kz-labour-code-2007).")(f)
+    f = click.option(
+        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge every record under the law of this date."
+    )(f)
+    f = click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")(f)
+    f = click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")(f)
+    return f
+
+
+def _as_date(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _check_judgement(as_of: Any, law: str | None) -> None:
+    if as_of is not None and law:
+        raise click.UsageError("give either --as-of or --law, not both")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ru"]),
+    default=lambda: os.environ.get("LABOURWATCH_LANG", "en"),
+    show_default="en, or $LABOURWATCH_LANG",
+    help="Language of messages and explanations.",
+)
+@click.version_option(package_name="labourwatch")
+def cli(lang: str) -> None:
+    """labourwatch: what migrant workers report, measured against the law in force at the time.
+
+    Start with `labourwatch synth` for synthetic records, then `assess` and `explain` them.
+    """
+
+
+# --- assess ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Result file: .parquet or .csv.")
+@click.option("--problems", type=click.Path(path_type=Path), help="Where to list problems in the data (CSV).")
+@judgement_options
+@click.pass_context
+def assess(
+    ctx: click.Context,
+    input_path: Path,
+    output: Path,
+    problems: Path | None,
+    encoding: str | None,
+    packs: tuple[str, ...],
+    as_of: Any,
+    law: str | None,
+    verified_only: bool,
+) -> None:
+    """Assess every record of INPUT (CSV, Parquet, Excel, SPSS) and write OUTPUT.
+
+    Every input column and row is kept; one column is added per finding (true, false or unknown),
+    with the date and acts each record was judged under and the packs' versions and hashes.
+    """
+    lang = _lang(ctx)
+    _check_judgement(as_of, law)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("validating", total=None)
+        try:
+            written = api.assess_file(
+                input_path,
+                output,
+                as_of=_as_date(as_of),
+                law=law,
+                verified_only=verified_only,
+                packs=packs or None,
+                encoding=encoding,
+                progress=lambda n: bar.advance(task, n),
+                on_validated=lambda: bar.update(task, description="assessing", completed=0),
+                lang=lang,
+            )
+        except DataError as exc:
+            bar.stop()
+            _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
+            sys.exit(1)
+    for warning in written.warnings:
+        err.print(f"[yellow]{t('warning', lang)}:[/] {warning}")
+    how = written.provenance["judgement"]["described"]
+    packs_used = ", ".join(f"{p['id']}@{p['version']}" for p in written.provenance["packs"])
+    err.print(t("judged_how", lang, how=how, packs=packs_used))
+    out.print(t("wrote", lang, rows=written.rows, path=written.path))
+
+
+def _report_problems(exc: DataError, path: Path, lang: str) -> None:
+    err.print(f"[red]{t('error', lang)}:[/] {exc}")
+    table = Table(show_header=True, header_style="bold")
+    for key in ("col_row", "col_column", "col_value", "col_problem"):
+        table.add_column(t(key, lang))
+    for p in exc.problems[:SHOWN_PROBLEMS]:
+        where = exc.source.where(p.row) if p.row is not None else "-"
+        table.add_row(where, p.column or "-", "" if p.value is None else repr(p.value), p.message)
+    err.print(table)
+    if exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "row", "column", "value", "problem"])
+            for p in exc.problems:
+                writer.writerow([exc.source.label, p.row, p.column, p.value, p.message])
+        err.print(t("problems_listed", lang, total=exc.total, path=path))
+
+
+# --- explain ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--id", "record_id", required=True, help="The id of the record to explain.")
+@click.option("--finding", help="Explain only this finding or classification.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@judgement_options
+@click.pass_context
+def explain(
+    ctx: click.Context,
+    input_path: Path,
+    record_id: str,
+    finding: str | None,
+    as_json: bool,
+    encoding: str | None,
+    packs: tuple[str, ...],
+    as_of: Any,
+    law: str | None,
+    verified_only: bool,
+) -> None:
+    """Explain the findings of one record: the answers used, the law values with their dates,
+    references and verification status, and the missing answers that would settle an unknown."""
+    lang = _lang(ctx)
+    _check_judgement(as_of, law)
+    ex = api.explain(
+        input_path,
+        record_id,
+        as_of=_as_date(as_of),
+        law=law,
+        verified_only=verified_only,
+        packs=packs or None,
+        encoding=encoding,
+        lang=lang,
+    )
+    known = [r.rule.id for r in ex.rules]
+    if finding and finding not in known:
+        raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")
+    if as_json:
+        data = explanation_dict(ex, lang)
+        if finding:
+            data["results"] = [r for r in data["results"] if r["id"] == finding]
+        out.print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        out.print(explanation_text(ex, lang, only=finding), markup=False)
+
+
+# --- packs and variables ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("pack_id", required=False)
+@click.option("--parameter", help="Show only this parameter (e.g. wages.mzp).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.pass_context
+def packs(ctx: click.Context, pack_id: str | None, parameter: str | None, as_json: bool) -> None:
+    """List the rule packs, their acts, and every parameter's values over time with references."""
+    from labourwatch.packs import load_packs
+    from labourwatch.reference import pack_dict
+
+    lang = _lang(ctx)
+    loaded = load_packs([pack_id] if pack_id else None)
+    data = [pack_dict(p, lang) for p in loaded if not pack_id or p.id == pack_id]
+    if parameter:
+        for d in data:
+            d["parameters"] = [x for x in d["parameters"] if x["name"] == parameter]
+        if not any(d["parameters"] for d in data):
+            raise click.BadParameter(f"no parameter '{parameter}'", param_hint="--parameter")
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    for d in data:
+        out.print(f"[bold]{d['id']}[/] {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}")
+        for act in d["acts"]:
+            out.print(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {act['status']})")
+        for param in d["parameters"]:
+            table = Table(title=f"{param['name']}: {param['description']}", title_justify="left", show_header=True)
+            for col in ("from", "value", "status", "reference"):
+                table.add_column(col)
+            for v in param["values"]:
+                table.add_row(v["from"], str(v["value"]), v["status"], v["reference"])
+            out.print(table)
+        if not parameter:
+            for rule in d["rules"]:
+                out.print(f"  [bold]{rule['id']}[/] ({rule['kind']}): {rule['label']}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def variables(ctx: click.Context, as_json: bool) -> None:
+    """List the canonical variables: type, allowed values and the question asked."""
+    from labourwatch.packs import load_schema
+    from labourwatch.reference import variable_dict
+
+    lang = _lang(ctx)
+    data = [variable_dict(v, lang) for v in load_schema().variables.values()]
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(show_header=True)
+    for col in ("name", "type", "label", "values"):
+        table.add_column(col)
+    for v in data:
+        table.add_row(v["name"], v["type"], v["label"], ", ".join(v["values"]))
+    out.print(table)
+
+
+# --- synthetic data, docs, pack tests --------------------------------------------------------------
+
+
+@cli.command()
+@click.option("-n", "count", type=click.IntRange(min=1), default=2000, show_default=True, help="Number of records.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same records).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First reference date (default 2006-10-01).")
+@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last reference date (default 2007-01-31).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write: .csv or .parquet.")
+@click.pass_context
+def synth(ctx: click.Context, count: int, seed: int, start: Any, end: Any, output: Path) -> None:
+    """Write SYNTHETIC records (invented, never real people) for trying labourwatch out."""
+    from labourwatch.synthetic import SynthSpec, write
+
+    spec = SynthSpec(count, seed)
+    if start or end:
+        spec = SynthSpec(count, seed, _as_date(start) or spec.start, _as_date(end) or spec.end)
+    if output.suffix.lower() not in (".csv", ".parquet"):
+        raise click.BadParameter("write .csv or .parquet", param_hint="--output")
+    write(spec, output)
+    out.print(t("synthetic_written", _lang(ctx), n=count, seed=seed, path=output))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("docs/reference"), show_default=True)
+def docs(out_dir: Path) -> None:
+    """Regenerate the reference documentation (variables, packs, CLI) from the code and the packs."""
+    from labourwatch.reference import write_reference
+
+    for path in write_reference(out_dir):
+        out.print(str(path))
+
+
+@cli.command("test-packs")
+@click.argument("pack_ids", nargs=-1)
+def test_packs(pack_ids: tuple[str, ...]) -> None:
+    """Run the YAML rule tests that live beside each pack, on DuckDB and the reference evaluator."""
+    from labourwatch.testing import run_pack_tests
+
+    failures = 0
+    results = run_pack_tests(pack_ids or None)
+    for r in results:
+        if not r.ok:
+            failures += 1
+            out.print(f"[red]FAIL[/] {r.case.location}: {r.case.name}\n  {r.message}", markup=True)
+    out.print(f"{len(results) - failures} passed, {failures} failed")
+    if failures:
+        sys.exit(1)
+
+
+def main() -> None:
+    lang = os.environ.get("LABOURWATCH_LANG", "en")
+    if "--lang" in sys.argv[1:-1]:
+        lang = sys.argv[sys.argv.index("--lang") + 1]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except LabourwatchError as exc:
+        err.print(f"[red]{t('error', lang)}:[/] {exc}", markup=True)
+        sys.exit(1)
+    except Exception as exc:  # the last guard: never a traceback for the user
+        if os.environ.get("LABOURWATCH_DEBUG"):
+            raise
+        err.print(t("internal_error", lang, error=f"{type(exc).__name__}: {exc}"))
+        sys.exit(70)
+
+
+__all__ = ["cli", "main", "open_source", "pick"]

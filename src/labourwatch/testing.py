@@ -1,0 +1,154 @@
+"""YAML rule tests, OpenFisca style, that live beside each pack (rulepacks/<pack>/tests/*.yaml).
+
+Each case gives answers and the results the law prescribes:
+
+    - name: 12 hours a day in 2010 is over the 8-hour norm
+      input: {reference_date: 2010-03-01, hours_per_day: 12}
+      output: {hours_over_daily_norm: true, overtime_over_daily_cap: true}
+
+Optional keys: `as_of`, `law`, `verified_only`. Expected values: true, false, unknown, a label, or a
+number (derived values; compared to 1e-6). Every case runs twice: through the SQL compiled for DuckDB
+and through the reference evaluator, and both must give the expected result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from labourwatch import api
+from labourwatch.core.errors import Location, PackError
+from labourwatch.core.explain import RecordEnv
+from labourwatch.engines import duckdb as engine
+from labourwatch.packs import builtin_pack_dirs, load_packs
+from labourwatch.packs.yamlio import line_of, load_yaml
+
+
+@dataclass(frozen=True)
+class Case:
+    pack: str
+    name: str
+    inputs: dict[str, Any]
+    expected: dict[str, Any]
+    location: Location
+    as_of: date | None = None
+    law: str | None = None
+    verified_only: bool = False
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    ok: bool
+    message: str = ""
+    actual: dict[str, Any] = field(default_factory=dict)
+
+
+def load_cases(pack_ids: Sequence[str] | None = None) -> list[Case]:
+    cases = []
+    for directory in builtin_pack_dirs():
+        pack_id = str(load_yaml(directory / "pack.yaml")["id"])
+        if pack_ids and pack_id not in pack_ids:
+            continue
+        for path in sorted((directory / "tests").glob("*.yaml")):
+            cases += _cases(pack_id, path)
+    return cases
+
+
+def _cases(pack_id: str, path: Path) -> list[Case]:
+    doc = load_yaml(path) or []
+    if not isinstance(doc, list):
+        raise PackError("a test file holds a list of cases", Location(str(path), 1))
+    out = []
+    for item in doc:
+        where = Location(str(path), getattr(item, "line", None))
+        unknown = set(item) - {"name", "input", "output", "as_of", "law", "verified_only"}
+        if unknown or not item.get("name") or "output" not in item:
+            raise PackError(f"a case needs name, input and output (unknown keys: {sorted(unknown)})", where)
+        as_of = item.get("as_of")
+        out.append(
+            Case(
+                pack=pack_id,
+                name=str(item["name"]),
+                inputs=dict(item.get("input") or {}),
+                expected=dict(item["output"]),
+                location=Location(str(path), line_of(item, "name")),
+                as_of=date.fromisoformat(str(as_of)) if as_of else None,
+                law=item.get("law"),
+                verified_only=bool(item.get("verified_only", False)),
+            )
+        )
+    return out
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if expected == "unknown":
+        return actual is None or actual == "unknown"
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual
+    if isinstance(expected, int | float) and isinstance(actual, int | float):
+        return math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-6)
+    return bool(expected == actual)
+
+
+def _table(cases: Sequence[Case]) -> pa.Table:
+    names = sorted({k for c in cases for k in c.inputs} - {"id"})
+    columns: dict[str, list[str | None]] = {"id": [f"case-{i}" for i in range(len(cases))]}
+    for name in names:
+        columns[name] = [_text(c.inputs.get(name)) for c in cases]
+    return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+
+
+def run_pack_tests(pack_ids: Sequence[str] | None = None) -> list[CaseResult]:
+    cases = load_cases(pack_ids)
+    groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
+    for c in cases:
+        groups[(c.as_of, c.law, c.verified_only)].append(c)
+    packs = load_packs()
+    rules = {r.id: r for p in packs for r in p.rules.values()}
+    results = []
+    for (as_of, law, verified_only), group in groups.items():
+        table = _table(group)
+        sql_rows = api.assess(table, as_of=as_of, law=law, verified_only=verified_only).table.to_pylist()
+        _, _, _, plan = api._setup(table, as_of, law, verified_only, None, None)
+        con = engine.connect()
+        for i, case in enumerate(group):
+            found = engine.typed_record(con, plan, f"case-{i}")
+            assert found is not None
+            answers = found[1]
+            index = plan.timeline.index_for(answers.get("reference_date"))
+            env = RecordEnv(answers, plan.timeline.intervals[index] if index is not None else None, rules)
+            problems, actual = [], {}
+            for key, expected in case.expected.items():
+                if key not in rules:
+                    problems.append(f"'{key}' is not a rule of the loaded packs")
+                    continue
+                reference = env.rule(key).value
+                actual[key] = reference
+                if not _same(expected, reference):
+                    problems.append(f"{key}: expected {expected!r}, reference evaluator gives {reference!r}")
+                if key in sql_rows[i]:
+                    got = sql_rows[i][key]
+                    if not _same(expected, got):
+                        problems.append(f"{key}: expected {expected!r}, DuckDB gives {got!r}")
+            results.append(CaseResult(case, not problems, "; ".join(problems), actual))
+    return results
