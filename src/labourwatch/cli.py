@@ -21,15 +21,13 @@ from rich.table import Table
 
 from labourwatch import api
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.core.types import pick
 from labourwatch.engines.duckdb import DataError
 from labourwatch.i18n import t
-from labourwatch.io.readers import open_source
-from labourwatch.render import explanation_dict, explanation_text
+from labourwatch.render import explanation_dict, explanation_text, judgement_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 SHOWN_PROBLEMS = 20
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -41,7 +39,9 @@ def judgement_options(f: F) -> F:
     f = click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")(f)
     f = click.option("--law", metavar="ACT", help="Judge every record under this act (e.g. kz-labour-code-2007).")(f)
     f = click.option(
-        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge every record under the law of this date."
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Judge every record under the law of this date.",
     )(f)
     f = click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")(f)
     f = click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")(f)
@@ -100,8 +100,15 @@ def assess(
     """
     lang = _lang(ctx)
     _check_judgement(as_of, law)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task("validating", total=None)
         try:
             written = api.assess_file(
@@ -122,7 +129,7 @@ def assess(
             sys.exit(1)
     for warning in written.warnings:
         err.print(f"[yellow]{t('warning', lang)}:[/] {warning}")
-    how = written.provenance["judgement"]["described"]
+    how = judgement_text(written.judgement, lang)
     packs_used = ", ".join(f"{p['id']}@{p['version']}" for p in written.provenance["packs"])
     err.print(t("judged_how", lang, how=how, packs=packs_used))
     out.print(t("wrote", lang, rows=written.rows, path=written.path))
@@ -134,7 +141,7 @@ def _report_problems(exc: DataError, path: Path, lang: str) -> None:
     for key in ("col_row", "col_column", "col_value", "col_problem"):
         table.add_column(t(key, lang))
     for p in exc.problems[:SHOWN_PROBLEMS]:
-        where = exc.source.where(p.row) if p.row is not None else "-"
+        where = exc.source.where(p.row, lang) if p.row is not None else "-"
         table.add_row(where, p.column or "-", "" if p.value is None else repr(p.value), p.message)
     err.print(table)
     if exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS:
@@ -327,6 +334,3 @@ def main() -> None:
             raise
         err.print(t("internal_error", lang, error=f"{type(exc).__name__}: {exc}"))
         sys.exit(70)
-
-
-__all__ = ["cli", "main", "open_source", "pick"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from labourwatch.core.explain import Explanation, LawValue, RuleExplanation
 from labourwatch.core.model import RuleKind
+from labourwatch.core.timeline import Judgement
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 
@@ -92,6 +93,16 @@ def _word(value: Any, lang: str) -> str:
     return str(shown)
 
 
+def judgement_text(j: Judgement, lang: str = "en") -> str:
+    if j.as_of:
+        how = t("judged_as_of", lang, date=j.as_of.isoformat())
+    elif j.law:
+        how = t("judged_under", lang, act=j.law)
+    else:
+        how = t("judged_each_date", lang)
+    return how + (t("how_verified_only", lang) if j.verified_only else "")
+
+
 def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = None) -> str:
     data = explanation_dict(ex, lang)
     j = ex.timeline.judgement
@@ -105,7 +116,7 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
     if j.verified_only:
         how += t("how_verified_only", lang)
     lines = [
-        t("record_header", lang, id=ex.record_id, where=f"row {ex.row}" if lang == "en" else f"строка {ex.row}", how=how),
+        t("record_header", lang, id=ex.record_id, where=t("where_row", lang, row=ex.row), how=how),
         f"{t('acts_applied', lang)}: {', '.join(data['judged']['acts']) or '-'}",
         f"{t('packs_used', lang)}: {', '.join(p.stamp for p in ex.packs)}",
         "",
@@ -120,7 +131,9 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
             answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
             lines.append(f"    {t('answers', lang)}: {answers}")
         if rx.derived:
-            derived = "; ".join(f"{k} = {_word(v.value, lang) if v.known else t('unknown', lang)}" for k, v in rx.derived.items())
+            derived = "; ".join(
+                f"{k} = {_word(v.value, lang) if v.known else t('unknown', lang)}" for k, v in rx.derived.items()
+            )
             lines.append(f"    {t('derived', lang)}: {derived}")
         for law in item["law"]:
             if law["value"] is None:

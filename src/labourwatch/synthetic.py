@@ -57,15 +57,41 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
     columns = {
         "id": pa.array([f"SYN-{i:06d}" for i in range(first + 1, first + n + 1)]),
         "reference_date": pa.array(ref.astype("datetime64[D]"), pa.date32()),
-        "citizenship": pa.array(_choice(rng, n, {"UZB": 0.51, "KGZ": 0.30, "RUS": 0.10, "TJK": 0.03, "TKM": 0.01, "ARM": 0.02, "UKR": 0.03}), pa.string()),
+        "citizenship": pa.array(
+            _choice(
+                rng,
+                n,
+                {"UZB": 0.51, "KGZ": 0.30, "RUS": 0.10, "TJK": 0.03, "TKM": 0.01, "ARM": 0.02, "UKR": 0.03},
+            ),
+            pa.string(),
+        ),
         "sex": pa.array(_choice(rng, n, {"male": 0.69, "female": 0.31}), pa.string()),
         "age": pa.array(np.clip(rng.normal(31, 9, n).round(), 15, 70), pa.float64()),
-        "sector": pa.array(_choice(rng, n, {"agriculture": 0.2, "construction": 0.33, "trade": 0.29, "domestic_services": 0.06, "health_education_food": 0.08, "other": 0.04}), pa.string()),
-        "employer_type": pa.array(_choice(rng, n, {"legal_entity": 0.35, "entrepreneur": 0.35, "household": 0.2, "self_employed": 0.1}), pa.string()),
+        "sector": pa.array(
+            _choice(
+                rng,
+                n,
+                {
+                    "agriculture": 0.2,
+                    "construction": 0.33,
+                    "trade": 0.29,
+                    "domestic_services": 0.06,
+                    "health_education_food": 0.08,
+                    "other": 0.04,
+                },
+            ),
+            pa.string(),
+        ),
+        "employer_type": pa.array(
+            _choice(rng, n, {"legal_entity": 0.35, "entrepreneur": 0.35, "household": 0.2, "self_employed": 0.1}),
+            pa.string(),
+        ),
         "first_visit": pa.array(_yes_no(rng, n, 0.4)),
         "entry_date": pa.array(entry.astype("datetime64[D]"), pa.date32()),
         "migration_card": pa.array(_choice(rng, n, {"yes": 0.78, "no": 0.19, "hard_to_say": 0.03}), pa.string()),
-        "residence_registration": pa.array(_choice(rng, n, {"yes": 0.68, "no": 0.28, "hard_to_say": 0.04}), pa.string()),
+        "residence_registration": pa.array(
+            _choice(rng, n, {"yes": 0.68, "no": 0.28, "hard_to_say": 0.04}), pa.string()
+        ),
         "written_contract": pa.array(_yes_no(rng, n, 0.17)),
         "employer_licence": pa.array(_choice(rng, n, {"yes": 0.2, "no": 0.45, "dont_know": 0.35}), pa.string()),
         "work_permit_own": pa.array(_choice(rng, n, {"yes": 0.08, "no": 0.85, "dont_know": 0.07}), pa.string()),
@@ -77,8 +103,24 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
         "agreed_hours_per_day": pa.array(np.clip(hours - rng.integers(0, 5, n), 4, 16), pa.float64()),
         "monthly_pay": pa.array(pay, pa.float64()),
         "pay_currency": pa.array(_choice(rng, n, {"KZT": 0.85, "USD": 0.15}), pa.string()),
-        "pay_timing": pa.array(_choice(rng, n, {"monthly": 0.6, "weekly": 0.1, "daily": 0.05, "end_of_season": 0.15, "when_employer_wants": 0.1}), pa.string()),
-        "accommodation": pa.array(_choice(rng, n, {"employer_provided": 0.5, "at_workplace": 0.17, "rented": 0.23, "relatives": 0.1}), pa.string()),
+        "pay_timing": pa.array(
+            _choice(
+                rng,
+                n,
+                {
+                    "monthly": 0.6,
+                    "weekly": 0.1,
+                    "daily": 0.05,
+                    "end_of_season": 0.15,
+                    "when_employer_wants": 0.1,
+                },
+            ),
+            pa.string(),
+        ),
+        "accommodation": pa.array(
+            _choice(rng, n, {"employer_provided": 0.5, "at_workplace": 0.17, "rented": 0.23, "relatives": 0.1}),
+            pa.string(),
+        ),
         "depends_on_employer_food_water": pa.array(_yes_no(rng, n, 0.4)),
         "documents_held_by_employer": pa.array(_yes_no(rng, n, 0.19)),
         "travel_debt": pa.array(_yes_no(rng, n, 0.2)),
@@ -90,7 +132,10 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
     }
     table = pa.table(columns)
     keep = {"id", "reference_date"}
-    arrays = [col if name in keep else _blank(rng, col, spec.missing_share) for name, col in zip(table.column_names, table.columns, strict=True)]
+    arrays = [
+        col if name in keep else _blank(rng, col, spec.missing_share)
+        for name, col in zip(table.column_names, table.columns, strict=True)
+    ]
     return pa.table(dict(zip(table.column_names, arrays, strict=True)))
 
 
@@ -104,7 +149,9 @@ def write(spec: SynthSpec, path: str | Path) -> Path:
     """Write `spec.n` synthetic records to CSV or Parquet, chunk by chunk; the file says it is synthetic."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    note = {b"labourwatch_synthetic": f"SYNTHETIC records, seed={spec.seed}, n={spec.n}; invented, not survey data".encode()}
+    note = {
+        b"labourwatch_synthetic": f"SYNTHETIC records, seed={spec.seed}, n={spec.n}; invented, not survey data".encode()
+    }
     if out.suffix.lower() == ".parquet":
         writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         for table in generate(spec):

@@ -50,9 +50,15 @@ class Env:
 
 
 def sql_value(node: n.Node, values: dict[str, object], params: dict[str, object]) -> object:
-    compiler = SqlCompiler({}, variable=lambda name: literal(values.get(name)), parameter=lambda _p, name: literal(params.get(name)))
+    compiler = SqlCompiler(
+        {},
+        variable=lambda name: literal(values.get(name)),
+        parameter=lambda _p, name: literal(params.get(name)),
+    )
     sql = compiler.compile(node)
-    typed = {T.BOOL: "BOOLEAN", T.NUMBER: "DOUBLE", T.STRING: "VARCHAR", T.DATE: "DATE", T.NULL: "BOOLEAN"}[node.type or T.BOOL]
+    typed = {T.BOOL: "BOOLEAN", T.NUMBER: "DOUBLE", T.STRING: "VARCHAR", T.DATE: "DATE", T.NULL: "BOOLEAN"}[
+        node.type or T.BOOL
+    ]
     rows = duckdb.sql(exp.select(exp.cast(sql, typed)).sql("duckdb")).fetchall()
     return rows[0][0]
 
@@ -137,8 +143,21 @@ def num_expr(depth: int) -> st.SearchStrategy[str]:
 
 def bool_expr(depth: int) -> st.SearchStrategy[str]:
     leaves = st.one_of(
-        st.sampled_from(["a", "b", "true", "false", "unknown", "is_missing(x)", "s == 'yes'", "answer(s) != 'no'",
-                         "s in ['yes', 'no']", "s in p.lst", "d < @2008-01-01"]),
+        st.sampled_from(
+            [
+                "a",
+                "b",
+                "true",
+                "false",
+                "unknown",
+                "is_missing(x)",
+                "s == 'yes'",
+                "answer(s) != 'no'",
+                "s in ['yes', 'no']",
+                "s in p.lst",
+                "d < @2008-01-01",
+            ]
+        ),
         st.tuples(numbers, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), numbers).map(" ".join),
     )
     if depth == 0:
@@ -162,7 +181,9 @@ records = st.fixed_dictionaries(
         "d": st.none() | st.sampled_from([date(2006, 11, 10), date(2010, 1, 1), date(2016, 3, 1)]),
     }
 )
-params = st.fixed_dictionaries({"k": st.none() | st.sampled_from([2.0, 12.0]), "lst": st.none() | st.sampled_from([(), ("yes",)])})
+params = st.fixed_dictionaries(
+    {"k": st.none() | st.sampled_from([2.0, 12.0]), "lst": st.none() | st.sampled_from([(), ("yes",)])}
+)
 
 
 @given(text=bool_expr(3), values=records, law=params)

@@ -58,11 +58,26 @@ def test_changing_a_value_changes_the_hash(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "file", "line", "message"),
     [
-        ({"rules": RULES.replace("p.limits.cap", "p.limits.cat")}, "r.yaml", 6, "unknown parameter 'limits.cat'"),
-        ({"rules": RULES.replace("hours_per_day", "hours_perday")}, "r.yaml", 5, "did you mean 'hours_per_day'"),
+        (
+            {"rules": RULES.replace("p.limits.cap", "p.limits.cat")},
+            "r.yaml",
+            6,
+            "unknown parameter 'limits.cat'",
+        ),
+        (
+            {"rules": RULES.replace("hours_per_day", "hours_perday")},
+            "r.yaml",
+            5,
+            "did you mean 'hours_per_day'",
+        ),
         ({"rules": RULES.replace("kind: finding", "kind: verdict")}, "r.yaml", 2, "kind must be one of"),
         ({"rules": RULES.replace("ru: Сверх", "de: Über")}, "r.yaml", 3, "lacks a text in: ru"),
-        ({"params": PARAMS.replace("status: verified", "status: trusted")}, "limits.yaml", 4, "status must be one of"),
+        (
+            {"params": PARAMS.replace("status: verified", "status: trusted")},
+            "limits.yaml",
+            4,
+            "status must be one of",
+        ),
         ({"params": PARAMS.replace("act: act-1", "act: act-9")}, "limits.yaml", 4, "unknown act 'act-9'"),
         ({"params": PARAMS.replace("2000-01-01:", "2000-13-01:")}, "limits.yaml", 4, "not a date"),
         ({"pack": PACK.replace("version: 1.0.0", "version: one")}, "pack.yaml", 1, "semantic version"),
@@ -96,7 +111,9 @@ b:
 
 def test_a_finding_must_be_true_or_false(tmp_path):
     with pytest.raises(PackError, match="expected a boolean"):
-        load_packs(dirs=[make_pack(tmp_path, rules=RULES.replace("hours_per_day >\n      p.limits.cap", "hours_per_day"))])
+        load_packs(
+            dirs=[make_pack(tmp_path, rules=RULES.replace("hours_per_day >\n      p.limits.cap", "hours_per_day"))]
+        )
 
 
 def test_builtin_packs_have_tests_and_a_changelog():

@@ -65,7 +65,7 @@ class Timeline:
 
 
 def find_act(packs: Iterable[Pack], act_id: str) -> tuple[Pack, Act]:
-    known = []
+    known: list[str] = []
     for pack in packs:
         if act_id in pack.acts:
             return pack, pack.acts[act_id]

@@ -3,6 +3,8 @@ the whole input (no Python loop per record), streaming from the source to the de
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +16,13 @@ from sqlglot import exp
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Pack, Rule, RuleKind, Schema
-from labourwatch.core.timeline import Judgement, Timeline, build_timeline, parameter_dependencies, unverified_outputs
+from labourwatch.core.timeline import (
+    Judgement,
+    Timeline,
+    build_timeline,
+    parameter_dependencies,
+    unverified_outputs,
+)
 from labourwatch.core.types import ValueType
 from labourwatch.engines import parsing
 from labourwatch.engines.parsing import quote, sql_string, typed_name
@@ -57,9 +65,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-def connect() -> duckdb.DuckDBPyConnection:
+def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-process DuckDB whose memory is bounded: beyond the limit, aggregation spills to a private
+    temporary folder, so memory does not grow with the input."""
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")  # output rows in input order
+    con.execute(f"SET memory_limit = {sql_string(memory_limit or os.environ.get('LABOURWATCH_MEMORY_LIMIT', '500MB'))}")
+    con.execute(f"SET temp_directory = {sql_string(tempfile.mkdtemp(prefix='labourwatch-'))}")
     return con
 
 
@@ -144,7 +156,12 @@ def _typed_select(p: Plan) -> str:
 
 
 def validate(
-    con: duckdb.DuckDBPyConnection, p: Plan, *, require_date: bool, lang: str = "en", progress: Progress | None = None
+    con: duckdb.DuckDBPyConnection,
+    p: Plan,
+    *,
+    require_date: bool,
+    lang: str = "en",
+    progress: Progress | None = None,
 ) -> None:
     """Raise DataError listing every invalid value (file, row, column, value, reason)."""
     problems: list[Problem] = []
@@ -162,58 +179,85 @@ def validate(
         required = var.required and (require_date or name != "reference_date")
         checks += parsing.checks(var, col, p.source.columns[col], today=p.today, required=required, lang=lang)
     checks += parsing.cross_checks(p.present, lang)
+    p.source.attach(con, SRC, progress)
+    any_bad = " OR ".join(f"COALESCE({c.condition}, FALSE)" for c in checks) or "FALSE"
+    id_col = typed_name("id")
+    # The common case, clean data, costs one scan: count rows, bad rows and repeated ids together.
+    # Ids are grouped by a 64-bit hash to keep the table small; the slow path compares the ids themselves,
+    # so a collision costs a second look, never a false problem.
+    n_rows, n_bad, n_repeated = con.execute(
+        f"SELECT coalesce(sum(n), 0), coalesce(sum(bad), 0), count(*) FILTER (WHERE h IS NOT NULL AND n > 1) "
+        f"FROM (SELECT CASE WHEN {id_col} IS NOT NULL THEN hash({id_col}) END AS h, count(*) AS n, "
+        f"count(*) FILTER (WHERE {any_bad}) AS bad FROM ({_typed_select(p)}) GROUP BY h)"
+    ).fetchall()[0]
+    if n_rows == 0:
+        raise DataError(p.source, [Problem(None, None, None, t("no_records", lang))], 1, lang=lang)
+    if n_bad == 0 and n_repeated == 0:
+        return
+    _list_problems(con, p, checks, any_bad, lang)
+
+
+def _list_problems(
+    con: duckdb.DuckDBPyConnection, p: Plan, checks: list[parsing.Check], any_bad: str, lang: str
+) -> None:
+    """The slow path, only for data with problems: every problem with its row, column and value."""
     items = ", ".join(
         f"CASE WHEN {c.condition} THEN {{'c': {sql_string(c.column)}, 'v': CAST({quote(c.column)} AS VARCHAR), "
         f"'m': {sql_string(c.message)}}} END"
         for c in checks
     )
-    any_bad = " OR ".join(f"COALESCE({c.condition}, FALSE)" for c in checks)
-    con.register(SRC, p.source.stream(progress))
+    p.source.attach(con, SRC)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE lw_problems AS SELECT row, x.c AS col, x.v AS val, x.m AS msg FROM ("
-        f"SELECT {ROW} AS row, UNNEST([{items}]) AS x FROM ({_typed_select(p)}) WHERE {any_bad}"
+        f"SELECT {ROW} AS row, UNNEST([{items or 'NULL'}]) AS x FROM ({_typed_select(p)}) WHERE {any_bad}"
         f") WHERE x IS NOT NULL"
     )
-    n_rows = _count_rows(con, p)
-    if n_rows == 0:
-        raise DataError(p.source, [Problem(None, None, None, t("no_records", lang))], 1, lang=lang)
-    con.register(SRC, p.source.stream())
-    id_col = typed_name("id")
+    p.source.attach(con, SRC)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE lw_ids AS SELECT {typed_name('id')} AS id, {ROW} AS row FROM ({_typed_select(p)})"
+    )
     before, after = t("duplicate_id", lang, rows="\0").split("\0")
     con.execute(
         f"INSERT INTO lw_problems SELECT rows[1], 'id', id, {sql_string(before)} "
-        f"|| array_to_string(rows[2:11], ', ') || CASE WHEN len(rows) > 11 THEN ', ...' ELSE '' END "
-        f"|| {sql_string(after)} "
-        f"FROM (SELECT {id_col} AS id, list({ROW} ORDER BY {ROW}) AS rows FROM ({_typed_select(p)}) "
-        f"WHERE {id_col} IS NOT NULL GROUP BY {id_col} HAVING count(*) > 1)"
+        f"|| array_to_string(rows[2:11], ', ') || CASE WHEN len(rows) > 11 THEN ', ...' ELSE '' END || {sql_string(after)} "
+        f"FROM (SELECT id, list(row ORDER BY row) AS rows FROM lw_ids "
+        f"WHERE id IN (SELECT id FROM lw_ids WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) GROUP BY id)"
     )
     count = scalar(con, "SELECT count(*) FROM lw_problems")
-    if count:
-        rows = con.execute(f"SELECT row, col, val, msg FROM lw_problems ORDER BY row, col LIMIT {MAX_LISTED}").fetchall()
-        raise DataError(p.source, [Problem(int(r), c, v, m) for r, c, v, m in rows], count, lang=lang)
-
-
-def _count_rows(con: duckdb.DuckDBPyConnection, p: Plan) -> int:
-    if p.source.total_rows is not None:
-        return p.source.total_rows
-    con.register(SRC, p.source.stream())
-    return scalar(con, f"SELECT count(*) FROM {SRC}")
+    if count == 0:  # two ids shared a hash in the fast path; nothing is wrong
+        return
+    rows = con.execute(f"SELECT row, col, val, msg FROM lw_problems ORDER BY row, col LIMIT {MAX_LISTED}").fetchall()
+    raise DataError(p.source, [Problem(int(r), c, v, m) for r, c, v, m in rows], count, lang=lang)
 
 
 # --- assessment ------------------------------------------------------------------------------------
 
 
+LAW = "__lw_law"
+
+
 def _law_projection(p: Plan) -> str:
-    """Each law column as a constant list indexed by the record's interval: a projection, not a join,
-    so rows stream through in input order."""
-    out = []
-    for field_ in p.law.schema:
-        if field_.name == INTERVAL:
-            continue
-        values = ", ".join(literal(v).sql("duckdb") for v in p.law.column(field_.name).to_pylist())
-        sql_type = _SQL_TYPES.get(str(field_.type), "VARCHAR")
-        out.append(f"CAST(([{values}])[{INTERVAL} + 1] AS {sql_type}) AS {quote(field_.name)}")
-    return ", ".join(out)
+    """The law in force for each record as one struct, picked from a constant list by the record's
+    interval: a projection, not a join, so rows stream through in input order (DuckDB does not promise
+    order through a join), and one lookup per record instead of one per parameter."""
+    names = [f.name for f in p.law.schema if f.name != INTERVAL]
+    types = {f.name: _SQL_TYPES.get(str(f.type), "VARCHAR") for f in p.law.schema}
+    structs = ", ".join(
+        "{" + ", ".join(f"{sql_string(n)}: CAST({literal(row[n]).sql('duckdb')} AS {types[n]})" for n in names) + "}"
+        for row in p.law.to_pylist()
+    )
+    return f"([{structs}])[{INTERVAL} + 1] AS {LAW}"
+
+
+def _as_enum(sql: str, values: Sequence[str]) -> str:
+    """Texts with few distinct values, repeated on every row, as an ENUM: held as small integers and
+    written as a dictionary (a categorical in pandas, a factor in R)."""
+    labels = ", ".join(sql_string(v) for v in dict.fromkeys(values))
+    return f"CAST({sql} AS ENUM({labels}))"
+
+
+def law_field(name: str) -> exp.Expression:
+    return exp.func("struct_extract", exp.column(LAW, table="t"), exp.Literal.string(name))
 
 
 _SQL_TYPES = {"double": "DOUBLE", "bool": "BOOLEAN", "date32[day]": "DATE", "list<item: string>": "VARCHAR[]"}
@@ -223,7 +267,7 @@ def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
     compiler = SqlCompiler(
         {r.id: r for pack in p.packs for r in pack.rules.values()},
         variable=lambda name: exp.column(f"__v_{name}", table="t", quoted=True),
-        parameter=lambda pack, name: exp.column(param_column(pack, name), table="t", quoted=True),
+        parameter=lambda pack, name: law_field(param_column(pack, name)),
     )
     select: list[str] = []
     for col in p.source.columns:
@@ -238,9 +282,10 @@ def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
     judged = literal(as_of).sql("duckdb") if as_of else f"t.{typed_name('reference_date')}"
     select += [
         f"{judged} AS lw_judged_on",
-        "t.__lw_acts AS lw_law_basis",
-        "t.__lw_unverified AS lw_unverified",
-        f"{sql_string(p.stamp)} AS lw_packs",
+        f"{_as_enum(law_field('__lw_acts').sql('duckdb'), p.law.column('__lw_acts').to_pylist())} AS lw_law_basis",
+        f"{_as_enum(law_field('__lw_unverified').sql('duckdb'), p.law.column('__lw_unverified').to_pylist())} "
+        "AS lw_unverified",
+        f"{_as_enum(sql_string(p.stamp), [p.stamp])} AS lw_packs",
     ]
     with_interval = f"SELECT *, {_interval_sql(p.timeline)} AS {INTERVAL} FROM ({_typed_select(p)})"
     with_law = f"SELECT *, {_law_projection(p)} FROM ({with_interval})"
@@ -248,12 +293,12 @@ def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, p: Plan, progress: Progress | None = None) -> None:
-    con.register(SRC, p.source.stream(progress))
+    p.source.attach(con, SRC, progress)
 
 
 def typed_record(con: duckdb.DuckDBPyConnection, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
     """The typed answers of the record with this id, and its row number."""
-    con.register(SRC, p.source.stream())
+    p.source.attach(con, SRC)
     names = list(p.schema.variables)
     cols = ", ".join(typed_name(n) for n in names)
     rows = con.execute(

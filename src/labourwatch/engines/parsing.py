@@ -89,7 +89,9 @@ def checks(
     """What makes a value of `var` invalid, each with the message the user sees."""
     v, text = typed_name(var.name), text_of(column)
     unparsed = {"boolean": "bad_boolean", "number": "bad_number", "integer": "bad_number", "date": "bad_date"}
-    out = [Check(column, f"({text} IS NOT NULL AND {v} IS NULL)", t(unparsed.get(var.kind, "bad_value"), lang))]
+    out = []
+    if not _always_parses(var, arrow):
+        out.append(Check(column, f"({text} IS NOT NULL AND {v} IS NULL)", t(unparsed.get(var.kind, "bad_value"), lang)))
     codes_sql = ", ".join(sql_string(c) for c in var.values)
     codes = ", ".join(var.values)
     if var.kind == "category":
@@ -113,6 +115,17 @@ def checks(
     return out
 
 
+def _always_parses(var: Variable, arrow: pa.DataType) -> bool:
+    """A typed column that cannot fail to parse (a float column read as a number ...)."""
+    kind = _kind_of(arrow)
+    return (
+        var.kind in ("string", "category", "country")
+        or (var.kind in ("number", "integer") and kind == "numeric")
+        or (var.kind == "date" and kind == "temporal")
+        or (var.kind == "boolean" and kind == "bool")
+    )
+
+
 def cross_checks(present: Mapping[str, str], lang: str = "en") -> list[Check]:
     """Checks between variables: `present` maps variable names to their input columns."""
     out = []
@@ -124,7 +137,13 @@ def cross_checks(present: Mapping[str, str], lang: str = "en") -> list[Check]:
 
 def typed_projection(schema: Schema, columns: Mapping[str, pa.DataType]) -> dict[str, str]:
     """For every variable of the schema, SQL for its typed value (NULL of the right type when absent)."""
-    sql_types = {"boolean": "BOOLEAN", "number": "DOUBLE", "integer": "DOUBLE", "date": "DATE", "multiple": "VARCHAR[]"}
+    sql_types = {
+        "boolean": "BOOLEAN",
+        "number": "DOUBLE",
+        "integer": "DOUBLE",
+        "date": "DATE",
+        "multiple": "VARCHAR[]",
+    }
     out = {}
     for name, var in schema.variables.items():
         if name in columns:

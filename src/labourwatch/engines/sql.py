@@ -7,8 +7,9 @@ engines differ on division by zero (DuckDB gives infinity) and on LEAST/GREATEST
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from sqlglot import exp
 
@@ -35,7 +36,7 @@ def literal(value: object) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def _case(ifs: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression) -> exp.Expression:
+def _case(ifs: Sequence[tuple[Any, Any]], default: exp.Expression) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=c, true=v) for c, v in ifs], default=default)
 
 
@@ -52,14 +53,15 @@ def _wrap(e: exp.Expression) -> exp.Expression:
     return e if isinstance(e, _ATOMS) else exp.Paren(this=e)
 
 
-_BINARY: dict[str, type[exp.Binary]] = {
+# Typed loosely: sqlglot's node classes are not all visible to mypy as Expression subclasses.
+_BINARY: dict[str, Any] = {
     "and": exp.And,
     "or": exp.Or,
     "+": exp.Add,
     "-": exp.Sub,
     "*": exp.Mul,
 }
-_COMPARE: dict[str, type[exp.Binary]] = {
+_COMPARE: dict[str, Any] = {
     "==": exp.EQ,
     "!=": exp.NEQ,
     "<": exp.LT,
@@ -117,9 +119,11 @@ class SqlCompiler:
                 right = exp.Nullif(this=self.compile(b), expression=literal(0.0))
                 return exp.Div(this=self.compile(a), expression=right)
             case n.Binary(op=op, left=a, right=b):
-                return _BINARY[op](this=self.compile(a), expression=self.compile(b))
+                combined: exp.Expression = _BINARY[op](this=self.compile(a), expression=self.compile(b))
+                return combined
             case n.Compare(op=op, left=a, right=b):
-                return _COMPARE[op](this=self.compile(a), expression=self.compile(b))
+                compared: exp.Expression = _COMPARE[op](this=self.compile(a), expression=self.compile(b))
+                return compared
             case n.In(needle=needle, haystack=haystack, negated=negated):
                 found = self._in(self.compile(needle), haystack)
                 return exp.Not(this=_wrap(found)) if negated else found

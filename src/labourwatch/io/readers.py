@@ -17,6 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from labourwatch.core.errors import LabourwatchError
+from labourwatch.i18n import t
 
 ROW = "__lw_row"  # the record number column added to every input
 SAMPLE_BYTES = 1 << 20
@@ -36,11 +37,19 @@ class Source:
     open: Callable[[], pa.RecordBatchReader] = field(repr=False)
     header_lines: int = 0  # rows before the first record in a spreadsheet view (1 for CSV and Excel)
     notes: list[str] = field(default_factory=list)  # what was assumed in reading it (an encoding ...)
+    native_sql: str | None = None  # a query DuckDB can scan itself, in parallel (Parquet)
 
-    def where(self, row: int) -> str:
+    def attach(self, con: Any, name: str, progress: Progress | None = None) -> None:
+        """Make the input queryable as `name`, with its record numbers in the column ROW."""
+        if self.native_sql is not None:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {self.native_sql}")
+        else:
+            con.register(name, self.stream(progress))
+
+    def where(self, row: int, lang: str = "en") -> str:
         if self.header_lines:
-            return f"row {row} (line {row + self.header_lines})"
-        return f"row {row}"
+            return t("where_row_line", lang, row=row, line=row + self.header_lines)
+        return t("where_row", lang, row=row)
 
     def stream(self, progress: Progress | None = None) -> pa.RecordBatchReader:
         reader = self.open()
@@ -134,6 +143,8 @@ def detect_encoding(sample: bytes) -> tuple[str, str | None]:
     encoding Excel uses for CSV on Russian-language Windows, when the bytes look like Cyrillic text."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8", None
+    if b"\x00" in sample:
+        raise InputError("the file is not text (it holds NUL bytes): is it a spreadsheet saved under a .csv name?")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8", None
@@ -240,11 +251,17 @@ def _parquet(path: Path) -> Source:
 
         return pa.RecordBatchReader.from_batches(out_schema, numbered())
 
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    native = (
+        f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {ROW} "
+        f"FROM read_parquet({quoted}, file_row_number = true)"
+    )
     return Source(
         label=str(path),
         columns={f.name: f.type for f in schema},
         total_rows=pfile.metadata.num_rows,
         open=open_reader,
+        native_sql=None if "file_row_number" in schema.names else native,
     )
 
 

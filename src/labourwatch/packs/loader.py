@@ -125,7 +125,9 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             label=ctx.text(spec.get("label"), f"label of '{name}'", spec, "label") or {},
             module=str(spec.get("module", "other")),
             question=ctx.text(spec.get("question"), f"question of '{name}'", spec, "question", required=False),
-            description=ctx.text(spec.get("description"), f"description of '{name}'", spec, "description", required=False),
+            description=ctx.text(
+                spec.get("description"), f"description of '{name}'", spec, "description", required=False
+            ),
             values=values,
             phase=spec.get("phase"),
             unit=spec.get("unit"),
@@ -142,7 +144,9 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
 
 def _codes(ctx: _Ctx, raw: Any, what: str, parent: Any, key: Any) -> dict[str, Text]:
     m = ctx.mapping(raw, f"values of {what}", parent, key)
-    return {str(code): ctx.text(label, f"label of value '{code}' of {what}", m, code) or {} for code, label in m.items()}
+    return {
+        str(code): ctx.text(label, f"label of value '{code}' of {what}", m, code) or {} for code, label in m.items()
+    }
 
 
 # --- packs -----------------------------------------------------------------------------------------
@@ -337,7 +341,9 @@ def _parameters(ctx: _Ctx, pack: str, group: str, acts: Mapping[str, Act]) -> di
         if declared:
             types.add(declared)
         if len(types) != 1:
-            raise ctx.fail(f"parameter '{name}' needs values of one type (found: {sorted(types) or 'none'})", doc, short)
+            raise ctx.fail(
+                f"parameter '{name}' needs values of one type (found: {sorted(types) or 'none'})", doc, short
+            )
         follows = spec.get("follows", "act")
         if follows not in ("act", "calendar"):
             raise ctx.fail("follows must be 'act' or 'calendar'", spec, "follows")
@@ -406,7 +412,9 @@ def _rules(
 
 
 def _names(nodes: Iterable[n.Node]) -> set[str]:
-    return {x.name for node in nodes for x in node.walk() if isinstance(x, n.Name) and not x.name.startswith(PARAM_PREFIX)}
+    return {
+        x.name for node in nodes for x in node.walk() if isinstance(x, n.Name) and not x.name.startswith(PARAM_PREFIX)
+    }
 
 
 def _expr(ctx: _Ctx, spec: Mapping[Any, Any], key: Any, what: str) -> tuple[str, n.Node]:
@@ -445,7 +453,9 @@ def _build_rule(
         "id": rule_id,
         "kind": kind,
         "label": ctx.text(spec.get("label"), f"label of '{rule_id}'", spec, "label"),
-        "description": ctx.text(spec.get("description"), f"description of '{rule_id}'", spec, "description", required=False),
+        "description": ctx.text(
+            spec.get("description"), f"description of '{rule_id}'", spec, "description", required=False
+        ),
         "references": tuple(_ref(ctx, r, acts, spec, "references") for r in spec.get("references", [])),
         "location": ctx.at(spec),
     }
@@ -462,7 +472,14 @@ def _build_rule(
         if otherwise not in labels:
             raise ctx.fail(f"'otherwise' must be one of {', '.join(labels)}", spec, "otherwise")
         source = "\n".join(f"{c['value']}: {c['when']}".strip() for c in spec["cases"])
-        return Rule(**common, type=ValueType.STRING, cases=tuple(cases), otherwise=otherwise, labels=labels, source=source)
+        return Rule(
+            **common,
+            type=ValueType.STRING,
+            cases=tuple(cases),
+            otherwise=otherwise,
+            labels=labels,
+            source=source,
+        )
     want = ValueType.BOOL if kind is RuleKind.FINDING else None
     typed = check(nodes[0], scope, want=want)
     if typed.type in (ValueType.NULL, None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypedDict
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput
@@ -20,7 +20,12 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
-def _pos(where: Any) -> dict[str, int]:
+class _Pos(TypedDict, total=False):
+    line: int
+    column: int
+
+
+def _pos(where: Any) -> _Pos:
     """Line and column of a token or of a rule's metadata (empty when Lark has none)."""
     if getattr(where, "empty", False) or getattr(where, "line", None) is None:
         return {}

@@ -1,0 +1,3 @@
+from labourwatch.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Reading inputs and writing outputs: the edges where files meet the core."""

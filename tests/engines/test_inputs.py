@@ -1,0 +1,229 @@
+"""Inputs as the field has them, and bad input: every problem names file, row, column and value;
+nothing is silently coerced or dropped; rows and columns come out as they went in."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pyreadstat
+import pytest
+
+from labourwatch.api import assess, assess_file
+from labourwatch.engines.duckdb import DataError
+from labourwatch.io.readers import InputError
+
+ROWS = [
+    {
+        "id": "r1",
+        "reference_date": "2016-03-01",
+        "hours_per_day": "12",
+        "age": "30",
+        "hazardous_work": "no",
+        "note": "Иван",
+    },
+    {
+        "id": "r2",
+        "reference_date": "01.03.2016",
+        "hours_per_day": "7,5",
+        "age": "30",
+        "hazardous_work": "да",
+        "note": "",
+    },
+    {
+        "id": "r3",
+        "reference_date": "2016-03-01",
+        "hours_per_day": "",
+        "age": "",
+        "hazardous_work": "",
+        "note": "x",
+    },
+]
+EXPECTED = [True, True, None]  # hours_over_daily_norm
+
+
+def write_csv(path: Path, rows=ROWS, *, encoding="utf-8", delimiter=",", bom=False) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else encoding, newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def findings(result) -> list:
+    return result.table.column("hours_over_daily_norm").to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "bom"),
+    [("utf-8", ",", False), ("utf-8", ";", True), ("cp1251", ";", False), ("utf-8", "\t", False)],
+)
+def test_csv_as_excel_and_others_save_it(tmp_path, encoding, delimiter, bom):
+    path = write_csv(tmp_path / "in.csv", encoding=encoding, delimiter=delimiter, bom=bom)
+    result = assess(path)
+    assert findings(result) == EXPECTED
+    assert result.table.column("note").to_pylist() == ["Иван", "", "x"]
+    if encoding == "cp1251":
+        assert any("Windows-1251" in w for w in result.warnings)
+
+
+def test_every_input_column_and_row_is_kept_in_order(tmp_path):
+    path = write_csv(tmp_path / "in.csv")
+    table = assess(path).table
+    assert table.column_names[:6] == list(ROWS[0])
+    assert table.column("id").to_pylist() == ["r1", "r2", "r3"]
+    assert table.column("hours_per_day").to_pylist() == [12.0, 7.5, None]  # canonical columns are typed
+    assert table.column("reference_date").to_pylist() == [date(2016, 3, 1)] * 3
+
+
+def test_pandas_polars_and_arrow_tables(tmp_path):
+    frame = pd.DataFrame(ROWS)
+    assert findings(assess(frame)) == EXPECTED
+    assert findings(assess(pl.from_pandas(frame))) == EXPECTED
+    assert findings(assess(pa.Table.from_pandas(frame))) == EXPECTED
+
+
+def test_typed_columns_are_read_without_text(tmp_path):
+    table = pa.table(
+        {
+            "id": ["a", "b"],
+            "reference_date": pa.array([date(2016, 3, 1), date(2016, 3, 1)], pa.date32()),
+            "hours_per_day": pa.array([12, 8], pa.int64()),
+            "age": [30.0, 30.0],
+            "hazardous_work": [False, False],
+        }
+    )
+    assert assess(table).table.column("hours_over_daily_norm").to_pylist() == [True, False]
+
+
+def test_parquet_excel_and_spss(tmp_path):
+    frame = pd.DataFrame(ROWS)
+    pq.write_table(pa.Table.from_pandas(frame), tmp_path / "in.parquet")
+    frame.to_excel(tmp_path / "in.xlsx", index=False)
+    numeric = frame.drop(columns=["hazardous_work"]).assign(
+        hours_per_day=[12.0, 7.5, None], age=[30.0, 30.0, None], reference_date=["2016-03-01"] * 3
+    )
+    pyreadstat.write_sav(numeric, str(tmp_path / "in.sav"))
+    assert findings(assess(tmp_path / "in.parquet")) == EXPECTED
+    assert findings(assess(tmp_path / "in.xlsx")) == EXPECTED
+    assert assess(tmp_path / "in.sav").table.column("hours_over_daily_norm").to_pylist() == [True, None, None]
+
+
+def problems_of(data) -> list[tuple]:
+    with pytest.raises(DataError) as err:
+        assess(data)
+    return [(p.row, p.column, p.value, p.message) for p in err.value.problems]
+
+
+def test_impossible_values_are_named_by_row_column_and_value():
+    future = (date.today() + timedelta(days=3)).isoformat()
+    rows = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "reference_date": ["2016-03-01", future, "1990-12-31", "2016-02-30"],
+            "hours_per_day": ["25", "8", "-1", "twelve"],
+            "days_per_month": ["32", "20", "20", "20.5"],
+            "monthly_pay": ["-5", "0", "1000", "1000"],
+            "sex": ["male", "M", "female", "female"],
+            "citizenship": ["UZB", "uz", "KGZ", "KGZ"],
+            "entry_date": ["2016-04-01", "", "", ""],
+        }
+    )
+    got = problems_of(rows)
+    assert (1, "hours_per_day", "25", "is over the maximum of 24 h") in got
+    assert (1, "days_per_month", "32", "is over the maximum of 31 days") in got
+    assert (1, "monthly_pay", "-5", "is below the minimum of 0") in got
+    assert (1, "entry_date", "2016-04-01", "the entry date is after the reference date") in got
+    assert (2, "reference_date", future, "is in the future") in got
+    assert (2, "sex", "M", "not one of: female, male") in got
+    assert (2, "citizenship", "uz", "not an ISO 3166 alpha-3 code (e.g. UZB)") in got
+    assert (3, "reference_date", "1990-12-31", "is before 1991") in got
+    assert (3, "hours_per_day", "-1", "is below the minimum of 0") in got
+    assert (4, "reference_date", "2016-02-30", "not a date (write YYYY-MM-DD or DD.MM.YYYY)") in got
+    assert (4, "hours_per_day", "twelve", "not a number") in got
+    assert (4, "days_per_month", "20.5", "not a whole number") in got
+
+
+def test_duplicate_and_missing_ids():
+    got = problems_of(pd.DataFrame({"id": ["a", "b", "a", "", "a"], "reference_date": ["2016-03-01"] * 5}))
+    assert (1, "id", "a", "the same id is used again in row(s) 3, 5") in got
+    assert (4, "id", "", "is missing; every record needs it") in got
+
+
+def test_missing_required_columns():
+    got = problems_of(pd.DataFrame({"hours_per_day": ["8"]}))
+    assert (None, "id", None, "required column is missing from the input") in got
+    assert (None, "reference_date", None, "required column is missing from the input") in got
+
+
+def test_reference_date_is_not_needed_under_as_of():
+    result = assess(pd.DataFrame({"id": ["a"], "hours_per_day": ["12"]}), as_of="2016-03-01")
+    assert result.table.column("overtime_over_daily_cap").to_pylist() == [True]
+
+
+def test_messages_in_russian():
+    with pytest.raises(DataError) as err:
+        assess(pd.DataFrame({"id": ["a"], "reference_date": ["2016-03-01"], "hours_per_day": ["25"]}), lang="ru")
+    assert err.value.problems[0].message == "больше максимума 24 ч"
+    assert "оценка не проводилась" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.csv", "the file is empty"),
+        (b"\n\n", "blank.csv", "should name the columns"),
+        (b"id,id\n1,2\n", "dup.csv", "appears twice"),
+        (b"id,reference_date\n", "header.csv", None),
+        (b"\x00\x01\x02\xff\xfe" * 50, "binary.csv", "not text"),
+        (b"PK\x03\x04 not really", "bad.xlsx", "not a readable Excel workbook"),
+        (b"not parquet", "bad.parquet", "not a readable Parquet file"),
+        (b"id\n1\n", "data.json", "cannot read '.json' files"),
+    ],
+)
+def test_unreadable_inputs_say_why(tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    if message is None:  # a header and no records
+        assert problems_of(path) == [(None, None, None, "the input has no records")]
+        return
+    with pytest.raises(InputError, match=message):
+        assess(path)
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="no such file"):
+        assess("does/not/exist.csv")
+
+
+def test_a_clash_with_result_columns_is_refused():
+    from labourwatch.core.errors import LabourwatchError
+
+    with pytest.raises(LabourwatchError, match="assessed before"):
+        assess(pd.DataFrame({"id": ["a"], "reference_date": ["2016-03-01"], "no_written_contract": ["x"]}))
+
+
+def test_file_output_is_atomic_and_records_provenance(tmp_path):
+    src = write_csv(tmp_path / "in.csv")
+    written = assess_file(src, tmp_path / "out.parquet")
+    meta = pq.read_schema(tmp_path / "out.parquet").metadata[b"labourwatch"]
+    assert b"kz-labour" in meta and b"sha256" in meta
+    assert written.rows == 3
+    bad = write_csv(tmp_path / "bad.csv", [{**ROWS[0], "hours_per_day": "99"}])
+    with pytest.raises(DataError):
+        assess_file(bad, tmp_path / "bad.parquet")
+    assert not (tmp_path / "bad.parquet").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".lw-")] == []
+
+
+def test_csv_output_says_unknown_and_has_a_provenance_file(tmp_path):
+    src = write_csv(tmp_path / "in.csv")
+    assess_file(src, tmp_path / "out.csv")
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert out["hours_over_daily_norm"].tolist() == ["true", "true", "unknown"]
+    assert (tmp_path / "out.csv.provenance.json").exists()
