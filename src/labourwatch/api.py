@@ -63,14 +63,15 @@ def _judgement(as_of: date | str | None, law: str | None, verified_only: bool) -
     return Judgement(as_of=as_of, law=law, verified_only=verified_only)
 
 
-def _setup(
+def plan_for(
     data: Any,
-    as_of: date | str | None,
-    law: str | None,
-    verified_only: bool,
-    packs: Sequence[str] | None,
-    encoding: str | None,
+    as_of: date | str | None = None,
+    law: str | None = None,
+    verified_only: bool = False,
+    packs: Sequence[str] | None = None,
+    encoding: str | None = None,
 ) -> tuple[Schema, list[Pack], Source, engine.Plan]:
+    """Everything an assessment of `data` needs: the schema, the packs, the input and the plan."""
     schema = load_schema()
     loaded = load_packs(packs)
     source = open_source(data, encoding=encoding)
@@ -135,7 +136,7 @@ def assess(
     for all, or `law` names an act as the yardstick (e.g. "kz-labour-code-2007"). Raises DataError
     listing every invalid value; nothing is assessed then.
     """
-    _, _, _, plan = _setup(data, as_of, law, verified_only, packs, encoding)
+    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
     con = engine.connect()
     engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None, lang=lang)
     engine.prepare(con, plan)
@@ -164,7 +165,7 @@ def assess_file(
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise LabourwatchError(f"{out}: the output must end in .parquet or .csv")
-    _, _, _, plan = _setup(data, as_of, law, verified_only, packs, encoding)
+    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
     con = engine.connect()
     engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None, lang=lang)
     if on_validated:
@@ -210,7 +211,7 @@ def explain(
     lang: str = "en",
 ) -> Explanation:
     """Why the record with this id gets the results it gets."""
-    _, loaded, source, plan = _setup(data, as_of, law, verified_only, packs, encoding)
+    _, loaded, source, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
     con = engine.connect()
     found = engine.typed_record(con, plan, str(record_id))
     if found is None:

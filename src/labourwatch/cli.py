@@ -52,9 +52,19 @@ def _as_date(value: Any) -> date | None:
     return value.date() if value is not None else None
 
 
-def _check_judgement(as_of: Any, law: str | None) -> None:
+def _judgement(
+    as_of: Any, law: str | None, verified_only: bool, packs: tuple[str, ...], encoding: str | None
+) -> dict[str, Any]:
+    """The API keywords the judgement options stand for."""
     if as_of is not None and law:
         raise click.UsageError("give either --as-of or --law, not both")
+    return {
+        "as_of": _as_date(as_of),
+        "law": law,
+        "verified_only": verified_only,
+        "packs": packs or None,
+        "encoding": encoding,
+    }
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -99,7 +109,7 @@ def assess(
     with the date and acts each record was judged under and the packs' versions and hashes.
     """
     lang = _lang(ctx)
-    _check_judgement(as_of, law)
+    options = _judgement(as_of, law, verified_only, packs, encoding)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -114,11 +124,7 @@ def assess(
             written = api.assess_file(
                 input_path,
                 output,
-                as_of=_as_date(as_of),
-                law=law,
-                verified_only=verified_only,
-                packs=packs or None,
-                encoding=encoding,
+                **options,
                 progress=lambda n: bar.advance(task, n),
                 on_validated=lambda: bar.update(task, description="assessing", completed=0),
                 lang=lang,
@@ -179,17 +185,7 @@ def explain(
     """Explain the findings of one record: the answers used, the law values with their dates,
     references and verification status, and the missing answers that would settle an unknown."""
     lang = _lang(ctx)
-    _check_judgement(as_of, law)
-    ex = api.explain(
-        input_path,
-        record_id,
-        as_of=_as_date(as_of),
-        law=law,
-        verified_only=verified_only,
-        packs=packs or None,
-        encoding=encoding,
-        lang=lang,
-    )
+    ex = api.explain(input_path, record_id, **_judgement(as_of, law, verified_only, packs, encoding), lang=lang)
     known = [r.rule.id for r in ex.rules]
     if finding and finding not in known:
         raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")

@@ -105,16 +105,8 @@ def judgement_text(j: Judgement, lang: str = "en") -> str:
 
 def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = None) -> str:
     data = explanation_dict(ex, lang)
-    j = ex.timeline.judgement
     on = data["judged"]["on"] or t("unknown", lang)
-    if j.as_of:
-        how = t("how_as_of", lang, date=on)
-    elif j.law:
-        how = t("how_law", lang, act=j.law, date=on)
-    else:
-        how = t("how_record_date", lang, date=on)
-    if j.verified_only:
-        how += t("how_verified_only", lang)
+    how = f"{judgement_text(ex.timeline.judgement, lang)} ({on})"
     lines = [
         t("record_header", lang, id=ex.record_id, where=t("where_row", lang, row=ex.row), how=how),
         f"{t('acts_applied', lang)}: {', '.join(data['judged']['acts']) or '-'}",

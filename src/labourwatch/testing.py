@@ -129,7 +129,7 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None) -> list[CaseResult]:
     for (as_of, law, verified_only), group in groups.items():
         table = _table(group)
         sql_rows = api.assess(table, as_of=as_of, law=law, verified_only=verified_only).table.to_pylist()
-        _, _, _, plan = api._setup(table, as_of, law, verified_only, None, None)
+        _, _, _, plan = api.plan_for(table, as_of, law, verified_only)
         con = engine.connect()
         for i, case in enumerate(group):
             found = engine.typed_record(con, plan, f"case-{i}")

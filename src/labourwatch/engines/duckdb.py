@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -213,13 +213,13 @@ def _list_problems(
         f") WHERE x IS NOT NULL"
     )
     p.source.attach(con, SRC)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE lw_ids AS SELECT {typed_name('id')} AS id, {ROW} AS row FROM ({_typed_select(p)})"
-    )
+    ids = f"SELECT {typed_name('id')} AS id, {ROW} AS row FROM ({_typed_select(p)})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE lw_ids AS {ids}")
     before, after = t("duplicate_id", lang, rows="\0").split("\0")
     con.execute(
         f"INSERT INTO lw_problems SELECT rows[1], 'id', id, {sql_string(before)} "
-        f"|| array_to_string(rows[2:11], ', ') || CASE WHEN len(rows) > 11 THEN ', ...' ELSE '' END || {sql_string(after)} "
+        f"|| array_to_string(rows[2:11], ', ') || CASE WHEN len(rows) > 11 THEN ', ...' ELSE '' END "
+        f"|| {sql_string(after)} "
         f"FROM (SELECT id, list(row ORDER BY row) AS rows FROM lw_ids "
         f"WHERE id IN (SELECT id FROM lw_ids WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) GROUP BY id)"
     )
@@ -257,7 +257,8 @@ def _as_enum(sql: str, values: Sequence[str]) -> str:
 
 
 def law_field(name: str) -> exp.Expression:
-    return exp.func("struct_extract", exp.column(LAW, table="t"), exp.Literal.string(name))
+    field_: exp.Expression = exp.func("struct_extract", exp.column(LAW, table="t"), exp.Literal.string(name))
+    return field_
 
 
 _SQL_TYPES = {"double": "DOUBLE", "bool": "BOOLEAN", "date32[day]": "DATE", "list<item: string>": "VARCHAR[]"}
@@ -312,7 +313,3 @@ def typed_record(con: duckdb.DuckDBPyConnection, p: Plan, record_id: str) -> tup
         if var.kind == "multiple" and values[name] is not None:
             values[name] = frozenset(values[name])
     return int(row[0]), values
-
-
-def law_rows(p: Plan) -> Mapping[int, Mapping[str, Any]]:
-    return {row[INTERVAL]: row for row in p.law.to_pylist()}
