@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pyarrow as pa
@@ -257,8 +257,8 @@ def _as_enum(sql: str, values: Sequence[str]) -> str:
 
 
 def law_field(name: str) -> exp.Expression:
-    field_: exp.Expression = exp.func("struct_extract", exp.column(LAW, table="t"), exp.Literal.string(name))
-    return field_
+    # sqlglot's Func is an Expression at run time; its stubs do not say so.
+    return cast(exp.Expression, exp.func("struct_extract", exp.column(LAW, table="t"), exp.Literal.string(name)))
 
 
 _SQL_TYPES = {"double": "DOUBLE", "bool": "BOOLEAN", "date32[day]": "DATE", "list<item: string>": "VARCHAR[]"}
