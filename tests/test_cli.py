@@ -37,6 +37,9 @@ def test_synth_assess_explain(tmp_path):
     assert json.loads(result.output)["record"]["id"] == "SYN-000002"
     result = run("explain", str(data), "--id", "SYN-000002", "--finding", "no_written_contract", lang="ru")
     assert "Нет письменного трудового договора" in result.output
+    # --lang after the command too, as users (and the issue) write it
+    result = run("explain", str(data), "--id", "SYN-000002", "--finding", "no_written_contract", "--lang", "ru")
+    assert result.exit_code == 0 and "Нет письменного трудового договора" in result.output
 
 
 def test_bad_data_exits_1_and_lists_problems(tmp_path):

@@ -32,7 +32,12 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 def _lang(ctx: click.Context) -> str:
-    return str(ctx.find_root().params.get("lang") or "en")
+    """--lang given to the command, else to `labourwatch` itself, else $LABOURWATCH_LANG, else English."""
+    return str(ctx.params.get("lang") or ctx.find_root().params.get("lang") or "en")
+
+
+def lang_option(f: F) -> F:
+    return click.option("--lang", type=click.Choice(["en", "ru"]), help="Language of messages (as for labourwatch).")(f)
 
 
 def judgement_options(f: F) -> F:
@@ -91,9 +96,11 @@ def cli(lang: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Result file: .parquet or .csv.")
 @click.option("--problems", type=click.Path(path_type=Path), help="Where to list problems in the data (CSV).")
 @judgement_options
+@lang_option
 @click.pass_context
 def assess(
     ctx: click.Context,
+    lang: str | None,
     input_path: Path,
     output: Path,
     problems: Path | None,
@@ -169,9 +176,11 @@ def _report_problems(exc: DataError, path: Path, lang: str) -> None:
 @click.option("--finding", help="Explain only this finding or classification.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @judgement_options
+@lang_option
 @click.pass_context
 def explain(
     ctx: click.Context,
+    lang: str | None,
     input_path: Path,
     record_id: str,
     finding: str | None,
@@ -205,8 +214,9 @@ def explain(
 @click.argument("pack_id", required=False)
 @click.option("--parameter", help="Show only this parameter (e.g. wages.mzp).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@lang_option
 @click.pass_context
-def packs(ctx: click.Context, pack_id: str | None, parameter: str | None, as_json: bool) -> None:
+def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: str | None, as_json: bool) -> None:
     """List the rule packs, their acts, and every parameter's values over time with references."""
     from labourwatch.packs import load_packs
     from labourwatch.reference import pack_dict
@@ -240,8 +250,9 @@ def packs(ctx: click.Context, pack_id: str | None, parameter: str | None, as_jso
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@lang_option
 @click.pass_context
-def variables(ctx: click.Context, as_json: bool) -> None:
+def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     """List the canonical variables: type, allowed values and the question asked."""
     from labourwatch.packs import load_schema
     from labourwatch.reference import variable_dict
@@ -268,8 +279,9 @@ def variables(ctx: click.Context, as_json: bool) -> None:
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First reference date (default 2006-10-01).")
 @click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last reference date (default 2007-01-31).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write: .csv or .parquet.")
+@lang_option
 @click.pass_context
-def synth(ctx: click.Context, count: int, seed: int, start: Any, end: Any, output: Path) -> None:
+def synth(ctx: click.Context, lang: str | None, count: int, seed: int, start: Any, end: Any, output: Path) -> None:
     """Write SYNTHETIC records (invented, never real people) for trying labourwatch out."""
     from labourwatch.synthetic import SynthSpec, write
 
