@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from labourwatch import __version__
 from labourwatch.core.errors import LabourwatchError
@@ -20,7 +22,6 @@ from labourwatch.core.explain import Explanation, explain_record
 from labourwatch.core.model import Pack, Schema
 from labourwatch.core.timeline import Judgement
 from labourwatch.engines import duckdb as engine
-from labourwatch.engines.parsing import sql_string
 from labourwatch.i18n import t
 from labourwatch.io.readers import Progress, Source, open_source
 from labourwatch.packs import load_packs, load_schema
@@ -79,13 +80,12 @@ def plan_for(
     return schema, loaded, source, plan
 
 
-def provenance(plan: engine.Plan, rows: int) -> dict[str, Any]:
+def provenance(plan: engine.Plan) -> dict[str, Any]:
     j = plan.timeline.judgement
     return {
         "labourwatch": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": plan.source.label,
-        "rows": rows,
         "judgement": {
             "as_of": j.as_of.isoformat() if j.as_of else None,
             "law": j.law,
@@ -137,12 +137,10 @@ def assess(
     listing every invalid value; nothing is assessed then.
     """
     _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
-    con = engine.connect()
-    engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None, lang=lang)
-    engine.prepare(con, plan)
-    table = con.sql(engine.assessment_sql(plan)).to_arrow_table()
-    meta = provenance(plan, table.num_rows)
-    table = table.replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
+    batches: list[pa.RecordBatch] = []
+    engine.run(engine.connect(), plan, batches.append, require_date=plan.timeline.judgement.as_of is None, lang=lang)
+    meta = provenance(plan)
+    table = pa.Table.from_batches(batches).replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
     return Assessment(table, meta, warnings_for(plan, lang))
 
 
@@ -156,45 +154,48 @@ def assess_file(
     packs: Sequence[str] | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
-    on_validated: Any = None,
     lang: str = "en",
 ) -> Written:
     """Assess an input of any size into Parquet or CSV, streaming (memory does not grow with the input).
-    The output appears only when complete; CSV gets its provenance in a `.provenance.json` beside it."""
+    The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`."""
     out = Path(output)
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise LabourwatchError(f"{out}: the output must end in .parquet or .csv")
     _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
-    con = engine.connect()
-    engine.validate(con, plan, require_date=plan.timeline.judgement.as_of is None, lang=lang)
-    if on_validated:
-        on_validated()
-    engine.prepare(con, plan, progress)
-    # One thread for the ordered write: with more, workers outrun the single writer and the rows kept
-    # waiting for their turn grow with the input. One thread keeps memory flat at ~35% more time.
-    con.execute("SET threads = 1")
-    sql = engine.assessment_sql(plan, for_csv=suffix == ".csv")
+    meta = provenance(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=suffix, dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
+
+    def sink(batch: pa.RecordBatch) -> None:
+        nonlocal writer
+        if writer is None:
+            schema = batch.schema.with_metadata({"labourwatch": json.dumps(meta)})
+            writer = pq.ParquetWriter(tmp, schema) if suffix == ".parquet" else pacsv.CSVWriter(tmp, schema)
+        writer.write_batch(batch)
+
     try:
-        meta = provenance(plan, 0)
-        if suffix == ".parquet":
-            kv = sql_string(json.dumps(meta))
-            result = con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, KV_METADATA {{labourwatch: {kv}}})")
-        else:
-            result = con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT csv, HEADER)")
-        copied = result.fetchall()
-        rows = int(copied[0][0]) if copied else 0
-        meta["rows"] = rows
+        rows = engine.run(
+            engine.connect(),
+            plan,
+            sink,
+            require_date=plan.timeline.judgement.as_of is None,
+            for_csv=suffix == ".csv",
+            lang=lang,
+            progress=progress,
+        )
+        assert writer is not None
+        writer.close()
         if suffix == ".csv":
-            out.with_name(out.name + ".provenance.json").write_text(
-                json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
-            )
+            sidecar = out.with_name(out.name + ".provenance.json")
+            sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
         tmp.replace(out)
     finally:
+        if writer is not None:
+            writer.close()
         tmp.unlink(missing_ok=True)
     return Written(out, rows, meta, plan.timeline.judgement, warnings_for(plan, lang))
 

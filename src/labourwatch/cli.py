@@ -23,6 +23,7 @@ from labourwatch import api
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.engines.duckdb import DataError
 from labourwatch.i18n import t
+from labourwatch.io.readers import open_source
 from labourwatch.render import explanation_dict, explanation_text, judgement_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,14 +127,13 @@ def assess(
         transient=True,
         disable=not err.is_terminal,
     ) as bar:
-        task = bar.add_task("validating", total=None)
+        task = bar.add_task("assessing", total=open_total(input_path))
         try:
             written = api.assess_file(
                 input_path,
                 output,
                 **options,
                 progress=lambda n: bar.advance(task, n),
-                on_validated=lambda: bar.update(task, description="assessing", completed=0),
                 lang=lang,
             )
         except DataError as exc:
@@ -146,6 +146,14 @@ def assess(
     packs_used = ", ".join(f"{p['id']}@{p['version']}" for p in written.provenance["packs"])
     err.print(t("judged_how", lang, how=how, packs=packs_used))
     out.print(t("wrote", lang, rows=written.rows, path=written.path))
+
+
+def open_total(path: Path) -> int | None:
+    """Rows in the input when known before reading it (Parquet), for the progress bar."""
+    try:
+        return open_source(path).total_rows
+    except LabourwatchError:
+        return None  # the assessment will report it
 
 
 def _report_problems(exc: DataError, path: Path, lang: str) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlglot import exp
 
 from labourwatch.core.errors import LabourwatchError
@@ -155,46 +157,90 @@ def _typed_select(p: Plan) -> str:
 # --- validation ------------------------------------------------------------------------------------
 
 
-def validate(
-    con: duckdb.DuckDBPyConnection,
-    p: Plan,
-    *,
-    require_date: bool,
-    lang: str = "en",
-    progress: Progress | None = None,
-) -> None:
-    """Raise DataError listing every invalid value (file, row, column, value, reason)."""
-    problems: list[Problem] = []
+BAD, ID_HASH = "__lw_bad", "__lw_id_hash"
+BATCH_ROWS = 122_880
+Sink = Callable[[pa.RecordBatch], None]
+
+
+def _checks(p: Plan, *, require_date: bool, lang: str) -> list[parsing.Check]:
+    """The checks of every value; raises DataError at once when a required column is missing."""
     missing = [v.name for v in p.schema.variables.values() if v.required and v.name not in p.present]
     if not require_date and "reference_date" in missing:
         missing.remove("reference_date")
-    for name in missing:
-        problems.append(Problem(None, name, None, t("column_missing", lang)))
-    if problems:
+    if missing:
+        problems = [Problem(None, name, None, t("column_missing", lang)) for name in missing]
         raise DataError(p.source, problems, len(problems), lang=lang)
-
     checks = []
     for name, col in p.present.items():
         var = p.schema.variables[name]
         required = var.required and (require_date or name != "reference_date")
         checks += parsing.checks(var, col, p.source.columns[col], today=p.today, required=required, lang=lang)
-    checks += parsing.cross_checks(p.present, lang)
-    p.source.attach(con, SRC, progress)
+    return checks + parsing.cross_checks(p.present, lang)
+
+
+class _IdHashes:
+    """64-bit hashes of the ids seen, 8 bytes a record: the one thing that grows with the input."""
+
+    def __init__(self, expected: int | None) -> None:
+        self.filled = np.empty(expected or 0, dtype=np.uint64)  # one array when the count is known
+        self.used = 0
+        self.extra: list[np.ndarray[Any, Any]] = []
+
+    def add(self, column: pa.Array) -> None:
+        values = column.drop_null().to_numpy(zero_copy_only=False)
+        if self.used + len(values) <= len(self.filled):
+            self.filled[self.used : self.used + len(values)] = values
+            self.used += len(values)
+        else:  # a copy: a zero-copy view of one column would keep its whole batch alive
+            self.extra.append(values.copy())
+
+    def repeated(self) -> bool:
+        ids = np.concatenate([self.filled[: self.used], *self.extra]) if self.extra else self.filled[: self.used]
+        ids.sort()  # in place; much faster here than np.unique
+        return bool((ids[1:] == ids[:-1]).any())
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    p: Plan,
+    sink: Sink,
+    *,
+    require_date: bool,
+    for_csv: bool = False,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> int:
+    """Validate and assess in one pass over the input, handing each batch of results to `sink` in input
+    order, and return the number of records. When any value is invalid or an id repeats, raise
+    DataError listing every problem; the caller then discards what the sink received.
+
+    Clean data costs one scan: the query also yields, per record, whether any check failed and a 64-bit
+    hash of its id. Batches are checked as they pass (vectorised), and repeated ids are found by sorting
+    the hashes at the end. Only when something is wrong does a second pass list the problems, comparing
+    the ids themselves, so a hash collision costs a second look, never a false problem."""
+    checks = _checks(p, require_date=require_date, lang=lang)
     any_bad = " OR ".join(f"COALESCE({c.condition}, FALSE)" for c in checks) or "FALSE"
-    id_col = typed_name("id")
-    # The common case, clean data, costs one scan: count rows, bad rows and repeated ids together.
-    # Ids are grouped by a 64-bit hash to keep the table small; the slow path compares the ids themselves,
-    # so a collision costs a second look, never a false problem.
-    n_rows, n_bad, n_repeated = con.execute(
-        f"SELECT coalesce(sum(n), 0), coalesce(sum(bad), 0), count(*) FILTER (WHERE h IS NOT NULL AND n > 1) "
-        f"FROM (SELECT CASE WHEN {id_col} IS NOT NULL THEN hash({id_col}) END AS h, count(*) AS n, "
-        f"count(*) FILTER (WHERE {any_bad}) AS bad FROM ({_typed_select(p)}) GROUP BY h)"
-    ).fetchall()[0]
-    if n_rows == 0:
+    p.source.attach(con, SRC)
+    reader = con.sql(assessment_sql(p, for_csv=for_csv, any_bad=any_bad)).to_arrow_reader(BATCH_ROWS)
+    keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
+    ids = _IdHashes(p.source.total_rows)
+    rows, clean = 0, True
+    for batch in reader:
+        if pc.any(batch.column(BAD)).as_py():
+            clean = False
+            break
+        ids.add(batch.column(ID_HASH))
+        sink(batch.select(keep))
+        rows += batch.num_rows
+        if progress:
+            progress(batch.num_rows)
+    reader.close()
+    if clean and rows == 0:
         raise DataError(p.source, [Problem(None, None, None, t("no_records", lang))], 1, lang=lang)
-    if n_bad == 0 and n_repeated == 0:
-        return
-    _list_problems(con, p, checks, any_bad, lang)
+    if clean and not ids.repeated():
+        return rows
+    _list_problems(connect(), p, checks, any_bad, lang)
+    return rows  # only two ids sharing a hash: nothing was wrong
 
 
 def _list_problems(
@@ -264,7 +310,7 @@ def law_field(name: str) -> exp.Expression:
 _SQL_TYPES = {"double": "DOUBLE", "bool": "BOOLEAN", "date32[day]": "DATE", "list<item: string>": "VARCHAR[]"}
 
 
-def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
+def assessment_sql(p: Plan, *, for_csv: bool = False, any_bad: str | None = None) -> str:
     compiler = SqlCompiler(
         {r.id: r for pack in p.packs for r in pack.rules.values()},
         variable=lambda name: exp.column(f"__v_{name}", table="t", quoted=True),
@@ -273,6 +319,8 @@ def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
     select: list[str] = []
     for col in p.source.columns:
         source = f"t.{typed_name(col)}" if col in p.present else f"t.{quote(col)}"
+        if for_csv and col in p.present and p.schema.variables[col].kind == "multiple":
+            source = f"array_to_string({source}, ' ')"  # back to the codes separated by spaces
         select.append(f"{source} AS {quote(col)}")
     for rule in p.outputs:
         sql = compiler.rule(rule.id).sql(dialect="duckdb")
@@ -281,20 +329,21 @@ def assessment_sql(p: Plan, *, for_csv: bool = False) -> str:
         select.append(f"{sql} AS {quote(rule.id)}")
     as_of = p.timeline.judgement.as_of
     judged = literal(as_of).sql("duckdb") if as_of else f"t.{typed_name('reference_date')}"
-    select += [
-        f"{judged} AS lw_judged_on",
-        f"{_as_enum(law_field('__lw_acts').sql('duckdb'), p.law.column('__lw_acts').to_pylist())} AS lw_law_basis",
-        f"{_as_enum(law_field('__lw_unverified').sql('duckdb'), p.law.column('__lw_unverified').to_pylist())} "
-        "AS lw_unverified",
-        f"{_as_enum(sql_string(p.stamp), [p.stamp])} AS lw_packs",
-    ]
+    texts = {
+        "lw_law_basis": (law_field("__lw_acts").sql("duckdb"), p.law.column("__lw_acts").to_pylist()),
+        "lw_unverified": (law_field("__lw_unverified").sql("duckdb"), p.law.column("__lw_unverified").to_pylist()),
+        "lw_packs": (sql_string(p.stamp), [p.stamp]),
+    }
+    select.append(f"{judged} AS lw_judged_on")
+    for name, (sql, values) in texts.items():
+        select.append(f"{sql if for_csv else _as_enum(sql, values)} AS {name}")
+    if any_bad is not None:
+        id_col = f"t.{typed_name('id')}"
+        select.append(f"({any_bad}) AS {BAD}")
+        select.append(f"CASE WHEN {id_col} IS NOT NULL THEN hash({id_col}) END AS {ID_HASH}")
     with_interval = f"SELECT *, {_interval_sql(p.timeline)} AS {INTERVAL} FROM ({_typed_select(p)})"
     with_law = f"SELECT *, {_law_projection(p)} FROM ({with_interval})"
     return f"SELECT {', '.join(select)} FROM ({with_law}) AS t"
-
-
-def prepare(con: duckdb.DuckDBPyConnection, p: Plan, progress: Progress | None = None) -> None:
-    p.source.attach(con, SRC, progress)
 
 
 def typed_record(con: duckdb.DuckDBPyConnection, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
