@@ -87,7 +87,7 @@ class Plan:
     source: Source
     present: dict[str, str]  # variable -> input column
     outputs: list[Rule]
-    law: pa.Table
+    law: LawTable
     today: date
 
     @property
@@ -109,32 +109,44 @@ def plan(schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judge
     return Plan(schema, packs, timeline, source, present, outputs, law, today)
 
 
-def _arrow_type(t: ValueType) -> pa.DataType:
-    return {
-        ValueType.NUMBER: pa.float64(),
-        ValueType.BOOL: pa.bool_(),
-        ValueType.DATE: pa.date32(),
-        ValueType.LIST: pa.list_(pa.string()),
-    }.get(t, pa.string())
+@dataclass(frozen=True)
+class LawTable:
+    """The law in force over each interval, column by column (a few dozen rows: plain Python)."""
+
+    types: dict[str, str]  # column -> SQL type
+    columns: dict[str, list[Any]]  # column -> one value per interval
+
+    def rows(self) -> list[dict[str, Any]]:
+        names = list(self.columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
+
+
+_SQL_TYPES = {
+    ValueType.NUMBER: "DOUBLE",
+    ValueType.BOOL: "BOOLEAN",
+    ValueType.DATE: "DATE",
+    ValueType.LIST: "VARCHAR[]",
+}
 
 
 def param_column(pack: str, name: str) -> str:
     return f"{pack}:{name}"
 
 
-def _law_table(packs: Sequence[Pack], timeline: Timeline, outputs: Sequence[Rule]) -> pa.Table:
+def _law_table(packs: Sequence[Pack], timeline: Timeline, outputs: Sequence[Rule]) -> LawTable:
     deps = parameter_dependencies(packs)
-    cols: dict[str, pa.Array] = {
-        INTERVAL: pa.array([iv.index for iv in timeline.intervals], pa.int32()),
-        "__lw_acts": pa.array([" ".join(iv.acts) for iv in timeline.intervals], pa.string()),
-        "__lw_unverified": pa.array([unverified_outputs(iv, outputs, deps) for iv in timeline.intervals], pa.string()),
+    ivs = timeline.intervals
+    types = {"__lw_acts": "VARCHAR", "__lw_unverified": "VARCHAR"}
+    columns: dict[str, list[Any]] = {
+        "__lw_acts": [" ".join(iv.acts) for iv in ivs],
+        "__lw_unverified": [unverified_outputs(iv, outputs, deps) for iv in ivs],
     }
     for pack in packs:
         for name, param in pack.parameters.items():
-            key = (pack.id, name)
-            values = [v.value if (v := iv.value(key)) is not None else None for iv in timeline.intervals]
-            cols[param_column(pack.id, name)] = pa.array(values, _arrow_type(param.type))
-    return pa.table(cols)
+            column = param_column(pack.id, name)
+            types[column] = _SQL_TYPES.get(param.type, "VARCHAR")
+            columns[column] = [v.value if (v := iv.value((pack.id, name))) is not None else None for iv in ivs]
+    return LawTable(types, columns)
 
 
 def _interval_sql(timeline: Timeline) -> str:
@@ -187,7 +199,7 @@ class _IdHashes:
         self.extra: list[np.ndarray[Any, Any]] = []
 
     def add(self, column: pa.Array) -> None:
-        values = column.drop_null().to_numpy(zero_copy_only=False)
+        values = column.drop_null().to_numpy(zero_copy_only=True)  # no nulls left; False would import pandas
         if self.used + len(values) <= len(self.filled):
             self.filled[self.used : self.used + len(values)] = values
             self.used += len(values)
@@ -286,11 +298,12 @@ def _law_projection(p: Plan) -> str:
     """The law in force for each record as one struct, picked from a constant list by the record's
     interval: a projection, not a join, so rows stream through in input order (DuckDB does not promise
     order through a join), and one lookup per record instead of one per parameter."""
-    names = [f.name for f in p.law.schema if f.name != INTERVAL]
-    types = {f.name: _SQL_TYPES.get(str(f.type), "VARCHAR") for f in p.law.schema}
+    types = p.law.types
     structs = ", ".join(
-        "{" + ", ".join(f"{sql_string(n)}: CAST({literal(row[n]).sql('duckdb')} AS {types[n]})" for n in names) + "}"
-        for row in p.law.to_pylist()
+        "{"
+        + ", ".join(f"{sql_string(n)}: CAST({literal(v).sql('duckdb')} AS {types[n]})" for n, v in row.items())
+        + "}"
+        for row in p.law.rows()
     )
     return f"([{structs}])[{INTERVAL} + 1] AS {LAW}"
 
@@ -305,9 +318,6 @@ def _as_enum(sql: str, values: Sequence[str]) -> str:
 def law_field(name: str) -> exp.Expression:
     # sqlglot's Func is an Expression at run time; its stubs do not say so.
     return cast(exp.Expression, exp.func("struct_extract", exp.column(LAW, table="t"), exp.Literal.string(name)))
-
-
-_SQL_TYPES = {"double": "DOUBLE", "bool": "BOOLEAN", "date32[day]": "DATE", "list<item: string>": "VARCHAR[]"}
 
 
 def assessment_sql(p: Plan, *, for_csv: bool = False, any_bad: str | None = None) -> str:
@@ -330,8 +340,8 @@ def assessment_sql(p: Plan, *, for_csv: bool = False, any_bad: str | None = None
     as_of = p.timeline.judgement.as_of
     judged = literal(as_of).sql("duckdb") if as_of else f"t.{typed_name('reference_date')}"
     texts = {
-        "lw_law_basis": (law_field("__lw_acts").sql("duckdb"), p.law.column("__lw_acts").to_pylist()),
-        "lw_unverified": (law_field("__lw_unverified").sql("duckdb"), p.law.column("__lw_unverified").to_pylist()),
+        "lw_law_basis": (law_field("__lw_acts").sql("duckdb"), p.law.columns["__lw_acts"]),
+        "lw_unverified": (law_field("__lw_unverified").sql("duckdb"), p.law.columns["__lw_unverified"]),
         "lw_packs": (sql_string(p.stamp), [p.stamp]),
     }
     select.append(f"{judged} AS lw_judged_on")

@@ -17,7 +17,8 @@ from labourwatch.core.expr import nodes as n
 @cache
 def _parser() -> Lark:
     grammar = files("labourwatch.core.expr").joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    # cache=True keeps the parse tables in the temp folder: building them costs more than parsing a pack.
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
 class _Pos(TypedDict, total=False):
