@@ -71,12 +71,13 @@ def plan_for(
     verified_only: bool = False,
     packs: Sequence[str] | None = None,
     encoding: str | None = None,
+    lang: str = "en",
 ) -> tuple[Schema, list[Pack], Source, engine.Plan]:
     """Everything an assessment of `data` needs: the schema, the packs, the input and the plan."""
     schema = load_schema()
     loaded = load_packs(packs)
-    source = open_source(data, encoding=encoding)
-    plan = engine.plan(schema, loaded, source, _judgement(as_of, law, verified_only), today=date.today())
+    source = open_source(data, encoding=encoding, lang=lang)
+    plan = engine.plan(schema, loaded, source, _judgement(as_of, law, verified_only), today=date.today(), lang=lang)
     return schema, loaded, source, plan
 
 
@@ -136,7 +137,7 @@ def assess(
     for all, or `law` names an act as the yardstick (e.g. "kz-labour-code-2007"). Raises DataError
     listing every invalid value; nothing is assessed then.
     """
-    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
+    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
     batches: list[pa.RecordBatch] = []
     engine.run(engine.connect(), plan, batches.append, require_date=plan.timeline.judgement.as_of is None, lang=lang)
     meta = provenance(plan)
@@ -162,7 +163,7 @@ def assess_file(
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise LabourwatchError(f"{out}: the output must end in .parquet or .csv")
-    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
+    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
     meta = provenance(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=suffix, dir=out.parent)
@@ -212,7 +213,7 @@ def explain(
     lang: str = "en",
 ) -> Explanation:
     """Why the record with this id gets the results it gets."""
-    _, loaded, source, plan = plan_for(data, as_of, law, verified_only, packs, encoding)
+    _, loaded, source, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
     con = engine.connect()
     found = engine.typed_record(con, plan, str(record_id))
     if found is None:

@@ -199,6 +199,15 @@ def test_unreadable_inputs_say_why(tmp_path, content, name, message):
 def test_missing_file():
     with pytest.raises(InputError, match="no such file"):
         assess("does/not/exist.csv")
+    with pytest.raises(InputError, match="нет такого файла"):
+        assess("does/not/exist.csv", lang="ru")
+
+
+def test_reading_problems_in_russian(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_bytes(b"id,id\n1,2\n")
+    with pytest.raises(InputError, match="встречается в заголовке дважды"):
+        assess(path, lang="ru")
 
 
 def test_a_clash_with_result_columns_is_refused():

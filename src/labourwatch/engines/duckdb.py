@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -53,8 +53,6 @@ class DataError(LabourwatchError):
     source: Source
     problems: list[Problem]
     total: int
-    warnings: list[str] = field(default_factory=list)
-
     lang: str = "en"
 
     def __str__(self) -> str:
@@ -95,16 +93,15 @@ class Plan:
         return " ".join(p.stamp for p in self.packs)
 
 
-def plan(schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judgement, *, today: date) -> Plan:
+def plan(
+    schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judgement, *, today: date, lang: str = "en"
+) -> Plan:
     timeline = build_timeline(packs, judgement)
     present = {name: name for name in schema.variables if name in source.columns}
     outputs = [r for p in packs for r in p.outputs]
     clashes = [r.id for r in outputs if r.id in source.columns] + [c for c in PROVENANCE_COLUMNS if c in source.columns]
     if clashes:
-        raise LabourwatchError(
-            f"{source.label}: the input already has column(s) {', '.join(clashes)}, which the assessment "
-            "writes (was it assessed before?); drop or rename them first"
-        )
+        raise LabourwatchError(t("input_has_result_columns", lang, label=source.label, columns=", ".join(clashes)))
     law = _law_table(packs, timeline, outputs)
     return Plan(schema, packs, timeline, source, present, outputs, law, today)
 

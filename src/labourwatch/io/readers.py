@@ -64,33 +64,33 @@ class Source:
         return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
-def open_source(data: Any, *, encoding: str | None = None, sheet: str | int | None = None) -> Source:
+def open_source(data: Any, *, encoding: str | None = None, sheet: str | int | None = None, lang: str = "en") -> Source:
     """A Source for a path (CSV, Parquet, Excel, SPSS) or an in-memory table (pandas, Polars, Arrow)."""
     if isinstance(data, str | Path):
-        return _open_path(Path(data), encoding=encoding, sheet=sheet)
-    return from_table(_to_arrow(data), label="<table>")
+        return _open_path(Path(data), encoding=encoding, sheet=sheet, lang=lang)
+    return from_table(_to_arrow(data, lang), label="<table>", lang=lang)
 
 
-def _open_path(path: Path, *, encoding: str | None, sheet: str | int | None) -> Source:
+def _open_path(path: Path, *, encoding: str | None, sheet: str | int | None, lang: str) -> Source:
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(t("no_such_file", lang, label=path))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+        raise InputError(t("is_folder", lang, label=path))
     if path.stat().st_size == 0:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(t("file_empty", lang, label=path))
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return _csv(path, encoding)
+        return _csv(path, encoding, lang)
     if suffix in (".parquet", ".pq"):
-        return _parquet(path)
+        return _parquet(path, lang)
     if suffix in (".xlsx", ".xlsm"):
-        return _excel(path, sheet)
+        return _excel(path, sheet, lang)
     if suffix in (".sav", ".zsav"):
-        return _spss(path)
-    raise InputError(f"{path}: cannot read '{suffix}' files; use CSV, Parquet, Excel (.xlsx) or SPSS (.sav)")
+        return _spss(path, lang)
+    raise InputError(t("unknown_format", lang, label=path, suffix=suffix))
 
 
-def _to_arrow(data: Any) -> pa.Table:
+def _to_arrow(data: Any, lang: str) -> pa.Table:
     if isinstance(data, pa.Table):
         return data
     if isinstance(data, pa.RecordBatch):
@@ -107,13 +107,15 @@ def _to_arrow(data: Any) -> pa.Table:
             return pa.Table.from_pandas(data, preserve_index=False)
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass
-    raise InputError(f"cannot assess a {type(data).__name__}; give a path, or a pandas, Polars or Arrow table")
+    raise InputError(t("cannot_assess_type", lang, kind=type(data).__name__))
 
 
-def from_table(table: pa.Table, *, label: str, header_lines: int = 0, notes: list[str] | None = None) -> Source:
+def from_table(
+    table: pa.Table, *, label: str, header_lines: int = 0, notes: list[str] | None = None, lang: str = "en"
+) -> Source:
     if ROW in table.column_names:
         table = table.drop_columns([ROW])
-    _check_names(table.column_names, label)
+    _check_names(table.column_names, label, lang)
     numbered = table.append_column(ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
     return Source(
         label=label,
@@ -125,26 +127,26 @@ def from_table(table: pa.Table, *, label: str, header_lines: int = 0, notes: lis
     )
 
 
-def _check_names(names: list[str], label: str) -> None:
+def _check_names(names: list[str], label: str, lang: str) -> None:
     seen: set[str] = set()
     for i, name in enumerate(names, start=1):
         if not str(name).strip():
-            raise InputError(f"{label}: column {i} has no name in the header")
+            raise InputError(t("column_no_name", lang, label=label, number=i))
         if name in seen:
-            raise InputError(f"{label}: the column '{name}' appears twice in the header")
+            raise InputError(t("column_twice", lang, label=label, column=name))
         seen.add(name)
 
 
 # --- CSV -------------------------------------------------------------------------------------------
 
 
-def detect_encoding(sample: bytes) -> tuple[str, str | None]:
+def detect_encoding(sample: bytes, label: str = "", lang: str = "en") -> tuple[str, str | None]:
     """(encoding, note). UTF-8 (with or without BOM) when the bytes decode; otherwise Windows-1251, the
     encoding Excel uses for CSV on Russian-language Windows, when the bytes look like Cyrillic text."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8", None
     if b"\x00" in sample:
-        raise InputError("the file is not text (it holds NUL bytes): is it a spreadsheet saved under a .csv name?")
+        raise InputError(t("not_text", lang, label=label))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8", None
@@ -153,8 +155,8 @@ def detect_encoding(sample: bytes) -> tuple[str, str | None]:
     high = [b for b in sample if b >= 0x80]
     cyrillic = sum(1 for b in high if b >= 0xC0 or b in (0xA8, 0xB8))
     if high and cyrillic / len(high) > 0.8:
-        return "cp1251", "not UTF-8; read as Windows-1251 (Cyrillic), as saved by Excel on Russian Windows"
-    raise InputError("the file is not UTF-8 text; give its encoding with --encoding (e.g. cp1251)")
+        return "cp1251", t("note_cp1251", lang)
+    raise InputError(t("not_utf8", lang, label=label))
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -166,26 +168,23 @@ def _sniff_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _csv(path: Path, encoding: str | None) -> Source:
+def _csv(path: Path, encoding: str | None, lang: str) -> Source:
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     notes = []
     if encoding is None:
-        try:
-            encoding, note = detect_encoding(sample)
-        except InputError as exc:
-            raise InputError(f"{path}: {exc}") from None
+        encoding, note = detect_encoding(sample, str(path), lang)
         if note:
             notes.append(note)
     try:
         text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
     except LookupError:
-        raise InputError(f"{path}: unknown encoding '{encoding}'") from None
+        raise InputError(t("unknown_encoding", lang, label=path, encoding=encoding)) from None
     delimiter = _sniff_delimiter(text)
     header = next(csv.reader([text.splitlines()[0] if text else ""], delimiter=delimiter), [])
     if not any(h.strip() for h in header):
-        raise InputError(f"{path}: the first line should name the columns, but it is empty")
-    _check_names(header, str(path))
+        raise InputError(t("header_empty", lang, label=path))
+    _check_names(header, str(path), lang)
     read_opts = pacsv.ReadOptions(encoding=encoding, block_size=8 << 20)
     parse_opts = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     convert = pacsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False)
@@ -194,7 +193,7 @@ def _csv(path: Path, encoding: str | None) -> Source:
         try:
             reader = pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read as CSV ({_arrow_reason(exc)})") from None
+            raise InputError(t("csv_unreadable", lang, label=path, reason=_arrow_reason(exc))) from None
         schema = reader.schema.append(pa.field(ROW, pa.int64()))
 
         def numbered() -> Iterator[pa.RecordBatch]:
@@ -205,9 +204,9 @@ def _csv(path: Path, encoding: str | None) -> Source:
                 except StopIteration:
                     return
                 except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                    reason = _arrow_reason(exc)
                     raise InputError(
-                        f"{path}: cannot read after row {start - 1} ({_arrow_reason(exc)}); "
-                        "if it was saved by Excel on Russian Windows, try --encoding cp1251"
+                        t("csv_unreadable_after", lang, label=path, row=start - 1, reason=reason)
                     ) from None
                 rows = pa.array(range(start, start + batch.num_rows), pa.int64())
                 start += batch.num_rows
@@ -232,13 +231,13 @@ def _arrow_reason(exc: Exception) -> str:
 # --- binary formats --------------------------------------------------------------------------------
 
 
-def _parquet(path: Path) -> Source:
+def _parquet(path: Path, lang: str) -> Source:
     try:
         pfile = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{path}: not a readable Parquet file ({_arrow_reason(exc)})") from None
+        raise InputError(t("parquet_unreadable", lang, label=path, reason=_arrow_reason(exc))) from None
     schema = pfile.schema_arrow
-    _check_names(schema.names, str(path))
+    _check_names(schema.names, str(path), lang)
     out_schema = schema.append(pa.field(ROW, pa.int64()))
 
     def open_reader() -> pa.RecordBatchReader:
@@ -265,25 +264,27 @@ def _parquet(path: Path) -> Source:
     )
 
 
-def _excel(path: Path, sheet: str | int | None) -> Source:
+def _excel(path: Path, sheet: str | int | None, lang: str) -> Source:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{path}: not a readable Excel workbook ({exc})") from None
+        raise InputError(t("excel_unreadable", lang, label=path, reason=exc)) from None
     try:
         ws = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet or 0]
     except (KeyError, IndexError):
-        raise InputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}") from None
+        raise InputError(
+            t("no_sheet", lang, label=path, sheet=repr(sheet), sheets=", ".join(book.sheetnames))
+        ) from None
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        raise InputError(f"{path}: the sheet '{ws.title}' is empty")
+        raise InputError(t("sheet_empty", lang, label=path, sheet=ws.title))
     names = ["" if h is None else str(h) for h in header]
     while names and not names[-1]:
         names.pop()
-    _check_names(names, str(path))
+    _check_names(names, str(path), lang)
     columns: list[list[str | None]] = [[] for _ in names]
     for row in rows:
         if row is None or all(v is None for v in row[: len(names)]):
@@ -293,7 +294,7 @@ def _excel(path: Path, sheet: str | int | None) -> Source:
             columns[i].append(None if v is None else _cell_text(v))
     book.close()
     table = pa.table({name: pa.array(col, pa.string()) for name, col in zip(names, columns, strict=True)})
-    return from_table(table, label=str(path), header_lines=1)
+    return from_table(table, label=str(path), header_lines=1, lang=lang)
 
 
 def _cell_text(value: Any) -> str:
@@ -309,15 +310,15 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _spss(path: Path) -> Source:
+def _spss(path: Path, lang: str) -> Source:
     import pyreadstat
 
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
     except Exception as exc:  # pyreadstat.ReadstatError and OSError
-        raise InputError(f"{path}: not a readable SPSS file ({exc})") from None
+        raise InputError(t("spss_unreadable", lang, label=path, reason=exc)) from None
     table = pa.Table.from_pandas(frame, preserve_index=False)
     notes = []
     if meta.variable_value_labels:
-        notes.append("SPSS value labels are not applied: coded values are read as stored")
-    return from_table(table, label=str(path), notes=notes)
+        notes.append(t("note_spss_labels", lang))
+    return from_table(table, label=str(path), notes=notes, lang=lang)
