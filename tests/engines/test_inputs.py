@@ -236,3 +236,19 @@ def test_csv_output_says_unknown_and_has_a_provenance_file(tmp_path):
     out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert out["hours_over_daily_norm"].tolist() == ["true", "true", "unknown"]
     assert (tmp_path / "out.csv.provenance.json").exists()
+
+
+def test_multiple_choice_answers_round_trip(tmp_path):
+    rows = [{"id": "a", "reference_date": "2016-03-01", "languages_spoken": "ru  kk"}, {**ROWS[2], "id": "b"}]
+    src = write_csv(tmp_path / "in.csv", [{k: r.get(k, "") for k in rows[0]} for r in rows])
+    assess_file(src, tmp_path / "out.parquet")
+    assess_file(src, tmp_path / "out.csv")
+    assert pq.read_table(tmp_path / "out.parquet").column("languages_spoken").to_pylist() == [["ru", "kk"], None]
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert out["languages_spoken"].tolist() == ["ru kk", ""]
+    bad = write_csv(tmp_path / "bad.csv", [{"id": "a", "reference_date": "2016-03-01", "languages_spoken": "ru xx"}])
+    assert problems_of(bad)[0][1:] == (
+        "languages_spoken",
+        "ru xx",
+        "has codes not among: kk, ru, uz, ky, tg, en, other",
+    )
