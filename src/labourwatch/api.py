@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 from labourwatch import __version__
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation, explain_record
-from labourwatch.core.model import Pack, Schema
+from labourwatch.core.expr.nodes import VarRef
+from labourwatch.core.model import Pack, Rule, Schema
 from labourwatch.core.timeline import Judgement
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
@@ -115,9 +116,7 @@ def warnings_for(plan: engine.Plan, lang: str = "en") -> list[str]:
     return out
 
 
-def _variables(rule: Any) -> set[str]:
-    from labourwatch.core.expr.nodes import VarRef
-
+def _variables(rule: Rule) -> set[str]:
     return {node.name for root in rule.nodes() for node in root.walk() if isinstance(node, VarRef)}
 
 
@@ -162,7 +161,7 @@ def assess_file(
     out = Path(output)
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise LabourwatchError(f"{out}: the output must end in .parquet or .csv")
+        raise LabourwatchError(t("output_suffix", lang, path=out))
     _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
     meta = provenance(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -188,8 +187,9 @@ def assess_file(
             lang=lang,
             progress=progress,
         )
-        assert writer is not None
-        writer.close()
+        if writer is not None:
+            writer.close()
+            writer = None
         if suffix == ".csv":
             sidecar = out.with_name(out.name + ".provenance.json")
             sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
