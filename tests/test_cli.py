@@ -55,7 +55,7 @@ def test_bad_data_exits_1_and_lists_problems(tmp_path):
 
 def test_packs_and_variables_json():
     packs = json.loads(run("packs", "--json").output)
-    assert {p["id"] for p in packs} == {"kz-labour", "kz-migration"}
+    assert {p["id"] for p in packs} == {"kz-labour", "kz-migration", "osce-kz-2006"}
     mzp = json.loads(run("packs", "kz-labour", "--parameter", "wages.mzp", "--json").output)[0]["parameters"][0]
     assert mzp["values"][0] == {**mzp["values"][0], "from": "2006-01-01", "value": 9200}
     variables = json.loads(run("variables", "--json").output)

@@ -36,7 +36,7 @@ def test_explanation_names_answers_law_and_references():
     mzp = next(v for v in floor["law"] if v["parameter"] == "kz-labour:wages.mzp")
     assert (mzp["value"], mzp["effective_from"], mzp["status"]) == (9200, "2006-01-01", "partly_verified")
     assert data["judged"]["acts"] == ["kz-labour-law-1999"]
-    assert {p["id"] for p in data["packs"]} == {"kz-labour", "kz-migration"}
+    assert {p["id"] for p in data["packs"]} == {"kz-labour", "kz-migration", "osce-kz-2006"}
 
 
 def test_unknown_results_name_the_answers_and_law_that_would_settle_them():
@@ -58,8 +58,10 @@ def test_yardstick_changes_the_explanation():
 def test_explanation_agrees_with_the_assessment():
     row = assess(RECORD).table.to_pylist()[0]
     data = explanation_dict(explain(RECORD, "w-1"))
+    words = {True: "yes", False: "no", None: "unknown"}
     for item in data["results"]:
-        expected = {True: "yes", False: "no", None: "unknown"}[row[item["id"]]]
+        value = row[item["id"]]
+        expected = value if item["kind"] == "classification" else words[value]
         assert item["result"] == expected, item["id"]
 
 
@@ -75,3 +77,10 @@ def test_text_in_english_and_russian():
 def test_unknown_id():
     with pytest.raises(LabourwatchError, match="no record with id 'nope'"):
         explain(RECORD, "nope")
+
+
+def test_classifications_show_their_label():
+    record = RECORD.assign(migration_card=["yes"], residence_registration=["yes"], employer_licence=["no"])
+    ex = explain(record, "w-1", packs=["osce-kz-2006"])
+    assert "[SEMI-COMPLIANT] Degree of legal compliance (compliance)" in explanation_text(ex, "en")
+    assert "[ЧАСТИЧНО СОБЛЮДАЮЩИЕ] Степень соблюдения закона" in explanation_text(ex, "ru")

@@ -28,3 +28,9 @@ def test_schema_and_packs_are_bilingual():
             assert set(LANGUAGES) <= set(param.description), param.name
         for rule in pack.rules.values():
             assert set(LANGUAGES) <= set(rule.label), rule.id
+
+
+def test_every_unit_has_a_translation():
+    units = {p.unit for pack in load_packs() for p in pack.parameters.values() if p.unit}
+    units |= {v.unit for v in load_schema().variables.values() if v.unit}
+    assert {f"unit_{u}" for u in units} <= set(catalogue())

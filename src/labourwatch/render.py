@@ -116,7 +116,8 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
     for item, rx in zip(data["results"], ex.rules, strict=True):
         if only and item["id"] != only:
             continue
-        shown = t(item["result"], lang) if item["result"] in ("yes", "no", "unknown") else item["result"]
+        code = item["result"]
+        shown = t(code, lang) if code in ("yes", "no", "unknown") else pick(rx.rule.labels.get(code), lang) or code
         lines.append(f"[{shown.upper()}] {item['label']} ({item['id']})")
         lines.append(f"    {t('rule', lang)}: {' '.join(item['rule'].split())}")
         if rx.answers:

@@ -469,8 +469,8 @@ def _build_rule(
                 raise ctx.fail(f"case value {case.get('value')!r} is not one of {', '.join(labels)}", case, "value")
             cases.append(Case(str(case["value"]), check(node, scope, want=ValueType.BOOL)))
         otherwise = spec.get("otherwise")
-        if otherwise not in labels:
-            raise ctx.fail(f"'otherwise' must be one of {', '.join(labels)}", spec, "otherwise")
+        if otherwise not in labels and otherwise != "unknown":
+            raise ctx.fail(f"'otherwise' must be one of {', '.join(labels)} or unknown", spec, "otherwise")
         source = "\n".join(f"{c['value']}: {c['when']}".strip() for c in spec["cases"])
         return Rule(
             **common,
