@@ -106,3 +106,13 @@ def test_pack_tests_from_the_command_line():
     result = run("test-packs", "kz-migration")
     assert result.exit_code == 0
     assert result.output.strip().endswith("passed, 0 failed")
+
+
+def test_calibrated_osce_sample_through_csv(tmp_path):
+    import duckdb
+
+    data, out = tmp_path / "osce.csv", tmp_path / "osce.parquet"
+    assert run("synth", "--calibrated", "-o", str(data)).exit_code == 0
+    assert run("assess", str(data), "-o", str(out), "--pack", "osce-kz-2006").exit_code == 0
+    counts = dict(duckdb.sql(f"SELECT compliance, count(*) FROM '{out}' GROUP BY 1").fetchall())
+    assert counts == {"non_compliant": 227, "semi_compliant": 853, "compliant": 265, "unknown": 155}

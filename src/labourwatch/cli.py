@@ -287,17 +287,38 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First reference date (default 2006-10-01).")
 @click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last reference date (default 2007-01-31).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write: .csv or .parquet.")
+@click.option(
+    "--calibrated",
+    is_flag=True,
+    help="The OSCE 2006/07 study's 1,500 records, calibrated to its published tables (ignores -n, --start, --end).",
+)
 @lang_option
 @click.pass_context
-def synth(ctx: click.Context, lang: str | None, count: int, seed: int, start: Any, end: Any, output: Path) -> None:
+def synth(
+    ctx: click.Context,
+    lang: str | None,
+    count: int,
+    seed: int,
+    start: Any,
+    end: Any,
+    output: Path,
+    calibrated: bool,
+) -> None:
     """Write SYNTHETIC records (invented, never real people) for trying labourwatch out."""
-    from labourwatch.synthetic import SynthSpec, write
+    from labourwatch.synthetic import SynthSpec, write, write_table
 
+    if output.suffix.lower() not in (".csv", ".parquet"):
+        raise click.BadParameter("write .csv or .parquet", param_hint="--output")
+    if calibrated:
+        from labourwatch.studies.osce import calibrated_sample
+
+        table = calibrated_sample(seed)
+        write_table(table, output, note=f"SYNTHETIC sample calibrated to Anderson & Hancilova (2009), seed={seed}")
+        out.print(t("synthetic_written", _lang(ctx), n=table.num_rows, seed=seed, path=output))
+        return
     spec = SynthSpec(count, seed)
     if start or end:
         spec = SynthSpec(count, seed, _as_date(start) or spec.start, _as_date(end) or spec.end)
-    if output.suffix.lower() not in (".csv", ".parquet"):
-        raise click.BadParameter("write .csv or .parquet", param_hint="--output")
     write(spec, output)
     out.print(t("synthetic_written", _lang(ctx), n=count, seed=seed, path=output))
 

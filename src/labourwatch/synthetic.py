@@ -145,6 +145,21 @@ def generate(spec: SynthSpec) -> Iterator[pa.Table]:
         yield chunk(spec, first, min(CHUNK, spec.n - first), rng)
 
 
+def write_table(table: pa.Table, path: str | Path, *, note: str) -> Path:
+    """Write one synthetic table to CSV or Parquet; Parquet metadata says it is synthetic."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".parquet":
+        pq.write_table(table.replace_schema_metadata({b"labourwatch_synthetic": note.encode()}), out)
+    else:
+        columns = {
+            name: pc.binary_join(col, " ") if pa.types.is_list(col.type) else col
+            for name, col in zip(table.column_names, table.columns, strict=True)
+        }
+        pacsv.write_csv(pa.table(columns), out)
+    return out
+
+
 def write(spec: SynthSpec, path: str | Path) -> Path:
     """Write `spec.n` synthetic records to CSV or Parquet, chunk by chunk; the file says it is synthetic."""
     out = Path(path)

@@ -252,3 +252,8 @@ def test_multiple_choice_answers_round_trip(tmp_path):
         "ru xx",
         "has codes not among: kk, ru, uz, ky, tg, en, other",
     )
+
+
+def test_nan_in_a_float_column_is_missing():
+    table = pa.table({"id": ["a", "b"], "reference_date": ["2016-03-01"] * 2, "hours_per_day": [float("nan"), 12.0]})
+    assert assess(table).table.column("hours_per_day").to_pylist() == [None, 12.0]

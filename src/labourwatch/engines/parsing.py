@@ -5,6 +5,7 @@ so a value is either parsed exactly as validated or reported: never silently coe
 Accepted spellings, documented in docs/reference/variables.md:
   booleans  yes/no, true/false, 1/0, да/нет (any case);
   numbers   a point for decimals; a comma followed by one or two digits ("7,5") is read as a decimal comma;
+            NaN in a floating-point column is missing, as in pandas;
   dates     YYYY-MM-DD or DD.MM.YYYY;
   multiple  codes separated by spaces (an XLSForm select_multiple).
 """
@@ -63,8 +64,8 @@ def parse_sql(var: Variable, column: str, arrow: pa.DataType) -> str:
             f"WHEN lower({t}) IN ('no', 'false', '0', 'нет') THEN FALSE END"
         )
     if var.kind in ("number", "integer"):
-        if kind == "numeric":
-            return f"CAST({c} AS DOUBLE)"
+        if kind == "numeric":  # NaN is how pandas and NumPy write a missing number
+            return f"CASE WHEN isnan(CAST({c} AS DOUBLE)) THEN NULL ELSE CAST({c} AS DOUBLE) END"
         decimal_comma = f"regexp_replace({t}, '^(-?[0-9]+),([0-9]{{1,2}})$', '\\1.\\2')"
         return f"TRY_CAST({decimal_comma} AS DOUBLE)"
     if var.kind == "date":

@@ -1,0 +1,92 @@
+"""The calibrated SYNTHETIC sample: Table 1 exactly, the study's classes emerging from the rules of the
+osce-kz-2006 pack exactly, the other published figures approximately."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+
+from labourwatch.api import assess
+from labourwatch.studies.osce import WITHOUT_SECTOR, calibrated_sample, corrected_table1, published
+
+
+@pytest.fixture(scope="module", params=[2006, 7])
+def sample(request):
+    raw = calibrated_sample(request.param)
+    return raw, assess(raw, packs=["osce-kz-2006"]).table.to_pandas()
+
+
+def test_table1_exactly(sample):
+    raw, _ = sample
+    rows = raw.to_pandas()
+    named = ("TJK", "UZB", "KGZ", "TKM", "RUS")
+    rows["row"] = [c if c in named else "other" for c in rows.citizenship]
+    t1 = published()["table1"]
+    assert rows.sector.isna().sum() == t1["without_sector"] == sum(WITHOUT_SECTOR.values())
+    cells = Counter(zip(rows.row, rows.sector, strict=True))
+    for country, counts in corrected_table1().items():
+        assert [cells[(country, s)] for s in t1["sectors"]] == counts, country
+    assert len(rows) == 1500 and rows.id.str.startswith("OSCE-SYN-").all()
+
+
+def test_the_study_classes_emerge_exactly(sample):
+    _, out = sample
+    assert dict(Counter(out.compliance)) == {
+        "non_compliant": 227,
+        "semi_compliant": 853,
+        "compliant": 265,
+        "unknown": 155,
+    }
+    assert dict(Counter(out.unfreedom)) == {"free": 353, "ambivalent": 694, "unfree": 376, "unknown": 77}
+
+
+def test_shares_within_classes(sample):
+    _, out = sample
+    non, comp = out[out.compliance == "non_compliant"], out[out.compliance == "compliant"]
+    assert round((non.unfreedom == "unfree").mean(), 2) == 0.44
+    assert round((non.unfreedom == "free").mean(), 3) == 0.066
+    assert round((comp.unfreedom == "free").mean(), 2) == 0.27
+    assert round((comp.unfreedom == "unfree").mean(), 2) == 0.22
+    assert round((out[out.sector == "agriculture"].compliance == "compliant").mean(), 3) == 0.069
+    assert round((out[out.sector == "construction"].compliance == "compliant").mean(), 3) == 0.185
+
+
+def test_tables_2_and_3_patterns(sample):
+    """Each table's ordering across classes is reproduced. Conditions found in one table only come
+    within sampling error of it (three standard errors of the cell, plus two points). Conditions in both
+    tables cannot match both: the tables imply different overall rates (no remuneration: about 9 % by
+    Table 3, 19 % by Table 2)."""
+    _, out = sample
+    p = published()
+    for table, by in (("table2", "unfreedom"), ("table3", "compliance")):
+        other = "table3" if table == "table2" else "table2"
+        for row, values in p[table]["rows"].items():
+            column = "confinement" if row == "physically_confined" else row
+            cells = [out[out[by] == cls][column].astype("boolean").dropna() for cls in p[table]["columns"]]
+            got = [c.mean() for c in cells]
+            if table == "table2":
+                assert got[0] < got[2], (table, row, got)  # free below unfree
+            else:
+                assert got[0] > got[2], (table, row, got)  # non-compliant above compliant
+            if row not in p[other]["rows"]:
+                for cell, percent in zip(cells, values, strict=True):
+                    rate = percent / 100
+                    tolerance = 3 * math.sqrt(rate * (1 - rate) / len(cell)) + 0.02
+                    assert abs(cell.mean() - rate) < tolerance, (table, row, got, values)
+
+
+def test_text_shares_approximately(sample):
+    _, out = sample
+    hours = out.hours_per_day.dropna()
+    assert abs((hours > 8).mean() - 923 / 1332) < 0.03
+    assert abs((hours >= 12).mean() - 406 / 1332) < 0.04
+    assert abs(out.written_contract.astype("boolean").mean() - 0.17) < 0.02
+    assert abs((out.migration_card == "yes").mean() - 0.78) < 0.02
+    assert abs(out.documents_held_by_employer.mean() - 0.19) < 0.03
+
+
+def test_same_seed_same_sample():
+    assert calibrated_sample(3).equals(calibrated_sample(3))
+    assert not calibrated_sample(3).equals(calibrated_sample(4))
