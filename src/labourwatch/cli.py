@@ -278,6 +278,63 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     out.print(table)
 
 
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@lang_option
+@click.pass_context
+def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool, encoding: str | None) -> None:
+    """Recompute the OSCE study's Tables 1, 2 and 3 from INPUT, each figure beside the published one.
+
+    Percentages are of those in the class who answered the question; n is that number.
+    """
+    from labourwatch.studies.tables import osce_tables
+
+    lang = _lang(ctx)
+    result = osce_tables(api.assess(input_path, packs=["osce-kz-2006"], encoding=encoding, lang=lang).table)
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    t1 = result["table1"]
+    table = Table(title=t("table1_title", lang), title_justify="left")
+    for col in ["", *t1["columns"], "total"]:
+        table.add_column(col)
+    for country, row in t1["rows"].items():
+        cells = [str(c) if c == p else f"{c} ({p})" for c, p in zip(row["computed"], row["published"], strict=True)]
+        table.add_row(country, *cells, str(row["total"]))
+    out.print(table)
+    fix = t1["erratum"]
+    out.print(
+        t(
+            "table1_erratum",
+            lang,
+            row=fix["row"],
+            column=fix["column"],
+            printed=fix["printed"],
+            implied=fix["implied_by_totals"],
+        )
+    )
+    out.print(t("without_sector", lang, n=t1["without_sector"]))
+    for key in ("table2", "table3"):
+        spec = result[key]
+        table = Table(title=t(f"{key}_title", lang), title_justify="left")
+        table.add_column("")
+        for cls in spec["columns"]:
+            table.add_column(f"{cls} (N={spec['class_sizes'][cls]})")
+        for row, cells in spec["rows"].items():
+            shown = [
+                "-"
+                if c["percent"] is None
+                else f"{c['percent']} ({c['answered']}) | {c['published']} | {c['difference']:+}"
+                for c in cells
+            ]
+            table.add_row(row, *shown)
+        out.print(table)
+    out.print(t("class_counts", lang, compliance=result["compliance"], unfreedom=result["unfreedom"]))
+    out.print(t("tables_source", lang, source=result["source"]))
+
+
 # --- synthetic data, docs, pack tests --------------------------------------------------------------
 
 
