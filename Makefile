@@ -13,12 +13,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## Main job on the embedded defaults: synthetic records -> assessment -> an explanation.
+## Main job on the embedded defaults: the OSCE study reproduced on its calibrated synthetic sample,
+## as an HTML report in English and Russian, and one record explained.
 demo: $(STAMP)
-	$(BIN)/labourwatch synth -n 2000 --seed 7 -o out/demo-input.csv
-	$(BIN)/labourwatch assess out/demo-input.csv -o out/demo-assessed.parquet
-	$(BIN)/labourwatch explain out/demo-input.csv --id SYN-000001
-	$(BIN)/labourwatch explain out/demo-input.csv --id SYN-000001 --lang ru
+	$(BIN)/labourwatch demo --lang en
+	$(BIN)/labourwatch demo --lang ru
+	$(BIN)/labourwatch explain out/demo/osce-synthetic.csv --id OSCE-SYN-0001 --law kz-labour-code-2007
 
 ## Lint, type-check, then the whole test suite (rule-pack YAML tests included).
 test: $(STAMP)

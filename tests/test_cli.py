@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from labourwatch.cli import cli
 
-COMMANDS = ["assess", "explain", "packs", "variables", "synth", "tables", "docs", "test-packs"]
+COMMANDS = ["assess", "explain", "packs", "variables", "synth", "tables", "demo", "docs", "test-packs"]
 
 
 def run(*args: str, lang: str | None = None):

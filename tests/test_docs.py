@@ -22,7 +22,7 @@ def test_reference_docs_are_current():
 def test_readme_shows_the_two_commands_and_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
-    for command in ("assess", "explain", "packs", "variables", "synth", "tables", "test-packs", "docs"):
+    for command in ("assess", "explain", "packs", "variables", "synth", "tables", "demo", "test-packs", "docs"):
         assert f"labourwatch {command}" in readme, command
 
 

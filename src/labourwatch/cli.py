@@ -335,6 +335,20 @@ def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool
     out.print(t("tables_source", lang, source=result["source"]))
 
 
+@cli.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True)
+@click.option("--seed", type=int, default=2006, show_default=True, help="Seed of the calibrated sample.")
+@lang_option
+@click.pass_context
+def demo(ctx: click.Context, lang: str | None, out_dir: Path, seed: int) -> None:
+    """Reproduce the OSCE 2006/07 study on its calibrated SYNTHETIC sample and write an HTML report
+    (offline, readable on a phone, printable) with Tables 1-3 beside the published figures."""
+    from labourwatch.report.osce_demo import build
+
+    built = build(out_dir, seed=seed, lang=_lang(ctx))
+    out.print(t("demo_wrote", _lang(ctx), report=built.report, sample=built.sample, assessed=built.assessed))
+
+
 # --- synthetic data, docs, pack tests --------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""Reports: self-contained HTML (no network, no scripts), readable on a phone and printable."""
