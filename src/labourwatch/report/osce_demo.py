@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from labourwatch import api
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
-from labourwatch.packs import load_packs
+from labourwatch.packs import load_packs, load_schema
 from labourwatch.studies.osce import calibrated_sample, published
 from labourwatch.studies.tables import osce_tables
 from labourwatch.synthetic import write_table
@@ -31,13 +31,14 @@ class Demo:
 def _bars(rows: list[dict[str, Any]], classes: list[str]) -> Markup:
     """Grouped horizontal bars, one group per condition, one bar per class; a tick marks the published %."""
     colours = ["#2e6f9e", "#d98c1f", "#7a3e9d"]
-    bar, gap, label_w, width = 11, 10, 190, 620
+    bar, gap, label_w, width = 11, 10, 250, 680
     scale = (width - label_w - 40) / 100
     height = len(rows) * (len(classes) * bar + gap) + 30
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" font-size="11">']
     y = 5
     for row in rows:
-        parts.append(f'<text x="0" y="{y + bar * len(classes) / 2 + 4}">{escape(row["label"])}</text>')
+        label = row["label"] if len(row["label"]) <= 40 else row["label"][:39] + "…"
+        parts.append(f'<text x="0" y="{y + bar * len(classes) / 2 + 4}">{escape(label)}</text>')
         for i, cell in enumerate(row["cells"]):
             value = cell["percent"] or 0
             parts.append(
@@ -67,7 +68,10 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
     result = osce_tables(table)
     packs = load_packs()
     osce = next(p for p in packs if p.id == "osce-kz-2006")
-    labels = {r.id: pick(r.label, lang) for p in packs for r in p.rules.values()}
+    schema = load_schema()
+    labels = {name: pick(v.label, lang) for name, v in schema.variables.items()}
+    labels |= {r.id: pick(r.label, lang) for p in packs for r in p.rules.values()}
+    sectors = schema.variables["sector"].values
     comp, unf = osce.rules["compliance"], osce.rules["unfreedom"]
     pub = published()
 
@@ -133,7 +137,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
             "unfreedom": class_row(unf, "unfreedom", ["free", "ambivalent", "unfree", "unknown"]),
         },
         "table1": {
-            "columns": t1["columns"],
+            "columns": [pick(sectors[c], lang) for c in t1["columns"]],
             "rows": {
                 k: {"cells": list(zip(v["computed"], v["published"], strict=True)), "total": v["total"]}
                 for k, v in t1["rows"].items()
