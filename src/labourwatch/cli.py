@@ -361,7 +361,7 @@ def demo(ctx: click.Context, lang: str | None, out_dir: Path, seed: int) -> None
 @click.option(
     "--calibrated",
     is_flag=True,
-    help="The OSCE 2006/07 study's 1,500 records, calibrated to its published tables (ignores -n, --start, --end).",
+    help="Records calibrated to the OSCE 2006/07 study's tables: 1,500 unless -n is given (no --start, --end).",
 )
 @lang_option
 @click.pass_context
@@ -383,7 +383,8 @@ def synth(
     if calibrated:
         from labourwatch.studies.osce import calibrated_sample
 
-        table = calibrated_sample(seed)
+        size = count if ctx.get_parameter_source("count") is click.core.ParameterSource.COMMANDLINE else 1500
+        table = calibrated_sample(seed, size)
         write_table(table, output, note=f"SYNTHETIC sample calibrated to Anderson & Hancilova (2009), seed={seed}")
         out.print(t("synthetic_written", _lang(ctx), n=table.num_rows, seed=seed, path=output))
         return

@@ -90,3 +90,12 @@ def test_text_shares_approximately(sample):
 def test_same_seed_same_sample():
     assert calibrated_sample(3).equals(calibrated_sample(3))
     assert not calibrated_sample(3).equals(calibrated_sample(4))
+
+
+def test_larger_samples_keep_the_proportions_and_unique_ids():
+    raw = calibrated_sample(11, n=4500)
+    out = assess(raw, packs=["osce-kz-2006"]).table.to_pandas()
+    assert len(out) == 4500 and out.id.is_unique
+    assert dict(Counter(out.compliance))["non_compliant"] == 3 * 227
+    assert dict(Counter(out.unfreedom))["unfree"] == 3 * 376
+    assert calibrated_sample(11, n=100).num_rows == 100

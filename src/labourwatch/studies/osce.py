@@ -192,8 +192,18 @@ def _condition(f: Frame, rng: np.random.Generator, row: str) -> np.ndarray[Any, 
     return rng.random(len(f.sector)) < np.clip(combined, 0, 0.95)
 
 
-def calibrated_sample(seed: int = 2006) -> pa.Table:
-    """1,500 SYNTHETIC records of raw answers calibrated to the published figures (see the module)."""
+STUDY_SIZE = 1500
+
+
+def calibrated_sample(seed: int = 2006, n: int = STUDY_SIZE) -> pa.Table:
+    """`n` SYNTHETIC records of raw answers calibrated to the published figures (see the module). Larger
+    samples are whole blocks of the study's 1,500, each with its own seed, so every proportion holds
+    exactly at multiples of 1,500; the last block is cut short when `n` is not one."""
+    blocks = [_block(seed + i, first=i * STUDY_SIZE) for i in range(-(-n // STUDY_SIZE))]
+    return pa.concat_tables(blocks).slice(0, n)
+
+
+def _block(seed: int, first: int) -> pa.Table:
     rng = np.random.default_rng(seed)
     f = _frame(rng)
     n = len(f.sector)
@@ -209,7 +219,7 @@ def calibrated_sample(seed: int = 2006) -> pa.Table:
     pay = np.where(under_min, rng.integers(40, 91, n) * 100, rng.integers(93, 400, n) * 100).astype(float)
     no_pay = _condition(f, rng, "no_remuneration")
     answers: dict[str, Any] = {
-        "id": [f"OSCE-SYN-{i:04d}" for i in range(1, n + 1)],
+        "id": [f"OSCE-SYN-{i:04d}" for i in range(first + 1, first + n + 1)],
         "reference_date": ref,
         "citizenship": f.citizenship,
         "sector": f.sector,
