@@ -116,3 +116,18 @@ def test_calibrated_osce_sample_through_csv(tmp_path):
     assert run("assess", str(data), "-o", str(out), "--pack", "osce-kz-2006").exit_code == 0
     counts = dict(duckdb.sql(f"SELECT compliance, count(*) FROM '{out}' GROUP BY 1").fetchall())
     assert counts == {"non_compliant": 227, "semi_compliant": 853, "compliant": 265, "unknown": 155}
+
+
+def test_set_a_reading_from_the_command_line(tmp_path):
+    data = tmp_path / "r.csv"
+    data.write_text(
+        "id,reference_date,migration_card,residence_registration,written_contract,employer_licence\n"
+        "a,2006-11-10,yes,yes,no,yes\n"
+    )
+    result = run("explain", str(data), "--id", "a", "--finding", "compliance", "--json")
+    assert json.loads(result.output)["results"][0]["result"] == "compliant"
+    setting = "reading.licence_counts_as_contract=false"
+    result = run("explain", str(data), "--id", "a", "--finding", "compliance", "--json", "--set", setting)
+    assert json.loads(result.output)["results"][0]["result"] == "semi_compliant"
+    bad = CliRunner().invoke(cli, ["explain", str(data), "--id", "a", "--set", "wages.mzp=1"])
+    assert bad.exit_code != 0

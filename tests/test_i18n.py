@@ -34,3 +34,9 @@ def test_every_unit_has_a_translation():
     units = {p.unit for pack in load_packs() for p in pack.parameters.values() if p.unit}
     units |= {v.unit for v in load_schema().variables.values() if v.unit}
     assert {f"unit_{u}" for u in units} <= set(catalogue())
+
+
+def test_every_status_has_a_label():
+    from labourwatch.core.model import Status
+
+    assert {f"status_{s.value}" for s in Status} <= set(catalogue())

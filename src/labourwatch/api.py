@@ -6,8 +6,8 @@ import difflib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation, explain_record
 from labourwatch.core.expr.nodes import VarRef
 from labourwatch.core.model import Pack, Rule, Schema
-from labourwatch.core.timeline import Judgement
+from labourwatch.core.timeline import Judgement, Setting
+from labourwatch.core.types import ValueType
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
 from labourwatch.io.readers import Progress, Source, open_source
@@ -56,6 +57,29 @@ class Written:
     warnings: list[str] = field(default_factory=list)
 
 
+def _settings(packs: Sequence[Pack], settings: Mapping[str, Any] | None) -> tuple[Setting, ...]:
+    """{"pack:name" or "name": value} as (pack, name, value), text converted to the reading's type."""
+    out = []
+    for key, raw in (settings or {}).items():
+        pack_id, _, name = key.rpartition(":")
+        owners = [p for p in packs if name in p.parameters and (not pack_id or p.id == pack_id)]
+        if len(owners) != 1:
+            raise LabourwatchError(f"--set {key}: no single reading of that name in the loaded packs")
+        param = owners[0].parameters[name]
+        value = raw
+        if isinstance(raw, str) and param.type is ValueType.BOOL:
+            if raw.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise LabourwatchError(f"--set {key}: expected true or false, not {raw!r}")
+            value = raw.lower() in ("true", "yes", "1")
+        elif isinstance(raw, str) and param.type is ValueType.NUMBER:
+            try:
+                value = float(raw)
+            except ValueError:
+                raise LabourwatchError(f"--set {key}: expected a number, not {raw!r}") from None
+        out.append((owners[0].id, name, value))
+    return tuple(out)
+
+
 def _judgement(as_of: date | str | None, law: str | None, verified_only: bool) -> Judgement:
     if isinstance(as_of, str):
         try:
@@ -73,12 +97,14 @@ def plan_for(
     packs: Sequence[str] | None = None,
     encoding: str | None = None,
     lang: str = "en",
+    settings: Mapping[str, Any] | None = None,
 ) -> tuple[Schema, list[Pack], Source, engine.Plan]:
     """Everything an assessment of `data` needs: the schema, the packs, the input and the plan."""
     schema = load_schema()
     loaded = load_packs(packs)
     source = open_source(data, encoding=encoding, lang=lang)
-    plan = engine.plan(schema, loaded, source, _judgement(as_of, law, verified_only), today=date.today(), lang=lang)
+    judgement = replace(_judgement(as_of, law, verified_only), settings=_settings(loaded, settings))
+    plan = engine.plan(schema, loaded, source, judgement, today=date.today(), lang=lang)
     return schema, loaded, source, plan
 
 
@@ -92,6 +118,7 @@ def provenance(plan: engine.Plan) -> dict[str, Any]:
             "as_of": j.as_of.isoformat() if j.as_of else None,
             "law": j.law,
             "verified_only": j.verified_only,
+            "settings": {f"{pack}:{name}": value for pack, name, value in j.settings},
             "described": j.describe(),
         },
         "packs": [{"id": p.id, "version": p.version, "sha256": p.content_hash} for p in plan.packs],
@@ -129,6 +156,7 @@ def assess(
     packs: Sequence[str] | None = None,
     encoding: str | None = None,
     lang: str = "en",
+    settings: Mapping[str, Any] | None = None,
 ) -> Assessment:
     """Assess a pandas / Polars / Arrow table or a file (CSV, Parquet, Excel, SPSS) into an Arrow table.
 
@@ -136,7 +164,7 @@ def assess(
     for all, or `law` names an act as the yardstick (e.g. "kz-labour-code-2007"). Raises DataError
     listing every invalid value; nothing is assessed then.
     """
-    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
+    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang, settings)
     batches: list[pa.RecordBatch] = []
     engine.run(engine.connect(), plan, batches.append, require_date=plan.timeline.judgement.as_of is None, lang=lang)
     meta = provenance(plan)
@@ -155,6 +183,7 @@ def assess_file(
     encoding: str | None = None,
     progress: Progress | None = None,
     lang: str = "en",
+    settings: Mapping[str, Any] | None = None,
 ) -> Written:
     """Assess an input of any size into Parquet or CSV, streaming (memory does not grow with the input).
     The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`."""
@@ -162,7 +191,7 @@ def assess_file(
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise LabourwatchError(t("output_suffix", lang, path=out))
-    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
+    _, _, _, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang, settings)
     meta = provenance(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=suffix, dir=out.parent)
@@ -211,9 +240,10 @@ def explain(
     packs: Sequence[str] | None = None,
     encoding: str | None = None,
     lang: str = "en",
+    settings: Mapping[str, Any] | None = None,
 ) -> Explanation:
     """Why the record with this id gets the results it gets."""
-    _, loaded, source, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang)
+    _, loaded, source, plan = plan_for(data, as_of, law, verified_only, packs, encoding, lang, settings)
     con = engine.connect()
     found = engine.typed_record(con, plan, str(record_id))
     if found is None:

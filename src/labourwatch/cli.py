@@ -42,6 +42,13 @@ def lang_option(f: F) -> F:
 
 
 def judgement_options(f: F) -> F:
+    f = click.option(
+        "--set",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Choose a reading where a pack offers one (e.g. reading.licence_counts_as_contract=false).",
+    )(f)
     f = click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")(f)
     f = click.option("--law", metavar="ACT", help="Judge every record under this act (e.g. kz-labour-code-2007).")(f)
     f = click.option(
@@ -59,17 +66,29 @@ def _as_date(value: Any) -> date | None:
 
 
 def _judgement(
-    as_of: Any, law: str | None, verified_only: bool, packs: tuple[str, ...], encoding: str | None
+    as_of: Any,
+    law: str | None,
+    verified_only: bool,
+    packs: tuple[str, ...],
+    encoding: str | None,
+    settings: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The API keywords the judgement options stand for."""
     if as_of is not None and law:
         raise click.UsageError("give either --as-of or --law, not both")
+    chosen = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, not {item!r}", param_hint="--set")
+        chosen[name.strip()] = value.strip()
     return {
         "as_of": _as_date(as_of),
         "law": law,
         "verified_only": verified_only,
         "packs": packs or None,
         "encoding": encoding,
+        "settings": chosen,
     }
 
 
@@ -110,6 +129,7 @@ def assess(
     as_of: Any,
     law: str | None,
     verified_only: bool,
+    settings: tuple[str, ...],
 ) -> None:
     """Assess every record of INPUT (CSV, Parquet, Excel, SPSS) and write OUTPUT.
 
@@ -117,7 +137,7 @@ def assess(
     with the date and acts each record was judged under and the packs' versions and hashes.
     """
     lang = _lang(ctx)
-    options = _judgement(as_of, law, verified_only, packs, encoding)
+    options = _judgement(as_of, law, verified_only, packs, encoding, settings)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -198,11 +218,14 @@ def explain(
     as_of: Any,
     law: str | None,
     verified_only: bool,
+    settings: tuple[str, ...],
 ) -> None:
     """Explain the findings of one record: the answers used, the law values with their dates,
     references and verification status, and the missing answers that would settle an unknown."""
     lang = _lang(ctx)
-    ex = api.explain(input_path, record_id, **_judgement(as_of, law, verified_only, packs, encoding), lang=lang)
+    ex = api.explain(
+        input_path, record_id, **_judgement(as_of, law, verified_only, packs, encoding, settings), lang=lang
+    )
     known = [r.rule.id for r in ex.rules]
     if finding and finding not in known:
         raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")

@@ -6,9 +6,10 @@ Each case gives answers and the results the law prescribes:
       input: {reference_date: 2010-03-01, hours_per_day: 12}
       output: {hours_over_daily_norm: true, overtime_over_daily_cap: true}
 
-Optional keys: `as_of`, `law`, `verified_only`. Expected values: true, false, unknown, a label, or a
-number (derived values; compared to 1e-6). Every case runs twice: through the SQL compiled for DuckDB
-and through the reference evaluator, and both must give the expected result.
+Optional keys: `as_of`, `law`, `verified_only`, `settings` (readings chosen instead of the defaults).
+Expected values: true, false, unknown, a label, or a number (derived values; compared to 1e-6). Every
+case runs twice, through the SQL compiled for DuckDB and through the reference evaluator, and both must
+give the expected result.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Case:
     as_of: date | None = None
     law: str | None = None
     verified_only: bool = False
+    settings: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass
@@ -69,7 +71,7 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
     out = []
     for item in doc:
         where = Location(str(path), getattr(item, "line", None))
-        unknown = set(item) - {"name", "input", "output", "as_of", "law", "verified_only"}
+        unknown = set(item) - {"name", "input", "output", "as_of", "law", "verified_only", "settings"}
         if unknown or not item.get("name") or "output" not in item:
             raise PackError(f"a case needs name, input and output (unknown keys: {sorted(unknown)})", where)
         as_of = item.get("as_of")
@@ -83,6 +85,7 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
                 as_of=date.fromisoformat(str(as_of)) if as_of else None,
                 law=item.get("law"),
                 verified_only=bool(item.get("verified_only", False)),
+                settings=tuple(sorted((item.get("settings") or {}).items())),
             )
         )
     return out
@@ -122,14 +125,17 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None) -> list[CaseResult]:
     cases = load_cases(pack_ids)
     groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for c in cases:
-        groups[(c.as_of, c.law, c.verified_only)].append(c)
+        groups[(c.as_of, c.law, c.verified_only, c.settings)].append(c)
     packs = load_packs()
     rules = {r.id: r for p in packs for r in p.rules.values()}
     results = []
-    for (as_of, law, verified_only), group in groups.items():
+    for (as_of, law, verified_only, settings), group in groups.items():
         table = _table(group)
-        sql_rows = api.assess(table, as_of=as_of, law=law, verified_only=verified_only).table.to_pylist()
-        _, _, _, plan = api.plan_for(table, as_of, law, verified_only)
+        chosen = dict(settings)
+        sql_rows = api.assess(
+            table, as_of=as_of, law=law, verified_only=verified_only, settings=chosen
+        ).table.to_pylist()
+        _, _, _, plan = api.plan_for(table, as_of, law, verified_only, settings=chosen)
         con = engine.connect()
         for i, case in enumerate(group):
             found = engine.typed_record(con, plan, f"case-{i}")

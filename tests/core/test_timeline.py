@@ -78,3 +78,19 @@ def test_every_interval_is_a_contiguous_period(packs):
         assert a.end == b.start
     assert tl.intervals[-1].end is None
     assert all(v is None or isinstance(v.status, Status) for iv in tl.intervals for v in iv.values.values())
+
+
+def test_only_readings_can_be_set_and_they_are_never_unverified(packs):
+    from labourwatch.core.timeline import parameter_dependencies, unverified_outputs
+
+    with pytest.raises(LabourwatchError, match="not a reading"):
+        build_timeline(packs, Judgement(settings=(("kz-labour", "wages.mzp", 1.0),)))
+    with pytest.raises(LabourwatchError, match="takes one of"):
+        build_timeline(packs, Judgement(settings=(("osce-kz-2006", "reading.hard_to_say_card", "maybe"),)))
+    j = Judgement(settings=(("osce-kz-2006", "reading.licence_counts_as_contract", False),), verified_only=True)
+    key = ("osce-kz-2006", "reading.licence_counts_as_contract")
+    assert value_at(packs, j, date(2006, 11, 10), key) is False
+    tl = build_timeline(packs, j)
+    iv = tl.intervals[tl.index_for(date(2006, 11, 10))]
+    outputs = [r for p in packs for r in p.outputs if r.id == "compliance"]
+    assert unverified_outputs(iv, outputs, parameter_dependencies(packs)) == ""

@@ -76,6 +76,7 @@ class Status(StrEnum):
     PARTLY_VERIFIED = "partly_verified"  # [P] seen only in a secondary source, or article/date unconfirmed
     UNVERIFIED = "unverified"  # [U] no confirming source found
     DERIVED = "derived"  # computed from other values by a stated method
+    READING = "reading"  # not law: a documented choice of interpretation, which the user may change
 
 
 @dataclass(frozen=True)

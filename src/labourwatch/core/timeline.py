@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.expr import nodes as n
@@ -21,11 +22,15 @@ from labourwatch.core.model import Act, Pack, ParamValue, Rule, Status
 ParamKey = tuple[str, str]  # (pack id, parameter name)
 
 
+Setting = tuple[str, str, Any]  # (pack id, parameter name, value) chosen by the user
+
+
 @dataclass(frozen=True)
 class Judgement:
     as_of: date | None = None
     law: str | None = None  # id of an act used as the yardstick
-    verified_only: bool = False  # treat values that are not verified as unknown
+    verified_only: bool = False  # treat law values that are not verified as unknown
+    settings: tuple[Setting, ...] = ()  # readings chosen by the user instead of the packs' defaults
 
     def describe(self) -> str:
         if self.as_of:
@@ -34,7 +39,8 @@ class Judgement:
             how = f"under {self.law}"
         else:
             how = "at each record's reference date"
-        return how + (" (verified values only)" if self.verified_only else "")
+        how += " (verified values only)" if self.verified_only else ""
+        return how + "".join(f"; {pack}:{name}={value!r}" for pack, name, value in self.settings)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ def find_act(packs: Iterable[Pack], act_id: str) -> tuple[Pack, Act]:
 def build_timeline(packs: Sequence[Pack], judgement: Judgement) -> Timeline:
     if judgement.as_of and judgement.law:
         raise LabourwatchError("choose either a date (as_of) or an act (law), not both")
+    check_settings(packs, judgement.settings)
     yardstick = find_act(packs, judgement.law) if judgement.law else None
     if judgement.as_of is not None:
         return Timeline(judgement, (_interval(0, judgement.as_of, None, None, packs, judgement, yardstick),))
@@ -110,18 +117,37 @@ def _interval(
 ) -> Interval:
     values: dict[ParamKey, ParamValue | None] = {}
     acts: list[str] = []
+    chosen = {(pack, name): value for pack, name, value in judgement.settings}
     for pack in packs:
         fixed = yardstick[1] if yardstick and yardstick[0].id == pack.id else None
         act_date = fixed.clamp(when) if fixed else when
         for name, param in pack.parameters.items():
             value = param.at(act_date if param.follows == "act" else when)
-            if value is not None and judgement.verified_only and value.status is not Status.VERIFIED:
+            if value is not None and (pack.id, name) in chosen:
+                note = f"set by the user instead of {value.value!r}"
+                value = replace(value, value=chosen[(pack.id, name)], reference=replace(value.reference, note=note))
+            elif value is not None and judgement.verified_only and value.status not in TRUSTED:
                 value = None
             values[(pack.id, name)] = value
         in_force = fixed or next((a for a in pack.acts.values() if a.in_force(act_date)), None)
         if in_force is not None:
             acts.append(in_force.id)
     return Interval(index, start, end, values, tuple(acts))
+
+
+TRUSTED = (Status.VERIFIED, Status.READING)  # readings are choices, not law values to verify
+
+
+def check_settings(packs: Sequence[Pack], settings: Sequence[Setting]) -> None:
+    """Only readings can be set, each to a value of its own type (and codes)."""
+    params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
+    readings = sorted(f"{k[0]}:{k[1]}" for k, param in params.items() if param.values[0].status is Status.READING)
+    for pack, name, value in settings:
+        param = params.get((pack, name))
+        if param is None or param.values[0].status is not Status.READING:
+            raise LabourwatchError(f"'{pack}:{name}' is not a reading that can be set; readings: {', '.join(readings)}")
+        if param.codes and value not in param.codes:
+            raise LabourwatchError(f"'{pack}:{name}' takes one of {', '.join(sorted(param.codes))}, not {value!r}")
 
 
 def parameter_dependencies(packs: Sequence[Pack]) -> dict[str, frozenset[ParamKey]]:
@@ -149,6 +175,6 @@ def unverified_outputs(interval: Interval, outputs: Iterable[Rule], deps: Mappin
     flagged = []
     for rule in outputs:
         statuses = [v.status for k in deps[rule.id] if (v := interval.value(k)) is not None]
-        if any(s is not Status.VERIFIED for s in statuses):
+        if any(s not in TRUSTED for s in statuses):
             flagged.append(rule.id)
     return " ".join(flagged)

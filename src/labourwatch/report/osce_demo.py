@@ -145,6 +145,16 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
         },
         "percent_tables": percent_tables,
         "pack": {"description": pick(osce.description, lang)},
+        "readings": [
+            {
+                "name": name,
+                "value": param.values[-1].value,
+                "description": pick(param.description, lang),
+                "note": param.values[-1].reference.note,
+            }
+            for name, param in osce.parameters.items()
+            if name.startswith("reading.")
+        ],
         "rules": [
             {"id": r.id, "label": pick(r.label, lang), "description": pick(r.description, lang), "expression": r.source}
             for r in osce.rules.values()
