@@ -312,7 +312,7 @@ def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool
 
     Percentages are of those in the class who answered the question; n is that number.
     """
-    from labourwatch.studies.tables import osce_tables
+    from labourwatch.studies.tables import erratum_text, osce_tables
 
     lang = _lang(ctx)
     result = osce_tables(api.assess(input_path, packs=["osce-kz-2006"], encoding=encoding, lang=lang).table)
@@ -327,17 +327,7 @@ def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool
         cells = [str(c) if c == p else f"{c} ({p})" for c, p in zip(row["computed"], row["published"], strict=True)]
         table.add_row(country, *cells, str(row["total"]))
     out.print(table)
-    fix = t1["erratum"]
-    out.print(
-        t(
-            "table1_erratum",
-            lang,
-            row=fix["row"],
-            column=fix["column"],
-            printed=fix["printed"],
-            implied=fix["implied_by_totals"],
-        )
-    )
+    out.print(erratum_text(t1, lang))
     out.print(t("without_sector", lang, n=t1["without_sector"]))
     for key in ("table2", "table3"):
         spec = result[key]

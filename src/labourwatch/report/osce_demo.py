@@ -15,7 +15,7 @@ from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.studies.osce import calibrated_sample, published
-from labourwatch.studies.tables import osce_tables
+from labourwatch.studies.tables import erratum_text, osce_tables
 from labourwatch.synthetic import write_table
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -99,7 +99,6 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
             }
         )
     t1 = result["table1"]
-    fix = t1["erratum"]
     context = {
         "lang": lang,
         "tx": {
@@ -121,14 +120,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
         | {
             "generated": t("demo_generated", lang, when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), seed=seed),
             "table1": t("table1_title", lang),
-            "erratum": t(
-                "table1_erratum",
-                lang,
-                row=fix["row"],
-                column=fix["column"],
-                printed=fix["printed"],
-                implied=fix["implied_by_totals"],
-            ),
+            "erratum": erratum_text(t1, lang),
             "without_sector": t("without_sector", lang, n=t1["without_sector"]),
             "source": t("tables_source", lang, source=result["source"]),
         },

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from labourwatch.i18n import t
 from labourwatch.studies.osce import published
 
 NAMED_ROWS = ("TJK", "UZB", "KGZ", "TKM", "RUS")  # Table 1's rows; every other citizenship is "other"
@@ -63,6 +64,19 @@ def _percent_table(con: duckdb.DuckDBPyConnection, name: str, by: str) -> dict[s
         rows[row] = cells
     sizes = dict(con.execute(f"SELECT {by}, count(*) FROM assessed GROUP BY ALL").fetchall())
     return {"columns": spec["columns"], "class_sizes": {c: int(sizes.get(c, 0)) for c in spec["columns"]}, "rows": rows}
+
+
+def erratum_text(table1: dict[str, Any], lang: str = "en") -> str:
+    """The sentence explaining the one misprinted cell of the published Table 1."""
+    fix = table1["erratum"]
+    return t(
+        "table1_erratum",
+        lang,
+        row=fix["row"],
+        column=fix["column"],
+        printed=fix["printed"],
+        implied=fix["implied_by_totals"],
+    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> set[str]:
