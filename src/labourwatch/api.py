@@ -222,6 +222,9 @@ def assess_file(
         if suffix == ".csv":
             sidecar = out.with_name(out.name + ".provenance.json")
             sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes it private; the output gets the usual permissions
         tmp.replace(out)
     finally:
         if writer is not None:

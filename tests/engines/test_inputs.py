@@ -223,6 +223,7 @@ def test_file_output_is_atomic_and_records_provenance(tmp_path):
     meta = pq.read_schema(tmp_path / "out.parquet").metadata[b"labourwatch"]
     assert b"kz-labour" in meta and b"sha256" in meta
     assert written.rows == 3
+    assert (tmp_path / "out.parquet").stat().st_mode & 0o044  # readable by others, like any new file
     bad = write_csv(tmp_path / "bad.csv", [{**ROWS[0], "hours_per_day": "99"}])
     with pytest.raises(DataError):
         assess_file(bad, tmp_path / "bad.parquet")
