@@ -53,28 +53,21 @@ def test_shares_within_classes(sample):
     assert round((out[out.sector == "construction"].compliance == "compliant").mean(), 3) == 0.185
 
 
-def test_tables_2_and_3_patterns(sample):
-    """Each table's ordering across classes is reproduced. Conditions found in one table only come
-    within sampling error of it (three standard errors of the cell, plus two points). Conditions in both
-    tables cannot match both: the tables imply different overall rates (no remuneration: about 9 % by
-    Table 3, 19 % by Table 2)."""
+def test_tables_2_and_3_approximately(sample):
+    """Every cell of Tables 2 and 3 within sampling error of the published figure (three standard errors
+    of the cell, plus three points for rounding and fitting), and each table's ordering across classes."""
     _, out = sample
     p = published()
     for table, by in (("table2", "unfreedom"), ("table3", "compliance")):
-        other = "table3" if table == "table2" else "table2"
         for row, values in p[table]["rows"].items():
-            column = "confinement" if row == "physically_confined" else row
-            cells = [out[out[by] == cls][column].astype("boolean").dropna() for cls in p[table]["columns"]]
+            cells = [out[out[by] == cls][row].astype("boolean").dropna() for cls in p[table]["columns"]]
             got = [c.mean() for c in cells]
-            if table == "table2":
-                assert got[0] < got[2], (table, row, got)  # free below unfree
-            else:
-                assert got[0] > got[2], (table, row, got)  # non-compliant above compliant
-            if row not in p[other]["rows"]:
-                for cell, percent in zip(cells, values, strict=True):
-                    rate = percent / 100
-                    tolerance = 3 * math.sqrt(rate * (1 - rate) / len(cell)) + 0.02
-                    assert abs(cell.mean() - rate) < tolerance, (table, row, got, values)
+            ordered = got[0] < got[2] if table == "table2" else got[0] > got[2]
+            assert ordered, (table, row, got)
+            for cell, percent in zip(cells, values, strict=True):
+                rate = percent / 100
+                tolerance = 3 * math.sqrt(rate * (1 - rate) / len(cell)) + 0.03
+                assert abs(cell.mean() - rate) < tolerance, (table, row, got, values)
 
 
 def test_text_shares_approximately(sample):

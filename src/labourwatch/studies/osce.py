@@ -5,9 +5,9 @@ not classifications, so that the study's classes emerge from the rules of the `o
 Exact by construction: Table 1 (sector x citizenship, with the one misprinted cell corrected from the
 printed totals); the compliance classes 227 / 853 / 265 (the paper's counts sum to 1,499, so the last
 record falls among the 155 unknown); the unfreedom classes 353 / 694 / 376 (77 unknown), including the
-paper's shares within the compliant and non-compliant. Approximate: the conditions of Tables 2 and 3,
-drawn per record with probabilities from the row of its compliance class and the column of its
-unfreedom class; and the shares the text reports.
+paper's shares within the compliant and non-compliant. Approximate (within sampling error): the
+conditions of Tables 2 and 3, drawn per record with a rate fitted to both tables; and the shares the
+text reports.
 """
 
 from __future__ import annotations
@@ -176,20 +176,35 @@ def _leaving_answers(f: Frame, rng: np.random.Generator) -> dict[str, np.ndarray
 
 def _condition(f: Frame, rng: np.random.Generator, row: str) -> np.ndarray[Any, Any]:
     """True with the probability the published tables give for the record's classes. A condition in
-    both tables gets (rate of its compliance class x rate of its unfreedom class / overall rate), which
-    keeps both gradients; the two tables imply different overall rates for some conditions, so those
-    can only be approximate. Unknown classes take the table's mean."""
+    both tables gets a rate per (compliance, unfreedom) pair fitted to both tables' columns by iterative
+    proportional fitting over the sample's joint class counts (the fit ends on Table 3's side, where the
+    two rounded tables cannot both be met exactly). Unknown classes take the mean."""
     p = published()
-    rates, overall = [], []
-    for table, classes in (("table3", f.compliance), ("table2", f.unfreedom)):
-        if row in p[table]["rows"]:
-            lookup = dict(zip(p[table]["columns"], p[table]["rows"][row], strict=True))
-            mean = float(np.mean(list(lookup.values())))
-            rate = np.array([lookup.get(c, mean) for c in classes], dtype=float) / 100
-            rates.append(rate)
-            overall.append(rate.mean())
-    combined = rates[0] if len(rates) == 1 else rates[0] * rates[1] / float(np.mean(overall))
-    return rng.random(len(f.sector)) < np.clip(combined, 0, 0.95)
+    t3 = p["table3"]["rows"].get(row)
+    t2 = p["table2"]["rows"].get(row)
+    c_cols, u_cols = p["table3"]["columns"], p["table2"]["columns"]
+    c_rate = dict(zip(c_cols, t3, strict=True)) if t3 else {}
+    u_rate = dict(zip(u_cols, t2, strict=True)) if t2 else {}
+    if not (t3 and t2):
+        lookup, classes = (c_rate, f.compliance) if t3 else (u_rate, f.unfreedom)
+        mean = float(np.mean(list(lookup.values())))
+        rate = np.array([lookup.get(c, mean) for c in classes], dtype=float) / 100
+        return rng.random(len(f.sector)) < rate
+    cs, us = [*c_cols, "unknown"], [*u_cols, "unknown"]
+    counts = np.array([[np.sum((f.compliance == c) & (f.unfreedom == u)) for u in us] for c in cs], dtype=float)
+    fit = np.full(counts.shape, float(np.mean(t3)) / 100)
+    for _ in range(200):  # alternate: match Table 2's columns, then Table 3's
+        for j, u in enumerate(u_cols):
+            got = (counts[:, j] * fit[:, j]).sum() / counts[:, j].sum()
+            fit[:, j] *= (u_rate[u] / 100) / got if got > 0 else 1
+        for i, c in enumerate(c_cols):
+            got = (counts[i] * fit[i]).sum() / counts[i].sum()
+            fit[i] *= (c_rate[c] / 100) / got if got > 0 else 1
+        fit = np.clip(fit, 0, 0.95)
+    index_c = {c: i for i, c in enumerate(cs)}
+    index_u = {u: j for j, u in enumerate(us)}
+    rate = np.array([fit[index_c[c], index_u[u]] for c, u in zip(f.compliance, f.unfreedom, strict=True)])
+    return rng.random(len(f.sector)) < rate
 
 
 STUDY_SIZE = 1500
