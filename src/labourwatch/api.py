@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from labourwatch import __version__
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation, explain_record
-from labourwatch.core.expr.nodes import VarRef
+from labourwatch.core.expr.typecheck import references
 from labourwatch.core.model import Pack, Rule, Schema
 from labourwatch.core.timeline import Judgement, Setting
 from labourwatch.core.types import ValueType
@@ -144,7 +144,7 @@ def warnings_for(plan: engine.Plan, lang: str = "en") -> list[str]:
 
 
 def _variables(rule: Rule) -> set[str]:
-    return {node.name for root in rule.nodes() for node in root.walk() if isinstance(node, VarRef)}
+    return {name for root in rule.nodes() for name in references(root)[0]}
 
 
 def assess(

@@ -39,29 +39,18 @@ class Source:
     notes: list[str] = field(default_factory=list)  # what was assumed in reading it (an encoding ...)
     native_sql: str | None = None  # a query DuckDB can scan itself, in parallel (Parquet)
 
-    def attach(self, con: Any, name: str, progress: Progress | None = None) -> None:
-        """Make the input queryable as `name`, with its record numbers in the column ROW."""
+    def attach(self, con: Any, name: str) -> None:
+        """Make the input queryable as `name`, with its record numbers in the column ROW. A stream can be
+        read once, so each query attaches the input afresh."""
         if self.native_sql is not None:
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {self.native_sql}")
         else:
-            con.register(name, self.stream(progress))
+            con.register(name, self.open())
 
     def where(self, row: int, lang: str = "en") -> str:
         if self.header_lines:
             return t("where_row_line", lang, row=row, line=row + self.header_lines)
         return t("where_row", lang, row=row)
-
-    def stream(self, progress: Progress | None = None) -> pa.RecordBatchReader:
-        reader = self.open()
-        if progress is None:
-            return reader
-
-        def batches() -> Iterator[pa.RecordBatch]:
-            for batch in reader:
-                progress(batch.num_rows)
-                yield batch
-
-        return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
 def open_source(data: Any, *, encoding: str | None = None, sheet: str | int | None = None, lang: str = "en") -> Source:
