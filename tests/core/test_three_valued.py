@@ -123,6 +123,31 @@ def test_missing_law_is_named_apart_from_missing_answers():
     assert result.value is None and result.missing == {"law:k"}
 
 
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
+@pytest.mark.parametrize("a", [True, False, None])
+@pytest.mark.parametrize("b", [True, False, None])
+def test_at_least_is_exact_over_unknowns(k, a, b):
+    """Unknown only when filling in the missing answers could give either result (supervaluation)."""
+    node = compiled(f"at_least({k}, a, b, true)")
+    fills = [
+        sum(v for v in (a if a is not None else fa, b if b is not None else fb, True)) >= k
+        for fa in (False, True)
+        for fb in (False, True)
+    ]
+    expected = fills[0] if len(set(fills)) == 1 else None
+    result = evaluate(node, Env({"a": a, "b": b}, {}))
+    assert result.value == expected
+    assert sql_value(node, {"a": a, "b": b}, {}) == expected
+    if expected is None:
+        assert result.missing == {n for n, v in (("a", a), ("b", b)) if v is None}
+
+
+def test_count_counts_only_what_holds():
+    node = compiled("count(a, b, true, unknown)")
+    assert evaluate(node, Env({"a": True, "b": None}, {})).value == 2
+    assert sql_value(node, {"a": True, "b": None}, {}) == 2
+
+
 # --- random expressions: SQL and the reference evaluator agree ---------------------------------------
 
 numbers = st.sampled_from(["x", "y", "p.k", "1", "2.5", "0", "days_between(d, @2010-01-01)"])
@@ -138,6 +163,7 @@ def num_expr(depth: int) -> st.SearchStrategy[str]:
         st.tuples(sub, sub).map(lambda t: f"min({t[0]}, {t[1]})"),
         st.tuples(sub, sub).map(lambda t: f"coalesce({t[0]}, {t[1]})"),
         st.tuples(bool_expr(depth - 1), sub, sub).map(lambda t: f"if({t[0]}, {t[1]}, {t[2]})"),
+        st.lists(bool_expr(depth - 1), min_size=1, max_size=3).map(lambda xs: f"count({', '.join(xs)})"),
     )
 
 
@@ -167,6 +193,9 @@ def bool_expr(depth: int) -> st.SearchStrategy[str]:
         leaves,
         st.tuples(sub, st.sampled_from(["and", "or"]), sub).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         sub.map(lambda e: f"not ({e})"),
+        st.tuples(st.sampled_from(["0", "1", "2", "p.k"]), st.lists(sub, min_size=1, max_size=4)).map(
+            lambda t: f"at_least({t[0]}, {', '.join(t[1])})"
+        ),
         st.tuples(num_expr(depth - 1), st.sampled_from(["<", ">="]), num_expr(depth - 1)).map(" ".join),
     )
 

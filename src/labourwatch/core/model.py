@@ -155,6 +155,7 @@ class RuleKind(StrEnum):
     DERIVED = "derived"  # an intermediate value (a number, a date ...)
     FINDING = "finding"  # a yes / no / unknown statement about the record
     CLASSIFICATION = "classification"  # one label out of several, or `unknown`
+    MEASURE = "measure"  # a number reported as a result column (a count, an amount)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class Rule:
     references: tuple[LegalRef, ...] = ()
     source: str = ""  # the expression as written in the pack
     location: Location | None = None
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # named lists of indicators
 
     @property
     def codes(self) -> frozenset[str] | None:

@@ -322,7 +322,14 @@ def assessment_sql(p: Plan, *, for_csv: bool = False, any_bad: str | None = None
         {r.id: r for pack in p.packs for r in pack.rules.values()},
         variable=lambda name: exp.column(f"__v_{name}", table="t", quoted=True),
         parameter=lambda pack, name: law_field(param_column(pack, name)),
+        computed=lambda rule_id: exp.column(f"__r_{rule_id}", table="t", quoted=True),
     )
+    with_interval = f"SELECT *, {_interval_sql(p.timeline)} AS {INTERVAL} FROM ({_typed_select(p)})"
+    inner = f"SELECT *, {_law_projection(p)} FROM ({with_interval})"
+    for layer in compiler.layers([r.id for r in p.outputs]):
+        columns = ", ".join(f"{compiler.rule(r).sql(dialect='duckdb')} AS {quote('__r_' + r)}" for r in layer)
+        inner = f"SELECT *, {columns} FROM ({inner}) AS t"
+        compiler.available.update(layer)
     select: list[str] = []
     for col in p.source.columns:
         source = f"t.{typed_name(col)}" if col in p.present else f"t.{quote(col)}"
@@ -348,9 +355,7 @@ def assessment_sql(p: Plan, *, for_csv: bool = False, any_bad: str | None = None
         id_col = f"t.{typed_name('id')}"
         select.append(f"({any_bad}) AS {BAD}")
         select.append(f"CASE WHEN {id_col} IS NOT NULL THEN hash({id_col}) END AS {ID_HASH}")
-    with_interval = f"SELECT *, {_interval_sql(p.timeline)} AS {INTERVAL} FROM ({_typed_select(p)})"
-    with_law = f"SELECT *, {_law_projection(p)} FROM ({with_interval})"
-    return f"SELECT {', '.join(select)} FROM ({with_law}) AS t"
+    return f"SELECT {', '.join(select)} FROM ({inner}) AS t"
 
 
 def typed_record(con: duckdb.DuckDBPyConnection, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:

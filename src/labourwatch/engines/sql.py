@@ -72,15 +72,26 @@ _COMPARE: dict[str, Any] = {
 
 
 class SqlCompiler:
-    """Compiles the rules of loaded packs; rules referring to rules are inlined (portable to any SQL)."""
+    """Compiles the rules of loaded packs. A rule referring to another rule either inlines it or, once
+    the caller has computed that rule as a column of an inner query (`computed`), reads the column."""
 
-    def __init__(self, rules: Mapping[str, Rule], variable: ColumnFor, parameter: ParamColumnFor) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        variable: ColumnFor,
+        parameter: ParamColumnFor,
+        computed: ColumnFor | None = None,
+    ) -> None:
         self.rules = rules
         self.variable = variable
         self.parameter = parameter
+        self.computed = computed
+        self.available: set[str] = set()  # rules already computed as columns
         self._memo: dict[str, exp.Expression] = {}
 
     def rule(self, rule_id: str) -> exp.Expression:
+        if rule_id in self.available and self.computed is not None:
+            return self.computed(rule_id)
         if rule_id not in self._memo:
             rule = self.rules[rule_id]
             if rule.kind is RuleKind.CLASSIFICATION:
@@ -89,6 +100,25 @@ class SqlCompiler:
                 assert rule.expr is not None
                 self._memo[rule_id] = self.compile(rule.expr)
         return self._memo[rule_id].copy()
+
+    def layers(self, rule_ids: Sequence[str]) -> list[list[str]]:
+        """The rules these need, grouped by depth: a rule's layer comes after every rule it reads. Each
+        layer is one projection, so a rule read by many others is computed once, and the SQL grows with
+        the number of rules instead of multiplying along the chains of rules reading rules."""
+        depth: dict[str, int] = {}
+
+        def visit(rule_id: str) -> int:
+            if rule_id not in depth:
+                refs = {x.name for root in self.rules[rule_id].nodes() for x in root.walk() if isinstance(x, n.RuleRef)}
+                depth[rule_id] = 1 + max((visit(r) for r in refs), default=-1)
+            return depth[rule_id]
+
+        for rule_id in rule_ids:
+            visit(rule_id)
+        out: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+        for rule_id, d in depth.items():
+            out[d].append(rule_id)
+        return out
 
     def classification(self, rule: Rule) -> exp.Expression:
         ifs: list[tuple[exp.Expression, exp.Expression]] = []
@@ -131,6 +161,27 @@ class SqlCompiler:
                 return self._call(func, args)
         raise TypeError(f"cannot compile {node!r}")  # pragma: no cover - the checker rejects these
 
+    @staticmethod
+    def _threshold(func: str, compiled: list[exp.Expression]) -> exp.Expression:
+        """count() and at_least(): sums of 0/1 tests that are never NULL; see evaluate._threshold."""
+
+        def tally(tests: list[exp.Expression]) -> exp.Expression:
+            total: exp.Expression = exp.Literal.number(0)
+            for t in tests:
+                total = exp.Add(this=total, expression=exp.cast(_wrap(t), exp.DataType.Type.INT))
+            return _wrap(total)
+
+        findings = compiled if func == "count" else compiled[1:]
+        held = tally([exp.Is(this=f.copy(), expression=exp.true()) for f in findings])
+        if func == "count":
+            return exp.cast(held, exp.DataType.Type.DOUBLE)
+        possible = tally([exp.Not(this=_wrap(exp.Is(this=f.copy(), expression=exp.false()))) for f in findings])
+        k = compiled[0]
+        return _case(
+            [(exp.GTE(this=held, expression=k), exp.true()), (exp.LT(this=possible, expression=k.copy()), exp.false())],
+            exp.Null(),
+        )
+
     def _in(self, needle: exp.Expression, haystack: n.Node) -> exp.Expression:
         if isinstance(haystack, n.ListLit):
             return exp.In(this=needle, expressions=[self.compile(i) for i in haystack.items])
@@ -146,6 +197,8 @@ class SqlCompiler:
                 return value
             return _case([(exp.In(this=value.copy(), expressions=codes), exp.Null())], value)  # wrapped by compile
         compiled = [self.compile(a) for a in args]
+        if func in ("at_least", "count"):
+            return self._threshold(func, compiled)
         if func == "if":
             cond, yes, no = compiled
             return _case([(_is_null(cond), exp.Null()), (cond, yes)], no)

@@ -226,7 +226,7 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
     for path in sorted((directory / "parameters").glob("*.yaml")):
         parameters.update(_parameters(_Ctx(path), pack_id, path.stem, acts))
     requires = tuple(str(x) for x in doc.get("requires", []))
-    visible: dict[str, Rule] = {r.id: r for dep in requires for r in loaded[dep].rules.values()}
+    visible: dict[str, Rule] = {r.id: r for dep in _closure(requires, loaded) for r in loaded[dep].rules.values()}
     rules = _rules(directory, pack_id, schema, parameters, acts, visible)
     return Pack(
         id=pack_id,
@@ -240,6 +240,18 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
         content_hash=content_hash(directory),
         requires=requires,
     )
+
+
+def _closure(requires: Iterable[str], loaded: Mapping[str, Pack]) -> list[str]:
+    """The packs required, directly or through other packs: their rules are all in scope."""
+    seen: dict[str, None] = {}
+    stack = list(requires)
+    while stack:
+        dep = stack.pop()
+        if dep not in seen:
+            seen[dep] = None
+            stack.extend(loaded[dep].requires)
+    return list(seen)
 
 
 def _date(ctx: _Ctx, value: Any, parent: Any, key: Any) -> date:
@@ -362,7 +374,7 @@ def _parameters(ctx: _Ctx, pack: str, group: str, acts: Mapping[str, Act]) -> di
 
 # --- rules -----------------------------------------------------------------------------------------
 
-_RULE_KEYS = {"kind", "label", "description", "references", "expr", "cases", "otherwise", "values"}
+_RULE_KEYS = {"kind", "label", "description", "references", "expr", "cases", "otherwise", "values", "indicators"}
 
 
 def _rules(
@@ -384,8 +396,12 @@ def _rules(
                 raise ctx.fail(f"rule '{rule_id}' has the name of a variable", doc, rule_id)
             specs[rule_id] = (ctx, ctx.mapping(spec, f"rule '{rule_id}'", doc, rule_id))
     parsed = {rule_id: _parse_rule(ctx, rule_id, spec) for rule_id, (ctx, spec) in specs.items()}
+    groups = {rule_id: _groups(ctx, spec) for rule_id, (ctx, spec) in specs.items()}
     order = graphlib.TopologicalSorter(
-        {rid: {r for r in _names(nodes) if r in parsed} for rid, (_, nodes) in parsed.items()}
+        {
+            rid: {r for r in _names(nodes) | {m for g in groups[rid].values() for m in g} if r in parsed}
+            for rid, (_, nodes) in parsed.items()
+        }
     )
     try:
         ordered = list(order.static_order())
@@ -404,11 +420,27 @@ def _rules(
             rules=dict(symbols),
             file=str(ctx.path),
             non_answers=schema.non_answers,
+            groups=groups[rule_id],
         )
         rule = _build_rule(ctx, pack, rule_id, spec, parsed[rule_id][1], scope, acts)
         rules[rule_id] = rule
         symbols[rule_id] = rule.symbol
     return {rule_id: rules[rule_id] for rule_id in specs}  # as declared: the order of result columns
+
+
+def _groups(ctx: _Ctx, spec: Mapping[Any, Any]) -> dict[str, tuple[str, ...]]:
+    """`indicators:` names lists of rules (e.g. strong / medium / weak) that functions such as
+    at_least() and count() take by the list's name: the strengths are data, not code."""
+    raw = spec.get("indicators")
+    if raw is None:
+        return {}
+    raw = ctx.mapping(raw, "indicators", spec, "indicators")
+    out = {}
+    for name, members in raw.items():
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise ctx.fail(f"indicators '{name}' must be a list of rule names", raw, name)
+        out[str(name)] = tuple(members)
+    return out
 
 
 def _names(nodes: Iterable[n.Node]) -> set[str]:
@@ -458,6 +490,7 @@ def _build_rule(
         ),
         "references": tuple(_ref(ctx, r, acts, spec, "references") for r in spec.get("references", [])),
         "location": ctx.at(spec),
+        "groups": scope.groups,
     }
     if kind is RuleKind.CLASSIFICATION:
         labels = _codes(ctx, spec.get("values"), f"classification '{rule_id}'", spec, "values")
@@ -480,7 +513,7 @@ def _build_rule(
             labels=labels,
             source=source,
         )
-    want = ValueType.BOOL if kind is RuleKind.FINDING else None
+    want = {RuleKind.FINDING: ValueType.BOOL, RuleKind.MEASURE: ValueType.NUMBER}.get(kind)
     typed = check(nodes[0], scope, want=want)
     if typed.type in (ValueType.NULL, None):
         raise ctx.fail(f"rule '{rule_id}' is always unknown", spec, "expr")

@@ -42,11 +42,18 @@ def _map(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     d = LocatedDict()
     d.lines = {}
     d.line = node.start_mark.line + 1
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
+    explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # keys merged in (`<<: *base`) come first and may be overridden
+    merged = len(node.value) - explicit
+    from_merge: set[Any] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
-        if key in d:
+        if key in d and key not in from_merge:
             raise PackError(f"duplicate key '{key}'", Location(loader.name, key_node.start_mark.line + 1))
+        if i < merged:
+            from_merge.add(key)
+        else:
+            from_merge.discard(key)
         d[key] = loader.construct_object(value_node, deep=True)
         d.lines[key] = key_node.start_mark.line + 1
     return d

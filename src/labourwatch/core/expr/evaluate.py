@@ -137,6 +137,8 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
         if given.value in non_answers:
             return Tri(None, given.missing | _names(args[0]))
         return given
+    if func in ("at_least", "count"):
+        return _threshold(func, args, env)
     values = [evaluate(a, env) for a in args]
     if func == "is_missing":
         return Tri(not values[0].known)
@@ -153,6 +155,24 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
     if func == "year":
         return Tri(float(values[0].value.year))
     raise TypeError(f"unknown function {func}")  # pragma: no cover
+
+
+def _threshold(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
+    """at_least(k, ...) is exact under Kleene logic: true if k hold already, false if k cannot hold
+    even when every unknown one does, unknown (naming the unknown ones) otherwise."""
+    findings = [evaluate(a, env) for a in (args[1:] if func == "at_least" else args)]
+    held = sum(1 for f in findings if f.value is True)
+    if func == "count":
+        return Tri(float(held))
+    k = evaluate(args[0], env)
+    open_ = [f for f in findings if not f.known]
+    if not k.known:
+        return _unknown([k])
+    if held >= k.value:
+        return Tri(True)
+    if held + len(open_) < k.value:
+        return Tri(False)
+    return _unknown(open_)
 
 
 def _names(node: n.Node) -> frozenset[str]:

@@ -31,6 +31,7 @@ class Scope:
     rules: Mapping[str, Symbol] = field(default_factory=dict)
     file: str | None = None
     non_answers: frozenset[str] = frozenset()
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the rule's indicator groups
 
 
 # The functions of the language, with the one-line help shown in errors and in the docs.
@@ -43,6 +44,8 @@ FUNCTIONS: dict[str, str] = {
     "answer": "answer(x): the coded answer x, unknown when it is a non-answer such as 'dont_know'",
     "days_between": "days_between(start, end): days from start to end",
     "year": "year(date): the calendar year",
+    "at_least": "at_least(k, a, b, ...): true when k or more of the findings hold, false when they cannot",
+    "count": "count(a, b, ...): how many of the findings hold (an unknown one is not counted)",
 }
 
 
@@ -156,11 +159,19 @@ class Checker:
     def _call(self, node: n.Call) -> n.Node:
         if node.func not in FUNCTIONS:
             raise self.fail(node, f"unknown function '{node.func}'{_hint(node.func, FUNCTIONS)}")
-        args = tuple(self.check(a) for a in node.args)
+        args = tuple(self.check(a) for a in self.expand_groups(node.args))
         if node.func == "answer":
             args = self._answer_args(node, args)
         result = getattr(self, "_fn_" + node.func)(node, args)
         return dataclasses.replace(node, args=args, type=result)
+
+    def expand_groups(self, args: tuple[n.Node, ...]) -> tuple[n.Node, ...]:
+        """A group name among a function's arguments stands for its members, in order."""
+        out: list[n.Node] = []
+        for a in args:
+            members = self.scope.groups.get(a.name) if isinstance(a, n.Name) else None
+            out.extend(n.Name(m, line=a.line, column=a.column) for m in members) if members is not None else out.append(a)
+        return tuple(out)
 
     def _arity(self, node: n.Call, args: tuple[n.Node, ...], lo: int, hi: int | None = None) -> None:
         if len(args) < lo or (hi is not None and len(args) > hi):
@@ -206,6 +217,18 @@ class Checker:
         self._arity(node, args, 2, 2)
         for a in args:
             self.expect(a, T.DATE)
+        return T.NUMBER
+
+    def _fn_at_least(self, node: n.Call, args: tuple[n.Node, ...]) -> T:
+        self._arity(node, args, 1)  # an empty indicator group leaves just k
+        self.expect(args[0], T.NUMBER)
+        for a in args[1:]:
+            self.expect(a, T.BOOL)
+        return T.BOOL
+
+    def _fn_count(self, node: n.Call, args: tuple[n.Node, ...]) -> T:
+        for a in args:
+            self.expect(a, T.BOOL)
         return T.NUMBER
 
     def _fn_year(self, node: n.Call, args: tuple[n.Node, ...]) -> T:
