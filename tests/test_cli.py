@@ -13,6 +13,19 @@ from labourwatch.cli import cli
 
 COMMANDS = ["assess", "explain", "packs", "variables", "synth", "tables", "demo", "docs", "test-packs"]
 
+ALL_PACKS = {
+    "kz-labour",
+    "kz-migration",
+    "osce-kz-2006",
+    "evidence",
+    "icls-2018",
+    "ilo-2012",
+    "ilo-ec-2009",
+    "ilo-11",
+    "palermo",
+    "typology",
+}
+
 
 def run(*args: str, lang: str | None = None):
     prefix = ["--lang", lang] if lang else []
@@ -55,7 +68,7 @@ def test_bad_data_exits_1_and_lists_problems(tmp_path):
 
 def test_packs_and_variables_json():
     packs = json.loads(run("packs", "--json").output)
-    assert {p["id"] for p in packs} == {"kz-labour", "kz-migration", "osce-kz-2006"}
+    assert {p["id"] for p in packs} == ALL_PACKS
     mzp = json.loads(run("packs", "kz-labour", "--parameter", "wages.mzp", "--json").output)[0]["parameters"][0]
     assert mzp["values"][0] == {**mzp["values"][0], "from": "2006-01-01", "value": 9200}
     variables = json.loads(run("variables", "--json").output)

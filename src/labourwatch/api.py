@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from labourwatch import __version__
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.core.explain import Explanation, explain_record
+from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
 from labourwatch.core.model import Pack, Rule, Schema
 from labourwatch.core.timeline import Judgement, Setting
@@ -170,6 +170,64 @@ def assess(
     meta = provenance(plan)
     table = pa.Table.from_batches(batches).replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
     return Assessment(table, meta, warnings_for(plan, lang))
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """How many records get each result under the default readings and under each other reading."""
+
+    readings: list[str]  # "default", then "pack:name=value" for each other reading
+    counts: dict[str, dict[str, list[int]]]  # rule -> result -> one count per reading
+    records: int
+
+
+def sensitivity(
+    data: Any,
+    *,
+    as_of: date | str | None = None,
+    law: str | None = None,
+    verified_only: bool = False,
+    packs: Sequence[str] | None = None,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> Sensitivity:
+    """Assess the data once with the packs' default readings and once for each other value of each
+    reading (one changed at a time), and count the results: how much a figure depends on a reading.
+    Only the results whose counts change are kept."""
+    loaded = load_packs(packs)
+    others = [s for s, is_default in reading_values(loaded) if not is_default]
+    runs = [("default", None)] + [(f"{pk}:{name}={_plain(v)}", {f"{pk}:{name}": v}) for pk, name, v in others]
+    outputs = [r for p in loaded for r in p.outputs]
+    tallies: dict[str, dict[str, list[int]]] = {r.id: {} for r in outputs}
+    records = 0
+    for i, (_, settings) in enumerate(runs):
+        table = assess(
+            data,
+            as_of=as_of,
+            law=law,
+            verified_only=verified_only,
+            packs=packs,
+            encoding=encoding,
+            lang=lang,
+            settings=settings,
+        ).table
+        records = table.num_rows
+        for rule in outputs:
+            for item in table.column(rule.id).value_counts().to_pylist():
+                key = _plain(item["values"])
+                tallies[rule.id].setdefault(key, [0] * len(runs))[i] = item["counts"]
+    changed = {k: v for k, v in tallies.items() if any(len(set(c)) > 1 for c in v.values())}
+    return Sensitivity([name for name, _ in runs], changed, records)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def assess_file(

@@ -6,6 +6,7 @@ Exit status: 0 done; 1 the input or the data has problems (listed); 2 wrong usag
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -236,6 +237,37 @@ def explain(
         out.print_json(json.dumps(data, ensure_ascii=False))
     else:
         out.print(explanation_text(ex, lang, only=finding), markup=False)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")
+@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@lang_option
+@click.pass_context
+def sensitivity(
+    ctx: click.Context, lang: str | None, input_path: Path, as_json: bool, packs: tuple[str, ...], encoding: str | None
+) -> None:
+    """How many records get each result under each reading the packs offer: what a figure owes to an
+    interpretation. Only results that change are shown."""
+    lang = _lang(ctx)
+    result = api.sensitivity(input_path, packs=packs or None, encoding=encoding, lang=lang)
+    if as_json:
+        out.print_json(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
+        return
+    table = Table(title=t("sensitivity_title", lang, records=result.records))
+    for column in ("result_column", "reading_column", "default_column", "records_column"):
+        table.add_column(t(column, lang), justify="left" if column in ("result_column", "reading_column") else "right")
+    for rule_id, by_value in result.counts.items():
+        for value, counts in sorted(by_value.items()):
+            for reading, count in zip(result.readings[1:], counts[1:], strict=True):
+                if count != counts[0]:
+                    table.add_row(f"{rule_id} = {value}", reading, str(counts[0]), str(count))
+    if not result.counts:
+        out.print(t("sensitivity_none", lang))
+    else:
+        out.print(table)
 
 
 # --- packs and variables ---------------------------------------------------------------------------

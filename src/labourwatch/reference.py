@@ -77,6 +77,7 @@ def pack_dict(p: Pack, lang: str = "en") -> dict[str, Any]:
                 "description": pick(r.description, lang),
                 "expression": r.source,
                 "values": {c: pick(label, lang) for c, label in r.labels.items()},
+                "indicators": {name: list(members) for name, members in r.groups.items()},
             }
             for r in p.rules.values()
         ],
@@ -160,6 +161,10 @@ def pack_markdown(p: Pack) -> str:
         lines += [f"### `{rule['id']}` ({rule['kind']})", "", rule["label"] + ".", ""]
         if rule["description"]:
             lines += [rule["description"], ""]
+        for group, members in rule["indicators"].items():
+            lines.append(f"- {group}: {', '.join(f'`{m}`' for m in members) or '(none)'}")
+        if rule["indicators"]:
+            lines.append("")
         lines += ["```", rule["expression"], "```", ""]
     return "\n".join(lines)
 
@@ -172,7 +177,9 @@ def language_markdown() -> str:
         "",
         "Names are canonical variables, rules of the pack (and of the packs it requires), and parameters",
         "as `p.<file>.<name>`. Literals: numbers, 'text', true, false, unknown, dates as @YYYY-MM-DD, lists",
-        "[a, b]. Operators, loosest first: `or`; `and`; `not`; `== != < <= > >=`, `in`, `not in`;",
+        "[a, b]. A rule may name lists of rules under `indicators:` (e.g. strong / medium / weak); a list's",
+        "name among the arguments of `at_least` or `count` stands for its members.",
+        "Operators, loosest first: `or`; `and`; `not`; `== != < <= > >=`, `in`, `not in`;",
         "`+ -`; `* /`; unary `-`. Logic is three-valued (Kleene): unknown and false is false, unknown or",
         "true is true; any other use of an unknown value is unknown. Division by zero is unknown.",
         "",

@@ -25,11 +25,16 @@ def plain(value: Any) -> Any:
     return value
 
 
-def result_code(rx: RuleExplanation) -> str:
-    value = rx.result.value
+def result_code(rx: RuleExplanation, value: Any = ...) -> Any:
+    """yes / no / unknown for a finding, the label for a classification, the number for a measure."""
+    value = rx.result.value if value is ... else value
     if rx.rule.kind is RuleKind.CLASSIFICATION:
         return str(value)
-    return "unknown" if value is None else ("yes" if value else "no")
+    if value is None:
+        return "unknown"
+    if rx.rule.kind is RuleKind.MEASURE:
+        return plain(value)
+    return "yes" if value else "no"
 
 
 def _law_dict(lv: LawValue, acts: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -76,6 +81,19 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
                 "missing_answers": rx.missing_answers,
                 "missing_law": rx.missing_law,
                 "references": [r.cite(acts, lang) for r in rx.rule.references],
+                "decided_by": rx.decided_by,
+                "indicators": {
+                    name: {"held": tally.held, "unknown": tally.unknown, "size": tally.size}
+                    for name, tally in rx.tallies.items()
+                },
+                "holding": rx.holding,
+                "other_readings": [
+                    {
+                        "setting": f"{a.setting[0]}:{a.setting[1]}={plain(a.setting[2])}",
+                        "result": result_code(rx, a.result.value),
+                    }
+                    for a in rx.alternatives
+                ],
             }
             for rx in ex.rules
         ],
@@ -91,6 +109,12 @@ def _word(value: Any, lang: str) -> str:
     if isinstance(shown, list):
         return " ".join(shown) if shown else t("none", lang)
     return str(shown)
+
+
+def _shown(rx: RuleExplanation, code: Any, lang: str) -> str:
+    if code in ("yes", "no", "unknown"):
+        return t(str(code), lang)
+    return pick(rx.rule.labels.get(code), lang) or str(code)
 
 
 def judgement_text(j: Judgement, lang: str = "en") -> str:
@@ -116,10 +140,16 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
     for item, rx in zip(data["results"], ex.rules, strict=True):
         if only and item["id"] != only:
             continue
-        code = item["result"]
-        shown = t(code, lang) if code in ("yes", "no", "unknown") else pick(rx.rule.labels.get(code), lang) or code
+        shown = _shown(rx, item["result"], lang)
         lines.append(f"[{shown.upper()}] {item['label']} ({item['id']})")
         lines.append(f"    {t('rule', lang)}: {' '.join(item['rule'].split())}")
+        if item["decided_by"]:
+            lines.append(f"    {t('decided_by', lang)}: {item['decided_by']}")
+        for group, tally in item["indicators"].items():
+            counts = t("indicators_held", lang, group=group, held=len(tally["held"]), size=tally["size"])
+            unknown = f"; {t('indicators_unknown', lang, count=len(tally['unknown']))}" if tally["unknown"] else ""
+            held = f" ({', '.join(tally['held'])})" if tally["held"] else ""
+            lines.append(f"    {counts}{held}{unknown}")
         if rx.answers:
             answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
             lines.append(f"    {t('answers', lang)}: {answers}")
@@ -145,5 +175,9 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
             lines.append(f"    {t('law_missing', lang)}: {', '.join(item['missing_law'])}")
         if item["references"]:
             lines.append(f"    {t('references', lang)}: {'; '.join(item['references'])}")
+        for other in item["other_readings"]:
+            lines.append(
+                f"    {t('under_other_reading', lang)} {other['setting']}: {_shown(rx, other['result'], lang)}"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 from labourwatch.core.expr import nodes as n
-from labourwatch.core.expr.evaluate import Tri, classify, evaluate
-from labourwatch.core.model import Pack, Parameter, ParamValue, Rule, RuleKind
-from labourwatch.core.timeline import Interval, Timeline
+from labourwatch.core.expr.evaluate import Env, Tri, classify, evaluate
+from labourwatch.core.expr.unparse import to_text
+from labourwatch.core.model import Pack, Parameter, ParamValue, Rule, RuleKind, Status
+from labourwatch.core.timeline import Interval, Judgement, Setting, Timeline, build_timeline
 
 LAW_PREFIX = "law:"  # how missing law values are told apart from missing answers
 
@@ -53,6 +54,23 @@ class LawValue:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """How many of an indicator group hold, and which are unknown."""
+
+    held: list[str]
+    unknown: list[str]
+    size: int
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A result under a reading other than the default."""
+
+    setting: Setting
+    result: Tri
+
+
+@dataclass(frozen=True)
 class RuleExplanation:
     rule: Rule
     result: Tri
@@ -61,6 +79,10 @@ class RuleExplanation:
     law: list[LawValue]
     missing_answers: list[str]
     missing_law: list[str]
+    decided_by: str = ""  # the clause that settled the result
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    holding: list[str] = field(default_factory=list)  # the findings it reads that hold
+    alternatives: list[Alternative] = field(default_factory=list)  # results that differ under other readings
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,62 @@ def _reach(rule: Rule, rules: Mapping[str, Rule]) -> tuple[list[str], list[tuple
     return list(variables), list(params), list(derived)
 
 
+def deciding_clause(node: n.Node, env: Env) -> n.Node:
+    """The part of an expression that settled its value: the first disjunct that holds in a true `or`,
+    the first conjunct that fails in a false `and`, the branch an `if` took (or its condition, when
+    unknown), followed down; otherwise the expression itself."""
+    if isinstance(node, n.Call) and node.func == "if":
+        cond = evaluate(node.args[0], env)
+        return deciding_clause(node.args[1] if cond.value else node.args[2], env) if cond.known else node.args[0]
+    value = evaluate(node, env).value
+    if isinstance(node, n.Binary) and node.op in ("or", "and") and value is (node.op == "or"):
+        for part in _chain(node, node.op):
+            if evaluate(part, env).value is value:
+                return deciding_clause(part, env)
+    return node
+
+
+def _chain(node: n.Node, op: str) -> list[n.Node]:
+    if isinstance(node, n.Binary) and node.op == op:
+        return _chain(node.left, op) + _chain(node.right, op)
+    return [node]
+
+
+def _decided_by(rule: Rule, env: RecordEnv) -> str:
+    if rule.kind is RuleKind.CLASSIFICATION:
+        for case in rule.cases:
+            r = evaluate(case.when, env)
+            if not r.known or r.value:
+                return f"{case.label}: {to_text(deciding_clause(case.when, env), rule.groups)}"
+        return f"{rule.otherwise}: no case holds"
+    assert rule.expr is not None
+    clause = deciding_clause(rule.expr, env)
+    return "" if clause is rule.expr else to_text(clause, rule.groups)
+
+
+def _tallies(rule: Rule, env: RecordEnv) -> dict[str, Tally]:
+    out = {}
+    for name, members in rule.groups.items():
+        values = {m: env.rule(m).value for m in members}
+        held = [m for m, v in values.items() if v is True]
+        out[name] = Tally(held, [m for m, v in values.items() if v is None], len(members))
+    return out
+
+
+def reading_values(packs: Sequence[Pack]) -> list[tuple[Setting, bool]]:
+    """Every value each reading can take (true and false, or each of its codes), and whether it is the
+    pack's default. Readings that take any number have no list and are left out."""
+    out: list[tuple[Setting, bool]] = []
+    for pack in packs:
+        for name, param in pack.parameters.items():
+            default = param.values[-1].value
+            if param.values[-1].status is not Status.READING:
+                continue
+            choices = (True, False) if isinstance(default, bool) else tuple(sorted(param.codes or ()))
+            out += [((pack.id, name, v), v == default) for v in choices]
+    return out
+
+
 def explain_record(
     record_id: str,
     row: int,
@@ -103,11 +181,11 @@ def explain_record(
     timeline: Timeline,
 ) -> Explanation:
     judged_on = timeline.judgement.as_of or answers.get("reference_date")
-    index = timeline.index_for(answers.get("reference_date"))
-    interval = timeline.intervals[index] if index is not None else None
+    interval = _interval(timeline, answers)
     rules = {r.id: r for p in packs for r in p.rules.values()}
     params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
     env = RecordEnv(answers, interval, rules)
+    others = _other_readings(answers, packs, timeline.judgement, rules)
     out = []
     for pack in packs:
         for rule in pack.outputs:
@@ -123,6 +201,36 @@ def explain_record(
                     law=[LawValue(params[k], interval.value(k) if interval else None) for k in used_params],
                     missing_answers=[m for m in missing if not m.startswith(LAW_PREFIX)],
                     missing_law=[m[len(LAW_PREFIX) :] for m in missing if m.startswith(LAW_PREFIX)],
+                    decided_by=_decided_by(rule, env),
+                    tallies=_tallies(rule, env),
+                    holding=[d for d in used_rules if rules[d].kind is RuleKind.FINDING and env.rule(d).value is True],
+                    alternatives=[
+                        Alternative(setting, other.rule(rule.id))
+                        for setting, other in others
+                        if other.rule(rule.id).value != result.value
+                    ],
                 )
             )
     return Explanation(record_id, row, judged_on, timeline, interval, packs, out)
+
+
+def _interval(timeline: Timeline, answers: Mapping[str, Any]) -> Interval | None:
+    index = timeline.index_for(answers.get("reference_date"))
+    return timeline.intervals[index] if index is not None else None
+
+
+def _other_readings(
+    answers: Mapping[str, Any], packs: Sequence[Pack], judgement: Judgement, rules: Mapping[str, Rule]
+) -> list[tuple[Setting, RecordEnv]]:
+    """The record under each alternative reading, one reading changed at a time."""
+    chosen = {(p, name): v for p, name, v in judgement.settings}
+    out = []
+    for setting, is_default in reading_values(packs):
+        pack, name, value = setting
+        in_effect = chosen[(pack, name)] == value if (pack, name) in chosen else is_default
+        if in_effect:
+            continue
+        settings = tuple(s for s in judgement.settings if (s[0], s[1]) != (pack, name)) + (setting,)
+        other = build_timeline(packs, Judgement(judgement.as_of, judgement.law, judgement.verified_only, settings))
+        out.append((setting, RecordEnv(answers, _interval(other, answers), rules)))
+    return out
