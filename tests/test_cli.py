@@ -24,6 +24,7 @@ ALL_PACKS = {
     "ilo-11",
     "palermo",
     "typology",
+    "kz-arrears",
 }
 
 

@@ -230,7 +230,7 @@ def _other_readings(
         in_effect = chosen[(pack, name)] == value if (pack, name) in chosen else is_default
         if in_effect:
             continue
-        settings = tuple(s for s in judgement.settings if (s[0], s[1]) != (pack, name)) + (setting,)
+        settings = (*(s for s in judgement.settings if (s[0], s[1]) != (pack, name)), setting)
         other = build_timeline(packs, Judgement(judgement.as_of, judgement.law, judgement.verified_only, settings))
         out.append((setting, RecordEnv(answers, _interval(other, answers), rules)))
     return out

@@ -226,8 +226,14 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
     for path in sorted((directory / "parameters").glob("*.yaml")):
         parameters.update(_parameters(_Ctx(path), pack_id, path.stem, acts))
     requires = tuple(str(x) for x in doc.get("requires", []))
-    visible: dict[str, Rule] = {r.id: r for dep in _closure(requires, loaded) for r in loaded[dep].rules.values()}
-    rules = _rules(directory, pack_id, schema, parameters, acts, visible)
+    closure = _closure(requires, loaded)
+    visible: dict[str, Rule] = {r.id: r for dep in closure for r in loaded[dep].rules.values()}
+    # `p.NAME` reads the pack's own parameter, else one of a required pack (the nearest first).
+    inherited = {
+        name: (dep, param.symbol) for dep in reversed(closure) for name, param in loaded[dep].parameters.items()
+    }
+    citable = {a.id: a for dep in closure for a in loaded[dep].acts.values()} | acts  # acts a rule may cite
+    rules = _rules(directory, pack_id, schema, parameters, citable, visible, inherited)
     return Pack(
         id=pack_id,
         version=version,
@@ -384,6 +390,7 @@ def _rules(
     parameters: Mapping[str, Parameter],
     acts: Mapping[str, Act],
     visible: Mapping[str, Rule],
+    inherited: Mapping[str, tuple[str, Symbol]],
 ) -> dict[str, Rule]:
     specs: dict[str, tuple[_Ctx, Mapping[Any, Any]]] = {}
     for path in sorted((directory / "rules").glob("*.yaml")):
@@ -421,6 +428,7 @@ def _rules(
             file=str(ctx.path),
             non_answers=schema.non_answers,
             groups=groups[rule_id],
+            inherited=inherited,
         )
         rule = _build_rule(ctx, pack, rule_id, spec, parsed[rule_id][1], scope, acts)
         rules[rule_id] = rule

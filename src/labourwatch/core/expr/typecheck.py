@@ -32,6 +32,7 @@ class Scope:
     file: str | None = None
     non_answers: frozenset[str] = frozenset()
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the rule's indicator groups
+    inherited: Mapping[str, tuple[str, Symbol]] = field(default_factory=dict)  # parameters of required packs
 
 
 # The functions of the language, with the one-line help shown in errors and in the docs.
@@ -81,9 +82,12 @@ class Checker:
         if name.startswith(PARAM_PREFIX):
             pname = name[len(PARAM_PREFIX) :]
             sym = self.scope.parameters.get(pname)
+            owner = self.scope.pack
+            if sym is None and pname in self.scope.inherited:
+                owner, sym = self.scope.inherited[pname]
             if sym is None:
                 raise self.fail(node, f"unknown parameter '{pname}'{_hint(pname, self.scope.parameters)}")
-            return n.ParamRef(self.scope.pack, pname, line=node.line, column=node.column, type=sym.type)
+            return n.ParamRef(owner, pname, line=node.line, column=node.column, type=sym.type)
         if name in self.scope.rules:
             return n.RuleRef(name, line=node.line, column=node.column, type=self.scope.rules[name].type)
         if name in self.scope.variables:
@@ -92,6 +96,8 @@ class Checker:
         raise self.fail(node, f"unknown name '{name}'{_hint(name, known)}")
 
     def codes(self, node: n.Node) -> frozenset[str] | None:
+        if isinstance(node, n.ParamRef) and node.pack != self.scope.pack:
+            return self.scope.inherited[node.name][1].codes
         if isinstance(node, n.VarRef):
             return self.scope.variables[node.name].codes
         if isinstance(node, n.RuleRef):

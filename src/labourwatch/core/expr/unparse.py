@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from labourwatch.core.expr import nodes as n
 
@@ -18,8 +19,10 @@ def to_text(node: n.Node, groups: Mapping[str, tuple[str, ...]] | None = None) -
             return "true" if b else "false"
         case n.Literal(value=str() as s):
             return f"'{s}'"
+        case n.Literal(value=date() as d):
+            return f"@{d.isoformat()}"
         case n.Literal(value=v):
-            return f"@{v.isoformat()}" if hasattr(v, "isoformat") else _number(v)
+            return _number(v)
         case n.VarRef(name=name) | n.RuleRef(name=name) | n.Name(name=name):
             return name
         case n.ParamRef(name=name):

@@ -1,0 +1,166 @@
+"""A printable statement of the wages owed to one worker, in English or Russian, for a lawyer to check
+and attach to a claim: the facts as stated, each amount with its legal basis, each part of the period
+with the law applied, every value of the law with its source and verification status, and the
+assumptions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from labourwatch import __version__
+from labourwatch.arrears import Arrears, law_of_parts
+from labourwatch.core.model import LegalRef
+from labourwatch.core.types import pick
+from labourwatch.i18n import catalogue, t
+from labourwatch.packs import load_packs, load_schema
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def money(value: Any, lang: str) -> str:
+    if value is None:
+        return t("unknown", lang)
+    text = f"{value:,.2f}"
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
+
+
+def _number(value: Any, lang: str) -> str:
+    if value is None:
+        return t("unknown", lang)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
+
+
+# The law values each amount rests on: its legal basis is theirs, part by part (a period may span two Codes).
+BASIS = {
+    "due_agreed_pay": (),
+    "due_minimum_wage_shortfall": (("kz-labour", "wages.mzp"), ("kz-labour", "wages.avg_monthly_hours")),
+    "due_overtime": (("kz-labour", "overtime.premium"),),
+    "due_rest_day_holiday": (("kz-labour", "premiums.rest_day_holiday"),),
+}
+
+
+def statement_items(result: Arrears, index: int, lang: str) -> list[dict[str, Any]]:
+    """The amounts of one claim, each with its legal basis: what the CLI prints and the statement shows."""
+    claim = result.claims.slice(index, 1).to_pylist()[0]
+    packs = load_packs(["kz-arrears"])
+    rules = {r.id: r for p in packs for r in p.rules.values()}
+    acts = {a.id: a for p in packs for a in p.acts.values()}
+    parts = [p for p in law_of_parts(result) if p["claim_row"] == index + 1]
+
+    def basis(rule_id: str) -> str:
+        cited = {pv.reference.cite(acts, lang): None for p in parts for key in BASIS[rule_id] if (pv := p["law"][key])}
+        return "; ".join(cited)
+
+    items = [
+        {"label": pick(rules[c].label, lang), "amount": money(claim[c], lang), "basis": basis(c), "total": False}
+        for c in BASIS
+    ]
+    items += [
+        {"label": t("arrears_due_total", lang), "amount": money(claim["due_total"], lang), "basis": "", "total": True},
+        {"label": t("arrears_received", lang), "amount": money(claim["received"], lang), "basis": "", "total": False},
+        {"label": t("arrears_owed", lang), "amount": money(claim["owed"], lang), "basis": "", "total": True},
+    ]
+    return items
+
+
+def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
+    claim = result.claims.slice(index, 1).to_pylist()[0]
+    row = index + 1
+    parts = [p for p in law_of_parts(result) if p["claim_row"] == row]
+    packs = load_packs(["kz-arrears"])
+    acts = {a.id: a for p in packs for a in p.acts.values()}
+    params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
+    law: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for key, pv in part["law"].items():
+            if pv is not None:
+                law[(key, pv.start)] = {
+                    "description": pick(params[key].description, lang),
+                    "value": _number(pv.value, lang),
+                    "start": pv.start.isoformat(),
+                    "reference": _cite(pv.reference, acts, lang),
+                    "status": t(f"status_{pv.status.value}", lang),
+                }
+    mzp_key, hours_key = ("kz-labour", "wages.mzp"), ("kz-labour", "wages.avg_monthly_hours")
+    tx = {k: t(k, lang) for k in catalogue() if k.startswith("arrears_") and k != "arrears_generated"}
+    tx["arrears_generated"] = t(
+        "arrears_generated", lang, version=__version__, date=datetime.now(UTC).date().isoformat()
+    )
+    context = {
+        "lang": lang,
+        "tx": tx,
+        "facts": _facts(claim, lang),
+        "items": statement_items(result, index, lang),
+        "unknown": claim["owed"] is None,
+        "parts": [
+            {
+                "dates": f"{p['reference_date']} – {p['segment_end']}",
+                "acts": ", ".join(p["acts"]),
+                "mzp": _number(p["law"][mzp_key].value if p["law"][mzp_key] else None, lang),
+                "month_hours": _number(p["law"][hours_key].value if p["law"][hours_key] else None, lang),
+                "hours": " / ".join(
+                    _number(p[h], lang) for h in ("normal_hours", "overtime_hours", "rest_day_holiday_hours")
+                ),
+                "agreed": money(p["due_agreed_pay"], lang),
+                "shortfall": money(p["due_minimum_wage_shortfall"], lang),
+                "overtime": money(p["due_overtime"], lang),
+                "rest": money(p["due_rest_day_holiday"], lang),
+                "total": money(p["due_total"], lang),
+            }
+            for p in parts
+        ],
+        "law": sorted(law.values(), key=lambda v: (v["description"], v["start"])),
+        "assumptions": [
+            t(k, lang)
+            for k in (
+                "arrears_assume_spread",
+                "arrears_assume_rest",
+                "arrears_assume_rate",
+                "arrears_assume_deductions",
+                "arrears_assume_unverified",
+            )
+        ],
+        "provenance": ", ".join(
+            f"{p['id']}@{p['version']}+sha256:{p['sha256'][:12]}" for p in result.provenance["packs"]
+        ),
+    }
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("arrears_statement.html.j2").render(**context)
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _cite(ref: LegalRef, acts: dict[str, Any], lang: str) -> str:
+    return ref.cite(acts, lang) + (f" ({ref.note})" if ref.note else "")
+
+
+def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    variables = load_schema().variables
+
+    def v(name: str) -> str:
+        value = claim.get(name)
+        if value in (None, ""):
+            return t("not_answered", lang)
+        labels = variables[name].values if name in variables else {}
+        if str(value) in labels:
+            return pick(labels[str(value)], lang)
+        return _number(float(value), lang) if _is_number(value) else str(value)
+
+    return [
+        (t("arrears_fact_period", lang), f"{v('period_start')} – {v('period_end')}"),
+        (t("arrears_fact_schedule", lang), f"{v('hours_per_day')}; {v('rest_days_per_week')}; {v('days_worked')}"),
+        (t("arrears_fact_holidays", lang), v("holidays_worked")),
+        (t("arrears_fact_pay", lang), f"{v('agreed_pay')} {v('pay_currency')} / {v('agreed_pay_per')}"),
+        (t("arrears_fact_received", lang), f"{v('pay_received')}; {v('deductions')}"),
+    ]
