@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from labourwatch.api import assess, explain
+from labourwatch.api import assess, explain, sensitivity
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.render import explanation_dict, explanation_text
 
@@ -101,3 +101,90 @@ def test_classifications_show_their_label():
     ex = explain(record, "w-1", packs=["osce-kz-2006"])
     assert "[SEMI-COMPLIANT] Degree of legal compliance (compliance)" in explanation_text(ex, "en")
     assert "[ЧАСТИЧНО СОБЛЮДАЮЩИЕ] Степень соблюдения закона" in explanation_text(ex, "ru")
+
+
+# --- the standards: indicator tallies, the deciding clause, other readings ---------------------------
+
+MEDIUM_PAIR = pd.DataFrame(
+    {
+        "id": ["m"],
+        "reference_date": ["2024-06-03"],
+        "age": ["35"],
+        "deceived_wages": ["yes"],
+        "threat_dismissal": ["yes"],
+        **{
+            name: ["no"]
+            for name in [
+                "born_into_bondage",
+                "abducted",
+                "recruitment_confined",
+                "sold_or_bought",
+                "recruitment_debt_bondage",
+                "deceived_about_job",
+                "threat_denunciation",
+                "recruitment_threat_denunciation",
+                "documents_held_by_employer",
+                "recruitment_documents_taken",
+                "violence",
+                "threat_violence",
+                "recruitment_violence",
+                "recruitment_threat_violence",
+                "sexual_violence",
+                "deprived_food_water_sleep",
+                "family_threatened",
+                "recruitment_family_harmed",
+                "confinement",
+                "isolated",
+            ]
+        },
+    }
+)
+
+
+def test_a_dimension_shows_its_tallies_and_the_clause_that_decided():
+    record = pd.DataFrame(
+        {"id": ["d"], "reference_date": ["2024-06-03"], "documents_held_by_employer": ["yes"], "confinement": ["yes"]}
+    )
+    cd = result(explanation_dict(explain(record, "d", packs=["ilo-ec-2009"])), "thb_cd")
+    assert cd["result"] == "yes"
+    assert cd["decided_by"] == "at_least(2, strong)"
+    assert cd["indicators"]["strong"]["held"] == [
+        "thb_cd_document_confiscation",
+        "thb_cd_isolation_confinement_surveillance",
+    ]
+    assert cd["indicators"]["strong"]["size"] == 4 and len(cd["indicators"]["medium"]["unknown"]) == 10
+
+
+def test_results_under_other_readings_are_listed():
+    data = explanation_dict(explain(MEDIUM_PAIR, "m", packs=["ilo-2012"]))
+    ur = result(data, "fl12_ur")
+    assert ur["result"] == "no"  # a medium pair does not meet the default (one strong) reading
+    others = {o["setting"]: o["result"] for o in ur["other_readings"]}
+    assert others == {"ilo-2012:reading.strength_rule=none": "yes"}
+    chosen = explanation_dict(explain(MEDIUM_PAIR, "m", packs=["ilo-2012"], settings={"reading.strength_rule": "none"}))
+    others = {o["setting"]: o["result"] for o in result(chosen, "fl12_ur")["other_readings"]}
+    assert others == {
+        "ilo-2012:reading.strength_rule=at_least_one_strong": "no",
+        "ilo-2012:reading.strength_rule=both_strong": "no",
+    }
+
+
+def test_standards_text_in_russian():
+    text = explanation_text(explain(MEDIUM_PAIR, "m", packs=["ilo-2012"]), "ru", only="fl12_ur")
+    assert "[НЕТ] Несвободный наём (fl12_ur)" in text
+    assert "inv_medium: выполнено 1 из 2 (fl12_ur_deception_terms)" in text
+    assert "При другом прочтении ilo-2012:reading.strength_rule=none: да" in text
+
+
+def test_sensitivity_counts_each_result_under_each_reading():
+    both = pd.concat([MEDIUM_PAIR, MEDIUM_PAIR.assign(id=["s"], deceived_about_job=["yes"])])
+    s = sensitivity(both, packs=["ilo-2012"])
+    assert s.records == 2
+    assert s.readings == [
+        "default",
+        "ilo-2012:reading.strength_rule=both_strong",
+        "ilo-2012:reading.strength_rule=none",
+    ]
+    assert s.counts["fl12_ur"]["true"] == [1, 0, 2]
+    assert s.counts["fl12_ur"]["false"] == [1, 2, 0]
+    assert "fl12_ur_deception_terms" not in s.counts  # indicators do not depend on the reading

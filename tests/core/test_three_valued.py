@@ -15,6 +15,7 @@ from labourwatch.core.expr import nodes as n
 from labourwatch.core.expr.evaluate import Tri, evaluate
 from labourwatch.core.expr.parser import parse
 from labourwatch.core.expr.typecheck import Scope, Symbol, check
+from labourwatch.core.expr.unparse import to_text
 from labourwatch.core.types import ValueType as T
 from labourwatch.engines.sql import SqlCompiler, literal
 
@@ -231,3 +232,10 @@ def test_numeric_expressions_agree(text, values, law):
         assert expected is got, text
     else:
         assert got == pytest.approx(expected, rel=1e-12, abs=1e-12), text
+
+
+@given(text=st.one_of(bool_expr(3), num_expr(3)))
+def test_an_expression_written_back_parses_to_the_same_tree(text):
+    """Explanations quote clauses with to_text: what they quote must mean what the rule says."""
+    node = compiled(text)
+    assert compiled(to_text(node)) == node, to_text(node)
