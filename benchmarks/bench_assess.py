@@ -204,18 +204,33 @@ def case_naive(src: Path, out: Path) -> int:
 CASES = {"labourwatch": case_labourwatch, "scan": case_scan, "naive": case_naive}
 
 
+def _peak_mib() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own memory map, so unlike
+    ru_maxrss it does not carry over the parent's peak through fork and exec (seen here: a parent that
+    had built a large input made every child report the parent's 1,960 MiB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(name: str, src: str, out: str) -> None:
     start = time.perf_counter()
     rows = CASES[name](Path(src), Path(out))
     seconds = time.perf_counter() - start
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = _peak_mib()
     print(json.dumps({"case": name, "rows": rows, "seconds": seconds, "peak_mib": peak_mib}))
 
 
 def measure(name: str, src: Path, n: int) -> dict[str, float]:
+    return measure_with(__file__, name, src, n)
+
+
+def measure_with(script: str, name: str, src: Path, n: int) -> dict[str, float]:
+    """Run one case of `script` in a fresh process and read back its time and peak memory."""
     out = DATA / f"out-{name}-{n}.parquet"
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", name, str(src), str(out)], capture_output=True, text=True, check=True
+        [sys.executable, script, "--child", name, str(src), str(out)], capture_output=True, text=True, check=True
     )
     out.unlink(missing_ok=True)
     result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -240,6 +255,15 @@ def table(results: list[dict[str, float]], sizes: list[int]) -> str:
     return "\n".join(lines)
 
 
+def write_results(begin: str, end: str, results: str) -> None:
+    """Put a results table, with the date and the machine, between two markers of docs/benchmarks.md."""
+    machine = f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+    block = f"{begin}\nRun on {date.today().isoformat()} ({machine}).\n\n{results}\n{end}"
+    before, _, rest = DOC.read_text(encoding="utf-8").partition(begin)
+    _, _, after = rest.partition(end)
+    DOC.write_text(before + block + after, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -259,12 +283,7 @@ def main() -> None:
             r = measure(name, src, n)
             print(f"{n:>10,} {name:<12} {r['seconds']:8.2f} s  {r['peak_mib']:7.0f} MiB", flush=True)
             results.append(r)
-    machine = f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
-    block = f"{MARK_BEGIN}\nRun on {date.today().isoformat()} ({machine}).\n\n{table(results, args.sizes)}\n{MARK_END}"
-    text = DOC.read_text(encoding="utf-8")
-    before, _, rest = text.partition(MARK_BEGIN)
-    _, _, after = rest.partition(MARK_END)
-    DOC.write_text(before + block + after, encoding="utf-8")
+    write_results(MARK_BEGIN, MARK_END, table(results, args.sizes))
     (DATA / "results.json").write_text(json.dumps(results, indent=2))
     print(f"\n{table(results, args.sizes)}")
 

@@ -215,3 +215,26 @@ def test_cli_table_of_claims_to_parquet(tmp_path):
     table = pq.read_table(out)
     assert table.column("owed").to_pylist()[0] > 0
     assert b"labourwatch" in table.schema.metadata
+
+
+def test_chunks_give_the_same_result_as_one_pass(monkeypatch):
+    rows = [{**MARCH_2024, "id": f"w{i}", "hours_per_day": 8 + i % 4} for i in range(7)]
+    table = pa.table({k: [str(r[k]) for r in rows] for k in rows[0]})
+    whole = arrears(table).claims.column("owed").to_pylist()
+    monkeypatch.setattr("labourwatch.arrears.CHUNK", 3)
+    chunked = arrears(table)
+    assert chunked.claims.column("owed").to_pylist() == pytest.approx(whole)
+    assert chunked.parts.column("claim_row").to_pylist() == list(range(1, 8))
+
+
+def test_the_readme_examples_run(tmp_path):
+    """examples/claim.yaml and examples/claims.csv, as the README uses them."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    result = CliRunner().invoke(cli, ["arrears", "--file", str(root / "claim.yaml"), "-o", str(tmp_path / "s.html")])
+    assert result.exit_code == 0, result.output
+    table = arrears(root / "claims.csv").claims.to_pylist()
+    assert [c["id"] for c in table] == ["SYN-C1", "SYN-C2", "SYN-C3", "SYN-C4"]
+    assert table[3]["owed"] is None  # 2006: the 1999 Law's premiums are not known
+    assert all(c["owed"] is not None and c["owed"] > 0 for c in table[:3])

@@ -10,22 +10,21 @@ import pytest
 from click.testing import CliRunner
 
 from labourwatch.cli import cli
+from tests.builtin import ALL_PACKS
 
-COMMANDS = ["assess", "explain", "packs", "variables", "synth", "tables", "demo", "docs", "test-packs"]
-
-ALL_PACKS = {
-    "kz-labour",
-    "kz-migration",
-    "osce-kz-2006",
-    "evidence",
-    "icls-2018",
-    "ilo-2012",
-    "ilo-ec-2009",
-    "ilo-11",
-    "palermo",
-    "typology",
-    "kz-arrears",
-}
+COMMANDS = [
+    "assess",
+    "explain",
+    "sensitivity",
+    "arrears",
+    "packs",
+    "variables",
+    "synth",
+    "tables",
+    "demo",
+    "docs",
+    "test-packs",
+]
 
 
 def run(*args: str, lang: str | None = None):

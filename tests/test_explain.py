@@ -8,6 +8,7 @@ import pytest
 from labourwatch.api import assess, explain, sensitivity
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.render import explanation_dict, explanation_text
+from tests.builtin import ALL_PACKS
 
 RECORD = pd.DataFrame(
     {
@@ -21,20 +22,6 @@ RECORD = pd.DataFrame(
         "pay_currency": ["KZT"],
     }
 )
-
-ALL_PACKS = {
-    "kz-labour",
-    "kz-migration",
-    "osce-kz-2006",
-    "evidence",
-    "icls-2018",
-    "ilo-2012",
-    "ilo-ec-2009",
-    "ilo-11",
-    "palermo",
-    "typology",
-    "kz-arrears",
-}
 
 
 def result(data, rule_id):

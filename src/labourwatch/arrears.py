@@ -68,10 +68,15 @@ def cut_days(timeline: Timeline, lo: date, hi: date) -> np.ndarray:
     return np.unique(np.concatenate([months.astype("datetime64[D]"), law]))
 
 
-def arrears(data: Any, *, verified_only: bool = False, encoding: str | None = None, lang: str = "en") -> Arrears:
+CHUNK = 50_000  # periods split and assessed at a time: memory stays bounded whatever the input's size
+
+
+def arrears(
+    data: Any, *, verified_only: bool = False, encoding: str | None = None, lang: str = "en", keep_parts: bool = True
+) -> Arrears:
     """What is owed for each work period in `data` (one row per period: id, period_start, period_end,
     hours_per_day, rest_days_per_week or days_worked, holidays_worked, agreed_pay, agreed_pay_per,
-    pay_currency, pay_received, deductions)."""
+    pay_currency, pay_received, deductions). `keep_parts=False` drops the parts (for large tables)."""
     source = open_source(data, encoding=encoding, lang=lang)
     raw = source.open().read_all()
     # One pass checks and types every value (errors name the input's rows); the law date is irrelevant.
@@ -79,11 +84,17 @@ def arrears(data: Any, *, verified_only: bool = False, encoding: str | None = No
     starts, ends = _period(typed, source, lang)
     *_, plan = api.plan_for(raw.slice(0, 0), packs=[PACK], verified_only=verified_only, lang=lang)
     cuts = cut_days(plan.timeline, starts.min().astype(date), ends.max().astype(date))
-    owner, part_start, part_end, k = split_points(starts, ends, cuts)
-    parts_in = _parts_input(raw, owner, part_start, part_end, k)
-    parts = api.assess(parts_in, packs=[PACK], verified_only=verified_only, lang=lang)
-    claims = _claims(raw, typed, parts.table)
-    return Arrears(claims, parts.table, plan.timeline, parts.provenance)
+    claims, parts, provenance = [], [], {}
+    for lo in range(0, raw.num_rows, CHUNK):  # a loop over chunks of 50,000 periods, not over periods
+        n = min(CHUNK, raw.num_rows - lo)
+        owner, part_start, part_end, k = split_points(starts[lo : lo + n], ends[lo : lo + n], cuts)
+        parts_in = _parts_input(raw.slice(lo, n), owner, part_start, part_end, k, first_row=lo + 1)
+        assessed = api.assess(parts_in, packs=[PACK], verified_only=verified_only, lang=lang)
+        claims.append(_claims(raw.slice(lo, n), typed.slice(lo, n), assessed.table))
+        parts += [assessed.table] if keep_parts else []
+        provenance = assessed.provenance
+    all_parts = pa.concat_tables(parts) if parts else pa.table({})
+    return Arrears(pa.concat_tables(claims), all_parts, plan.timeline, provenance)
 
 
 def _period(typed: pa.Table, source: Any, lang: str) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +117,7 @@ def _period(typed: pa.Table, source: Any, lang: str) -> tuple[np.ndarray, np.nda
 
 
 def _parts_input(
-    raw: pa.Table, owner: np.ndarray, part_start: np.ndarray, part_end: np.ndarray, k: np.ndarray
+    raw: pa.Table, owner: np.ndarray, part_start: np.ndarray, part_end: np.ndarray, k: np.ndarray, first_row: int
 ) -> pa.Table:
     table = raw.drop_columns([c for c in (ROW, "reference_date", "segment_end") if c in raw.column_names])
     table = table.take(pa.array(owner))
@@ -117,7 +128,7 @@ def _parts_input(
     return (
         table.append_column("reference_date", pa.array(part_start.astype("datetime64[D]").astype(str)))
         .append_column("segment_end", pa.array(part_end.astype("datetime64[D]").astype(str)))
-        .append_column(CLAIM_ROW, pa.array(owner + 1, pa.int64()))
+        .append_column(CLAIM_ROW, pa.array(owner + first_row, pa.int64()))
         .append_column(PART, pa.array(k + 1, pa.int64()))
     )
 

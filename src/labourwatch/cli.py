@@ -250,6 +250,7 @@ CLAIM_FLAGS = {
     "hours_per_day": "hours_per_day",
     "rest_days_per_week": "rest_days_per_week",
     "days_worked": "days_worked",
+    "rest_days_worked": "rest_days_worked",
     "holidays_worked": "holidays_worked",
     "agreed_pay": "agreed_pay",
     "agreed_pay_per": "per",
@@ -275,6 +276,7 @@ CLAIM_FLAGS = {
 @click.option("--hours-per-day", type=float, help="Usual hours a day.")
 @click.option("--rest-days-per-week", type=int, help="Rest days a week (0 = worked every day).")
 @click.option("--days-worked", type=int, help="Days worked in the period, if known (else from the rest days).")
+@click.option("--rest-days-worked", type=int, help="Rest days worked in the period, if known (else from the schedule).")
 @click.option("--holidays-worked", type=int, help="Public holidays worked in the period.")
 @click.option("--agreed-pay", type=float, help="Pay agreed.")
 @click.option("--per", type=click.Choice(["month", "day", "hour"]), help="The agreed pay is per month, day or hour.")
@@ -307,7 +309,9 @@ def arrears(
         if output is None or output.suffix.lower() not in (".parquet", ".csv"):
             raise click.BadParameter(t("output_suffix", lang, path=output), param_hint="-o")
         try:
-            result = arrears_api.arrears(input_path, verified_only=verified_only, encoding=encoding, lang=lang)
+            result = arrears_api.arrears(
+                input_path, verified_only=verified_only, encoding=encoding, lang=lang, keep_parts=False
+            )
         except DataError as exc:
             _report_problems(exc, output.with_name(output.name + ".problems.csv"), lang)
             sys.exit(1)

@@ -156,11 +156,23 @@ def builtin_pack_dirs() -> list[Path]:
     return sorted(p.parent for p in RULEPACKS_ROOT.glob("*/pack.yaml"))
 
 
+_BUILTIN: dict[tuple[str, ...], list[Pack]] = {}  # the built-in packs are package files: read once a process
+
+
 def load_packs(ids: Sequence[str] | None = None, dirs: Sequence[Path] | None = None) -> list[Pack]:
     """Load packs (all built-in ones by default) in dependency order, checking that the names of their
     findings and classifications are unique, since each becomes a result column."""
+    if dirs is None:
+        key = tuple(ids or ())
+        if key not in _BUILTIN:
+            _BUILTIN[key] = _load_packs(ids, builtin_pack_dirs())
+        return list(_BUILTIN[key])
+    return _load_packs(ids, dirs)
+
+
+def _load_packs(ids: Sequence[str] | None, dirs: Sequence[Path]) -> list[Pack]:
     schema = load_schema()
-    available = {_pack_id(d): d for d in (dirs if dirs is not None else builtin_pack_dirs())}
+    available = {_pack_id(d): d for d in dirs}
     wanted = list(ids) if ids else list(available)
     for pack_id in wanted:
         if pack_id not in available:

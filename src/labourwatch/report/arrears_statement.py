@@ -160,7 +160,7 @@ def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     return [
         (t("arrears_fact_period", lang), f"{v('period_start')} – {v('period_end')}"),
         (t("arrears_fact_schedule", lang), f"{v('hours_per_day')}; {v('rest_days_per_week')}; {v('days_worked')}"),
-        (t("arrears_fact_holidays", lang), v("holidays_worked")),
+        (t("arrears_fact_holidays", lang), f"{v('rest_days_worked')}; {v('holidays_worked')}"),
         (t("arrears_fact_pay", lang), f"{v('agreed_pay')} {v('pay_currency')} / {v('agreed_pay_per')}"),
         (t("arrears_fact_received", lang), f"{v('pay_received')}; {v('deductions')}"),
     ]

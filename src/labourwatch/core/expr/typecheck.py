@@ -176,9 +176,10 @@ class Checker:
         out: list[n.Node] = []
         for a in args:
             members = self.scope.groups.get(a.name) if isinstance(a, n.Name) else None
-            out.extend(n.Name(m, line=a.line, column=a.column) for m in members) if members is not None else out.append(
-                a
-            )
+            if members is None:
+                out.append(a)
+            else:
+                out.extend(n.Name(m, line=a.line, column=a.column) for m in members)
         return tuple(out)
 
     def _arity(self, node: n.Call, args: tuple[n.Node, ...], lo: int, hi: int | None = None) -> None:
