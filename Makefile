@@ -18,7 +18,8 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/labourwatch demo --lang en
 	$(BIN)/labourwatch demo --lang ru
-	$(BIN)/labourwatch explain out/demo/osce-synthetic.csv --id OSCE-SYN-0001 --law kz-labour-code-2007
+	$(BIN)/labourwatch explain out/demo/osce-synthetic.csv --id OSCE-SYN-0001 --law kz-labour-code-2007 \
+		--pack kz-labour --pack kz-migration --pack osce-kz-2006
 
 ## Lint, type-check, then the whole test suite (rule-pack YAML tests included).
 test: $(STAMP)
