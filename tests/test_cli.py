@@ -16,6 +16,7 @@ COMMANDS = [
     "assess",
     "explain",
     "sensitivity",
+    "estimate",
     "arrears",
     "packs",
     "variables",

@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -20,13 +22,15 @@ from labourwatch import __version__
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
-from labourwatch.core.model import Pack, Rule, Schema
+from labourwatch.core.model import Pack, Rule, RuleKind, Schema
 from labourwatch.core.timeline import Judgement, Setting
 from labourwatch.core.types import ValueType
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
 from labourwatch.io.readers import Progress, Source, open_source
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.stats import design as stats_design
+from labourwatch.stats import estimate, prevalence
 
 
 @dataclass
@@ -228,6 +232,131 @@ def _plain(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+NON_PROBABILITY = ("snowball", "convenience", "quota", "respondent_driven", "purposive")
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Prevalence of findings with design-based intervals, and the tests of association."""
+
+    rows: list[prevalence.Row]
+    tests: dict[str, estimate.TableTest | None]
+    design: stats_design.Design
+    notes: list[str]
+
+
+def estimate_findings(
+    data: Any,
+    *,
+    weights: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    nest: bool = False,
+    lonely_psu: str = "fail",
+    sampling: str | None = None,
+    by: str | None = None,
+    findings: Sequence[str] | None = None,
+    method: str = "logit",
+    level: float = 0.95,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> Estimates:
+    """Prevalence of each finding of an assessed table (Parquet or CSV from `assess`), with standard
+    errors, confidence intervals (R's svyciprop methods) and design effects, overall and by `by`, under
+    the survey design named by columns of the table; with `by`, the Rao–Scott test of each finding."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    table = source.open().read_all()
+    names = findings or [r.id for p in load_packs() for r in p.outputs if r.kind is RuleKind.FINDING]
+    present = [n for n in names if n in table.column_names]
+    missing = [n for n in (findings or []) if n not in table.column_names]
+    if missing or not present:
+        raise LabourwatchError(t("no_findings", lang, label=source.label, names=", ".join(missing or names[:5])))
+    columns = {n: _finding_values(table.column(n), source, n, lang) for n in present}
+    design = stats_design.Design.build(
+        table.num_rows,
+        weights=_numbers(table, weights, source, lang),
+        strata=_texts(table, strata, source, lang),
+        psu=_texts(table, psu, source, lang),
+        fpc=_numbers(table, fpc, source, lang),
+        nest=nest,
+        lonely_psu=lonely_psu,
+        method=sampling,
+    )
+    domains = _domains(table, by, source, lang) if by else None
+    rows = prevalence.prevalence(columns, design, domains, method, level)
+    tests = prevalence.associations(columns, design, domains) if domains else {}
+    notes = [t("not_representative", lang, method=sampling)] if sampling in NON_PROBABILITY else []
+    return Estimates(rows, tests, design, notes)
+
+
+def _column(table: pa.Table, name: str, source: Source, lang: str) -> pa.ChunkedArray:
+    if name not in table.column_names:
+        raise LabourwatchError(t("no_such_column", lang, label=source.label, column=name))
+    return table.column(name)
+
+
+def _numbers(table: pa.Table, name: str | None, source: Source, lang: str) -> Any:
+    if name is None:
+        return None
+    col = _column(table, name, source, lang)
+    try:
+        values = pc.cast(col, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = None
+    if values is None or values.null_count:
+        bad = _first_bad_number(col)
+        raise LabourwatchError(
+            t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
+        )
+    return values.to_numpy()
+
+
+def _first_bad_number(col: pa.ChunkedArray) -> int:
+    text = pc.cast(col, pa.string())
+    ok = pc.match_substring_regex(text, r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+    return int(pc.index(pc.fill_null(ok, False), False).as_py())
+
+
+def _texts(table: pa.Table, name: str | None, source: Source, lang: str) -> Any:
+    if name is None:
+        return None
+    col = pc.cast(_column(table, name, source, lang), pa.string())
+    if col.null_count:
+        bad = int(pc.index(pc.is_null(col), True).as_py())
+        raise LabourwatchError(t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=None))
+    return col.to_numpy(zero_copy_only=False)
+
+
+def _domains(table: pa.Table, name: str, source: Source, lang: str) -> prevalence.Domains:
+    col = pc.cast(_column(table, name, source, lang), pa.string())
+    encoded = col.combine_chunks().dictionary_encode()
+    labels = encoded.dictionary.to_pylist()
+    order = sorted(range(len(labels)), key=lambda i: labels[i])
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(
+        pc.is_null(encoded.indices).to_numpy(zero_copy_only=False), -1, rank[np.nan_to_num(indices).astype(np.int64)]
+    )
+    return prevalence.Domains(codes.astype(np.int64), [labels[i] for i in order])
+
+
+def _finding_values(col: pa.ChunkedArray, source: Source, name: str, lang: str) -> Any:
+    """true / false / unknown (from Parquet booleans or CSV texts) as 1.0 / 0.0 / NaN."""
+    if pa.types.is_boolean(col.type):
+        return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+    text = pc.utf8_lower(pc.cast(col, pa.string()))
+    allowed = pc.is_in(text, value_set=pa.array(["true", "false", "unknown"]))
+    if not pc.all(pc.or_kleene(allowed, pc.is_null(text))).as_py():
+        bad = int(pc.index(pc.fill_null(allowed, True), False).as_py())
+        raise LabourwatchError(
+            t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
+        )
+    values = pc.if_else(pc.equal(text, "true"), 1.0, pc.if_else(pc.equal(text, "false"), 0.0, None))
+    return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
 
 
 def assess_file(

@@ -363,6 +363,89 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--weights", metavar="COLUMN", help="Sampling weights (default: every record weighs 1).")
+@click.option("--strata", metavar="COLUMN", help="Strata.")
+@click.option("--psu", metavar="COLUMN", help="Primary sampling units (clusters).")
+@click.option("--fpc", metavar="COLUMN", help="PSUs in the population of the stratum, or the sampling fraction.")
+@click.option("--nest", is_flag=True, help="PSU ids repeat across strata.")
+@click.option(
+    "--lonely-psu",
+    type=click.Choice(["fail", "remove", "certainty", "adjust", "average"]),
+    default="fail",
+    show_default=True,
+    help="What a stratum with one PSU contributes to the variance.",
+)
+@click.option("--sampling", metavar="METHOD", help="How the sample was drawn (e.g. snowball: then not representative).")
+@click.option("--by", metavar="COLUMN", help="Estimate in each domain of this column, and test the association.")
+@click.option("--finding", "findings", multiple=True, metavar="ID", help="Only these findings (repeatable).")
+@click.option(
+    "--ci",
+    "method",
+    type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
+    default="logit",
+    show_default=True,
+    help="Confidence interval method (as R's svyciprop; wilson as survey 4.5).",
+)
+@click.option("--level", type=float, default=0.95, show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the estimates as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@lang_option
+@click.pass_context
+def estimate(
+    ctx: click.Context, /, lang: str | None, input_path: Path, output: Path | None, as_json: bool, **options: Any
+) -> None:
+    """Prevalence of the findings of an assessed file, with design-based standard errors, confidence
+    intervals and design effects that agree with R's survey package; by domain with --by, with the
+    Rao–Scott test of association."""
+    lang = _lang(ctx)
+    options["findings"] = options["findings"] or None
+    result = api.estimate_findings(input_path, lang=lang, **options)
+    rows = [dataclasses.asdict(r) for r in result.rows]
+    if output is not None:
+        with output.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    if as_json:
+        tests = {k: dataclasses.asdict(v) if v else None for k, v in result.tests.items()}
+        out.print_json(json.dumps({"estimates": rows, "tests": tests, "notes": result.notes}, ensure_ascii=False))
+        return
+    for note in result.notes:
+        err.print(f"[yellow]{t('warning', lang)}:[/] {note}")
+    out.print(_estimates_table(result, round(options["level"] * 100), options["method"], lang))
+    if result.tests:
+        out.print(_tests_table(result, options["by"], lang))
+
+
+def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
+    table = Table(title=t("estimates_title", lang))
+    for key in ("col_finding", "col_domain", "col_known", "col_unknown", "col_percent", "col_ci", "col_deff"):
+        left = key in ("col_finding", "col_domain")
+        table.add_column(t(key, lang, level=level, method=method), justify="left" if left else "right")
+    for r in result.rows:
+        pct = "-" if r.estimate is None else f"{100 * r.estimate:.1f}"
+        ci = "-"
+        if r.lower is not None and r.upper is not None:
+            ci = f"{100 * r.lower:.1f}–{100 * r.upper:.1f}" + ("*" if r.fallback else "")
+        deff = "-" if r.deff is None else f"{r.deff:.2f}"
+        table.add_row(r.variable, r.domain, str(r.known), str(r.unknown), pct, ci, deff)
+    return table
+
+
+def _tests_table(result: api.Estimates, by: str, lang: str) -> Table:
+    table = Table(title=t("tests_title", lang, by=by))
+    for column in (t("col_finding", lang), "F", t("col_p", lang)):
+        table.add_column(column)
+    for name, test in result.tests.items():
+        table.add_row(
+            name, "-" if test is None else f"{test.value:.3f}", "-" if test is None else f"{test.p_value:.4f}"
+        )
+    return table
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")
 @click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")

@@ -1,0 +1,1 @@
+"""Survey statistics checked against R's survey package."""

@@ -1,0 +1,90 @@
+"""Prevalence of findings with design-based confidence intervals, overall and by domain, and the
+Rao–Scott test of each finding against the domain variable. An unknown finding is neither yes nor no:
+each estimate is over the records where the finding is known, and says how many were unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from labourwatch.stats.design import Design
+from labourwatch.stats.estimate import CiMethod, TableTest, chisq, ci_proportion, mean
+
+ALL = "(all)"
+
+
+@dataclass(frozen=True)
+class Row:
+    variable: str
+    domain: str  # ALL, or the value of the domain variable
+    known: int  # records where the finding is known
+    unknown: int
+    estimate: float | None
+    se: float | None
+    lower: float | None
+    upper: float | None
+    deff: float | None  # against SRS without replacement (R's deff=TRUE), else with replacement
+    df: int | None
+    fallback: bool  # the interval is Clopper-Pearson because the estimate is 0 or 1
+
+
+@dataclass(frozen=True)
+class Domains:
+    """A coded domain variable: codes 0..k-1 per record (-1 where unknown) and the label of each code."""
+
+    codes: npt.NDArray[np.int64]
+    labels: Sequence[str]
+
+
+def prevalence(
+    findings: Mapping[str, npt.NDArray[np.float64]],
+    design: Design,
+    by: Domains | None = None,
+    method: CiMethod | str = CiMethod.LOGIT,
+    level: float = 0.95,
+) -> list[Row]:
+    """One row per finding (1.0 / 0.0, NaN for unknown) and domain (ALL first, then each value of `by`)."""
+    groups: list[tuple[str, npt.NDArray[np.bool_]]] = [(ALL, np.ones(design.n, dtype=bool))]
+    if by is not None:
+        groups += [(label, by.codes == i) for i, label in enumerate(by.labels)]
+    rows = []
+    for name, values in findings.items():
+        known = ~np.isnan(values)
+        for label, members in groups:
+            domain = members & known
+            if not domain.any():
+                rows.append(Row(name, label, 0, int(members.sum()), None, None, None, None, None, None, False))
+                continue
+            est = mean(np.nan_to_num(values), design, domain)
+            ci = ci_proportion(est, method, level)
+            deff = est.deff if np.isfinite(est.deff) else est.deff_replace
+            unknown = int((members & ~known).sum())
+            rows.append(
+                Row(name, label, est.n, unknown, est.value, est.se, ci.lower, ci.upper, deff, est.df, ci.fallback)
+            )
+    return rows
+
+
+def associations(
+    findings: Mapping[str, npt.NDArray[np.float64]], design: Design, by: Domains
+) -> dict[str, TableTest | None]:
+    """The second-order Rao–Scott test (R's svychisq default) of each finding against `by`, on the
+    records where both are known; None where either takes a single value there."""
+    present = by.codes >= 0
+    codes = np.where(present, by.codes, 0)
+    out: dict[str, TableTest | None] = {}
+    for name, values in findings.items():
+        domain = present & ~np.isnan(values)
+        answers = np.nan_to_num(values).astype(np.int64)
+        if np.unique(codes[domain]).size < 2 or np.unique(answers[domain]).size < 2:
+            out[name] = None
+            continue
+        # codes that do not occur in the domain would make empty rows: renumber those that do
+        _, dense = np.unique(codes[domain], return_inverse=True)
+        renumbered = np.zeros_like(codes)
+        renumbered[domain] = dense
+        out[name] = chisq(renumbered, answers, design, "F", domain=domain)
+    return out
