@@ -27,10 +27,11 @@ from labourwatch.core.timeline import Judgement, Setting
 from labourwatch.core.types import ValueType
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
+from labourwatch.io import exports
 from labourwatch.io.readers import Progress, Source, open_source
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.stats import design as stats_design
-from labourwatch.stats import estimate, prevalence
+from labourwatch.stats import disclosure, estimate, prevalence
 
 
 @dataclass
@@ -245,6 +246,7 @@ class Estimates:
     tests: dict[str, estimate.TableTest | None]
     design: stats_design.Design
     notes: list[str]
+    policy: disclosure.Policy
 
 
 def estimate_findings(
@@ -261,6 +263,7 @@ def estimate_findings(
     findings: Sequence[str] | None = None,
     method: str = "logit",
     level: float = 0.95,
+    threshold: int = disclosure.Policy().threshold,
     encoding: str | None = None,
     lang: str = "en",
 ) -> Estimates:
@@ -286,10 +289,114 @@ def estimate_findings(
         method=sampling,
     )
     domains = _domains(table, by, source, lang) if by else None
-    rows = prevalence.prevalence(columns, design, domains, method, level)
+    policy = disclosure.Policy(threshold=threshold)
+    rows = prevalence.protect(prevalence.prevalence(columns, design, domains, method, level), policy.threshold)
     tests = prevalence.associations(columns, design, domains) if domains else {}
     notes = [t("not_representative", lang, method=sampling)] if sampling in NON_PROBABILITY else []
-    return Estimates(rows, tests, design, notes)
+    notes.append(t("disclosure_policy", lang, threshold=policy.threshold))
+    return Estimates(rows, tests, design, notes, policy)
+
+
+@dataclass(frozen=True)
+class CrossTable:
+    """A weighted two-way table with margins, protected for publication."""
+
+    rows: list[str]
+    cols: list[str]
+    table: disclosure.ProtectedTable
+    policy: disclosure.Policy
+
+
+def crosstab(
+    data: Any,
+    row: str,
+    col: str,
+    *,
+    weights: str | None = None,
+    threshold: int = disclosure.Policy().threshold,
+    round_base: float | None = disclosure.Policy().round_base,
+    zeros_disclosive: bool = False,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> CrossTable:
+    """Weighted counts of `row` x `col` (R's svytable), with small-cell and secondary suppression and
+    rounding: what may be published. Records missing either value are left out."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    table = source.open().read_all()
+    r, c = _domains(table, row, source, lang), _domains(table, col, source, lang)
+    w = _numbers(table, weights, source, lang)
+    w = np.ones(table.num_rows) if w is None else w
+    keep = (r.codes >= 0) & (c.codes >= 0)
+    shape = (len(r.labels), len(c.labels))
+    values, counts = np.zeros(shape), np.zeros(shape, dtype=np.int64)
+    np.add.at(values, (r.codes[keep], c.codes[keep]), w[keep])
+    np.add.at(counts, (r.codes[keep], c.codes[keep]), 1)
+    policy = disclosure.Policy(threshold=threshold, round_base=round_base, zeros_disclosive=zeros_disclosive)
+    return CrossTable(list(r.labels), list(c.labels), disclosure.protect_table(values, counts, policy), policy)
+
+
+def anonymity(
+    data: Any,
+    quasi_identifiers: Sequence[str],
+    *,
+    k: int = disclosure.Policy().k_anonymity,
+    sensitive: str | None = None,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> disclosure.Anonymity:
+    """k-anonymity of a microdata file on its quasi-identifiers (a missing value is a value of its own),
+    the records at risk (in combinations shared by fewer than k), and distinct l-diversity of `sensitive`."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    table = source.open().read_all()
+    codes = [_domains(table, name, source, lang).codes for name in quasi_identifiers]
+    s = _domains(table, sensitive, source, lang).codes if sensitive else None
+    return disclosure.anonymity(disclosure.combine_codes(codes), k, s)
+
+
+QUASI_IDENTIFIERS = ("citizenship", "sex", "age", "region", "sector")  # statistics.md §5.3
+
+
+@dataclass(frozen=True)
+class Export:
+    written: exports.Exported
+    anonymity: disclosure.Anonymity | None  # on the quasi-identifiers present, None if none is
+    quasi_identifiers: list[str]
+    risk_report: Path | None  # rows at risk (row numbers only), when there are any
+
+
+def export(
+    data: Any,
+    output: str | Path,
+    *,
+    quasi_identifiers: Sequence[str] = QUASI_IDENTIFIERS,
+    k: int = disclosure.Policy().k_anonymity,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> Export:
+    """Write `data` (an assessed file, or any with canonical columns) as SPSS, Stata, Parquet, CSV or
+    Excel with variable and value labels, and check k-anonymity on the quasi-identifiers it holds: the
+    rows at risk are listed (by row number) in OUTPUT.risk.csv."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    table = source.open().read_all()
+    table = table.drop_columns([c for c in table.column_names if c.startswith("__lw")])
+    out = Path(output)
+    written = exports.export(table, out, lang)
+    present = [q for q in quasi_identifiers if q in table.column_names]
+    if not present:
+        return Export(written, None, [], None)
+    codes = [_domains(table, q, source, lang).codes for q in present]
+    check = disclosure.anonymity(disclosure.combine_codes(codes), k)
+    report = None
+    if check.at_risk.size:
+        report = out.with_name(out.name + ".risk.csv")
+        rows = pa.table(
+            {
+                "row": pa.array(check.at_risk + 1),
+                "records_sharing_its_combination": pa.array(check.key_sizes[check.at_risk]),
+            }
+        )
+        pacsv.write_csv(rows, report)
+    return Export(written, check, present, report)
 
 
 def _column(table: pa.Table, name: str, source: Source, lang: str) -> pa.ChunkedArray:

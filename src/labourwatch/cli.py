@@ -387,6 +387,13 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
     help="Confidence interval method (as R's svyciprop; wilson as survey 4.5).",
 )
 @click.option("--level", type=float, default=0.95, show_default=True)
+@click.option(
+    "--threshold",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Withhold estimates and counts resting on fewer respondents (disclosure control).",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the estimates as CSV.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
@@ -409,13 +416,157 @@ def estimate(
             writer.writerows(rows)
     if as_json:
         tests = {k: dataclasses.asdict(v) if v else None for k, v in result.tests.items()}
-        out.print_json(json.dumps({"estimates": rows, "tests": tests, "notes": result.notes}, ensure_ascii=False))
+        data = {"estimates": rows, "tests": tests, "notes": result.notes, "policy": result.policy.describe()}
+        out.print_json(json.dumps(data, ensure_ascii=False))
         return
     for note in result.notes:
-        err.print(f"[yellow]{t('warning', lang)}:[/] {note}")
+        err.print(note)
     out.print(_estimates_table(result, round(options["level"] * 100), options["method"], lang))
     if result.tests:
         out.print(_tests_table(result, options["by"], lang))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("row")
+@click.argument("col")
+@click.option("--weights", metavar="COLUMN", help="Sampling weights (default: counts of records).")
+@click.option(
+    "--threshold", type=int, default=10, show_default=True, help="Fewest respondents a published cell may rest on."
+)
+@click.option(
+    "--round",
+    "round_base",
+    type=float,
+    default=10,
+    show_default=True,
+    help="Round weighted counts to this base (0: not).",
+)
+@click.option("--zeros-disclosive", is_flag=True, help="Treat empty cells as disclosive too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@lang_option
+@click.pass_context
+def crosstab(
+    ctx: click.Context, /, lang: str | None, input_path: Path, row: str, col: str, as_json: bool, **options: Any
+) -> None:
+    """A weighted two-way table of ROW by COL, safe to publish: cells and margins resting on fewer
+    respondents than the threshold are suppressed, then enough others that none can be worked out from
+    the margins (checked by linear programming), and weighted counts are rounded."""
+    lang = _lang(ctx)
+    options["round_base"] = options["round_base"] or None
+    result = api.crosstab(input_path, row, col, lang=lang, **options)
+    p = result.table
+    shown = [
+        [None if p.suppressed[i, j] else float(p.values[i, j]) for j in range(p.values.shape[1])]
+        for i in range(p.values.shape[0])
+    ]
+    if as_json:
+        data = {
+            "rows": [*result.rows, "total"],
+            "cols": [*result.cols, "total"],
+            "values": shown,
+            "policy": result.policy.describe(),
+        }
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title=f"{row} × {col}")
+    table.add_column("")
+    for label in [*result.cols, t("total", lang)]:
+        table.add_column(label, justify="right")
+    for label, values in zip([*result.rows, t("total", lang)], shown, strict=True):
+        table.add_row(label, *("x" if v is None else f"{v:,.0f}" for v in values))
+    out.print(table)
+    base = f"{result.policy.round_base:g}" if result.policy.round_base else "-"
+    err.print(t("crosstab_policy", lang, threshold=result.policy.threshold, base=base))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "--qi", "quasi_identifiers", multiple=True, required=True, metavar="COLUMN", help="A quasi-identifier (repeatable)."
+)
+@click.option("-k", "k", type=int, default=5, show_default=True, help="Fewest records a combination may have.")
+@click.option("--sensitive", metavar="COLUMN", help="A sensitive variable, for l-diversity.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the rows at risk (row numbers only) as CSV."
+)
+@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@lang_option
+@click.pass_context
+def anonymity(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path | None, **options: Any) -> None:
+    """Before sharing microdata: k-anonymity on the quasi-identifiers, l-diversity of a sensitive
+    variable, and the records at risk (in combinations shared by fewer than k records)."""
+    lang = _lang(ctx)
+    options["quasi_identifiers"] = list(options["quasi_identifiers"])
+    result = api.anonymity(input_path, lang=lang, **options)
+    out.print(
+        t(
+            "anonymity_report",
+            lang,
+            k=result.k,
+            wanted=options["k"],
+            risk=result.at_risk.size,
+            l=result.l_diversity if result.l_diversity is not None else "-",
+        )
+    )
+    if output is not None:
+        with output.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["row", "records_sharing_its_combination"])
+            writer.writerows((int(i) + 1, int(result.key_sizes[i])) for i in result.at_risk)
+        out.print(t("wrote", lang, rows=result.at_risk.size, path=output))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help=".sav, .dta, .parquet, .csv or .xlsx"
+)
+@click.option(
+    "--qi",
+    "quasi_identifiers",
+    multiple=True,
+    metavar="COLUMN",
+    help="Quasi-identifiers to check (default: citizenship, sex, age, region, sector).",
+)
+@click.option("-k", "k", type=int, default=5, show_default=True, help="Fewest records a combination of them may have.")
+@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@lang_option
+@click.pass_context
+def export(
+    ctx: click.Context,
+    /,
+    lang: str | None,
+    input_path: Path,
+    output: Path,
+    quasi_identifiers: tuple[str, ...],
+    k: int,
+    encoding: str | None,
+) -> None:
+    """Write an assessed file for SPSS (.sav), Stata (.dta), Excel, Parquet or CSV, with variable and
+    value labels in the language chosen, and check k-anonymity on the quasi-identifiers first."""
+    lang = _lang(ctx)
+    result = api.export(
+        input_path,
+        output,
+        quasi_identifiers=quasi_identifiers or api.QUASI_IDENTIFIERS,
+        k=k,
+        encoding=encoding,
+        lang=lang,
+    )
+    out.print(t("exported", lang, rows=result.written.rows, path=result.written.path))
+    if result.written.renamed:
+        err.print(
+            t("renamed_for_stata", lang, names=", ".join(f"{a} -> {b}" for a, b in result.written.renamed.items()))
+        )
+    if result.anonymity is not None:
+        check = result.anonymity
+        err.print(t("anonymity_report", lang, k=check.k, wanted=k, risk=check.at_risk.size, l="-"))
+    if result.risk_report is not None:
+        err.print(
+            t("wrote", lang, rows=result.anonymity.at_risk.size if result.anonymity else 0, path=result.risk_report)
+        )
 
 
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
@@ -429,7 +580,8 @@ def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) 
         if r.lower is not None and r.upper is not None:
             ci = f"{100 * r.lower:.1f}–{100 * r.upper:.1f}" + ("*" if r.fallback else "")
         deff = "-" if r.deff is None else f"{r.deff:.2f}"
-        table.add_row(r.variable, r.domain, str(r.known), str(r.unknown), pct, ci, deff)
+        known, unknown = ("-" if c is None else str(c) for c in (r.known, r.unknown))
+        table.add_row(r.variable, r.domain, known, unknown, pct, ci, deff)
     return table
 
 

@@ -50,8 +50,10 @@ def test_unknown_findings_are_counted_apart_not_as_no(assessed, tmp_path):
     d.loc[0, "forced"] = "unknown"
     path = tmp_path / "with_unknown.csv"
     d.to_csv(path, index=False)
-    row = estimate_findings(path, **DESIGN, findings=["forced"]).rows[0]
+    row = estimate_findings(path, **DESIGN, findings=["forced"], threshold=1).rows[0]
     assert (row.known, row.unknown) == (47, 1)
+    published = estimate_findings(path, **DESIGN, findings=["forced"]).rows[0]
+    assert (published.known, published.unknown) == (47, None)  # a single unknown is withheld
     full = estimate_findings(assessed, **DESIGN, findings=["forced"]).rows[0]
     assert row.estimate != pytest.approx(full.estimate)
 
@@ -80,3 +82,11 @@ def test_cli_table_json_csv_and_the_sampling_note(assessed, tmp_path):
     data = json.loads(result.output)
     assert data["estimates"][1]["lower"] == pytest.approx(R["des.by_sex.F.beta.lower"], abs=1e-9)
     assert "не репрезентативна" in data["notes"][0]
+
+
+def test_estimates_on_fewer_than_the_threshold_are_withheld(assessed):
+    rows = estimate_findings(assessed, **DESIGN, by="sex", findings=["forced"], threshold=14).rows
+    women = next(r for r in rows if r.domain == "F")  # 13 women
+    assert women.suppressed and women.estimate is None and women.lower is None and women.known is None
+    men = next(r for r in rows if r.domain == "M")
+    assert not men.suppressed and men.estimate is not None

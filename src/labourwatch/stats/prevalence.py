@@ -4,6 +4,7 @@ each estimate is over the records where the finding is known, and says how many 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,8 +21,8 @@ ALL = "(all)"
 class Row:
     variable: str
     domain: str  # ALL, or the value of the domain variable
-    known: int  # records where the finding is known
-    unknown: int
+    known: int | None  # records where the finding is known (None: withheld, fewer than the threshold)
+    unknown: int | None
     estimate: float | None
     se: float | None
     lower: float | None
@@ -29,6 +30,23 @@ class Row:
     deff: float | None  # against SRS without replacement (R's deff=TRUE), else with replacement
     df: int | None
     fallback: bool  # the interval is Clopper-Pearson because the estimate is 0 or 1
+    suppressed: bool = False  # withheld by disclosure control: too few respondents
+
+
+def protect(rows: list[Row], threshold: int) -> list[Row]:
+    """Disclosure control of published estimates: an estimate resting on fewer than `threshold`
+    respondents is withheld, and so is any count of fewer (but more than none), which is shown as None."""
+
+    def shown(count: int | None) -> int | None:
+        return None if count is not None and 0 < count < threshold else count
+
+    out = []
+    for r in rows:
+        small = r.known is not None and 0 < r.known < threshold
+        if small:
+            r = dataclasses.replace(r, estimate=None, se=None, lower=None, upper=None, deff=None, suppressed=True)
+        out.append(dataclasses.replace(r, known=shown(r.known), unknown=shown(r.unknown)))
+    return out
 
 
 @dataclass(frozen=True)
