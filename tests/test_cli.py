@@ -20,6 +20,7 @@ COMMANDS = [
     "crosstab",
     "anonymity",
     "export",
+    "report",
     "arrears",
     "packs",
     "variables",

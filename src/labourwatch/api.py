@@ -24,7 +24,7 @@ from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
 from labourwatch.core.model import Pack, Rule, RuleKind, Schema
 from labourwatch.core.timeline import Judgement, Setting
-from labourwatch.core.types import ValueType
+from labourwatch.core.types import ValueType, pick
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
 from labourwatch.io import exports
@@ -295,6 +295,46 @@ def estimate_findings(
     notes = [t("not_representative", lang, method=sampling)] if sampling in NON_PROBABILITY else []
     notes.append(t("disclosure_policy", lang, threshold=policy.threshold))
     return Estimates(rows, tests, design, notes, policy)
+
+
+@dataclass(frozen=True)
+class ClassShares:
+    """The share of each value of the classifications (compliance, unfreedom, situation ...)."""
+
+    rows: list[prevalence.Row]  # variable = "rule = value"
+    labels: dict[str, str]  # "rule = value" -> the value's label
+
+
+def classification_shares(
+    data: Any,
+    design: stats_design.Design,
+    *,
+    by: str | None = None,
+    method: str = "logit",
+    level: float = 0.95,
+    threshold: int = disclosure.Policy().threshold,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> ClassShares:
+    """Each value of each classification present, as a share of the records where it is known."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    table = source.open().read_all()
+    indicators: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    for pack in load_packs():
+        for rule in pack.outputs:
+            if rule.kind is not RuleKind.CLASSIFICATION or rule.id not in table.column_names:
+                continue
+            text = pc.cast(pc.cast(table.column(rule.id), pa.string()), pa.string())
+            known = pc.and_kleene(pc.invert(pc.is_null(text)), pc.not_equal(text, "unknown"))
+            for code, label in rule.labels.items():
+                hit = pc.if_else(known, pc.cast(pc.equal(text, code), pa.float64()), pa.scalar(None, pa.float64()))
+                key = f"{rule.id} = {code}"
+                indicators[key] = hit.to_numpy(zero_copy_only=False)
+                labels[key] = f"{pick(rule.label, lang)}: {pick(label, lang)}"
+    domains = _domains(table, by, source, lang) if by else None
+    rows = prevalence.prevalence(indicators, design, domains, method, level) if indicators else []
+    return ClassShares(prevalence.protect(rows, threshold), labels)
 
 
 @dataclass(frozen=True)

@@ -569,6 +569,43 @@ def export(
         )
 
 
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html or report.xlsx")
+@click.option("--by", metavar="COLUMN", help="Break every figure down by this column, and test the association.")
+@click.option("--weights", metavar="COLUMN", help="Sampling weights.")
+@click.option("--strata", metavar="COLUMN", help="Strata.")
+@click.option("--psu", metavar="COLUMN", help="Primary sampling units (clusters).")
+@click.option("--fpc", metavar="COLUMN", help="PSUs in the population of the stratum, or the sampling fraction.")
+@click.option("--sampling", metavar="METHOD", help="How the sample was drawn (e.g. snowball).")
+@click.option(
+    "--ci",
+    "method",
+    type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
+    default="logit",
+    show_default=True,
+)
+@click.option(
+    "--threshold",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Disclosure control: fewest respondents behind a published figure.",
+)
+@lang_option
+@click.pass_context
+def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path, **options: Any) -> None:
+    """A report of an assessed file, safe to publish: prevalence of every finding with confidence
+    intervals, every classification, tests of association, a chart and the methods (design, packs,
+    readings, disclosure policy). HTML (self-contained, offline, printable) or Excel."""
+    from labourwatch.report.survey_report import build_report
+
+    lang = _lang(ctx)
+    design = {k: options.pop(k) for k in ("weights", "strata", "psu", "fpc", "sampling")}
+    result = build_report(input_path, output, lang=lang, **options, **design)
+    out.print(t("report_written", lang, path=result.path, findings=result.findings, withheld=result.suppressed))
+
+
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
     table = Table(title=t("estimates_title", lang))
     for key in ("col_finding", "col_domain", "col_known", "col_unknown", "col_percent", "col_ci", "col_deff"):

@@ -71,6 +71,8 @@ def _ratio(a: float, b: float) -> float:
 def _weighted_var(y: Floats, w: Floats, rows: Mask) -> float:
     """svyvar: the weighted variance with the n/(n-1) correction."""
     n = int((w != 0).sum())
+    if n < 2:
+        return float("nan")
     ybar = (w * y).sum() / w.sum()
     return float((w * (y - ybar) ** 2).sum() / w.sum() * n / (n - 1))
 

@@ -1,0 +1,175 @@
+"""`labourwatch report`: the findings of an assessed survey, safe to publish, as a self-contained HTML
+page (offline, printable) or an Excel workbook (one sheet per table), in English or Russian.
+
+Prevalence of every finding with its confidence interval, the shares of every classification
+(compliance, unfreedom, situation ...), the Rao–Scott tests of association with --by, a chart, and a
+methods section: the design, the packs and readings behind the results, and the disclosure policy."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from labourwatch import __version__, api
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.types import pick
+from labourwatch.i18n import catalogue, t
+from labourwatch.packs import load_packs
+from labourwatch.stats.prevalence import Row
+
+TEMPLATES = Path(__file__).with_name("templates")
+SUFFIXES = (".html", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Report:
+    path: Path
+    findings: int
+    suppressed: int
+
+
+def build_report(
+    data: str | Path,
+    output: str | Path,
+    *,
+    by: str | None = None,
+    lang: str = "en",
+    method: str = "logit",
+    level: float = 0.95,
+    threshold: int = 10,
+    **design: Any,
+) -> Report:
+    out = Path(output)
+    if out.suffix.lower() not in SUFFIXES:
+        raise LabourwatchError(t("report_suffix", lang, path=out, suffixes=", ".join(SUFFIXES)))
+    result = api.estimate_findings(data, by=by, method=method, level=level, threshold=threshold, lang=lang, **design)
+    shares = api.classification_shares(
+        data, result.design, by=by, method=method, level=level, threshold=threshold, lang=lang
+    )
+    labels = {r.id: pick(r.label, lang) for p in load_packs() for r in p.outputs} | shares.labels
+    context = _context(data, result, shares.rows, labels, by, method, level, design, lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".xlsx":
+        _write_xlsx(out, context, lang)
+    else:
+        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+        out.write_text(env.get_template("survey_report.html.j2").render(**context), encoding="utf-8")
+    suppressed = sum(r.suppressed for r in result.rows + shares.rows)
+    return Report(out, len({r.variable for r in result.rows}), suppressed)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def _rows(rows: list[Row], labels: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": labels.get(r.variable, r.variable),
+            "variable": r.variable,
+            "domain": r.domain,
+            "known": "–" if r.known is None else r.known,
+            "unknown": "–" if r.unknown is None else r.unknown,
+            "percent": _percent(r.estimate),
+            "ci": "–" if r.lower is None or r.upper is None else f"{_percent(r.lower)}–{_percent(r.upper)}",
+            "deff": "–" if r.deff is None else f"{r.deff:.2f}",
+            "suppressed": r.suppressed,
+        }
+        for r in rows
+    ]
+
+
+def _context(
+    data: Any,
+    result: api.Estimates,
+    shares: list[Row],
+    labels: dict[str, str],
+    by: str | None,
+    method: str,
+    level: float,
+    design: dict[str, Any],
+    lang: str,
+) -> dict[str, Any]:
+    overall = [r for r in result.rows if r.domain == "(all)"]
+    tx = {k: t(k, lang) for k, texts in catalogue().items() if k.startswith("report_") and "{" not in texts["en"]}
+    described = {k: v for k, v in design.items() if v}
+    return {
+        "lang": lang,
+        "tx": tx,
+        "generated": t("report_generated", lang, version=__version__, date=datetime.now(UTC).date().isoformat()),
+        "notes": result.notes,
+        "by": by,
+        "ci_heading": t("col_ci", lang, level=round(level * 100), method=method),
+        "findings": _rows(result.rows, labels),
+        "shares": _rows(shares, labels),
+        "tests": [
+            {
+                "label": labels.get(name, name),
+                "f": "–" if test is None else f"{test.value:.3f}",
+                "p": "–" if test is None else f"{test.p_value:.4f}",
+            }
+            for name, test in result.tests.items()
+        ],
+        "chart": _chart(overall, labels),
+        "design": described or {"": t("report_srs", lang)},
+        "policy": result.policy.describe(),
+        "provenance": _provenance(data),
+    }
+
+
+def _provenance(data: Any) -> dict[str, Any]:
+    """What the assessment recorded (packs, versions, hashes, readings), from Parquet metadata."""
+    if isinstance(data, str | Path) and str(data).endswith(".parquet"):
+        meta = pq.read_schema(data).metadata or {}
+        if b"labourwatch" in meta:
+            found: dict[str, Any] = json.loads(meta[b"labourwatch"])
+            return found
+    return {}
+
+
+def _chart(rows: list[Row], labels: dict[str, str]) -> Markup:
+    """Horizontal bars with confidence intervals, the 25 most prevalent findings known for at least half
+    of the records (a finding asked of few would show the share among those few), as inline SVG."""
+    mostly_known = [r for r in rows if r.estimate is not None and (r.known or 0) >= (r.unknown or 0)]
+    shown = sorted(mostly_known, key=lambda r: -(r.estimate or 0))[:25]
+    width, label_w, bar, gap = 720, 300, 12, 6
+    scale = (width - label_w - 50) / 100
+    height = len(shown) * (bar + gap) + 10
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" font-size="11">']
+    for i, r in enumerate(shown):
+        y = 5 + i * (bar + gap)
+        label = labels.get(r.variable, r.variable)
+        label = label if len(label) <= 44 else label[:43] + "…"
+        value = 100 * (r.estimate or 0)
+        lo, hi = 100 * (r.lower or 0), 100 * (r.upper or 0)
+        parts.append(f'<text x="0" y="{y + bar - 2}">{escape(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{value * scale:.1f}" height="{bar}" fill="#2e6f9e"/>')
+        parts.append(
+            f'<line x1="{label_w + lo * scale:.1f}" x2="{label_w + hi * scale:.1f}" y1="{y + bar / 2}" '
+            f'y2="{y + bar / 2}" stroke="#000" stroke-width="1.5"/>'
+        )
+        parts.append(f'<text x="{label_w + max(value, hi) * scale + 4:.1f}" y="{y + bar - 2}">{value:.1f}%</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
+    """One sheet per table, and one for the methods."""
+    methods = [{"": k, " ": v} for k, v in context["design"].items()]
+    methods += [{"": f"policy.{k}", " ": v} for k, v in context["policy"].items()]
+    methods += [{"": "note", " ": n} for n in context["notes"]]
+    methods += [{"": "packs", " ": json.dumps(context["provenance"].get("packs", []), ensure_ascii=False)}]
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame(context["findings"]).to_excel(writer, sheet_name="prevalence", index=False)
+        pd.DataFrame(context["shares"]).to_excel(writer, sheet_name="classifications", index=False)
+        if context["tests"]:
+            pd.DataFrame(context["tests"]).to_excel(writer, sheet_name="tests", index=False)
+        pd.DataFrame(methods).to_excel(writer, sheet_name="methods", index=False)
