@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck docs bench bench-standards clean
+.PHONY: demo test lint typecheck docs bench bench-standards bench-stats clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)
 
 bench-standards: $(STAMP)
 	$(BIN)/python benchmarks/bench_standards.py --sizes 100000 1000000
+
+bench-stats: $(STAMP)
+	$(BIN)/python benchmarks/bench_stats.py --sizes 100000 1000000 10000000 --r-max 1000000
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

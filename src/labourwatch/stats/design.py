@@ -70,9 +70,9 @@ class Design:
         if psu is None:
             psu_codes = np.arange(n, dtype=np.int64)
         else:
-            raw = np.asarray(psu, dtype=object)
-            key = np.array([f"{s}\x00{p}" for s, p in zip(stratum_codes, raw, strict=True)]) if nest else raw
-            psu_codes = _codes(key, n)
+            psu_codes = _codes(psu, n)
+            if nest:  # PSU ids repeat across strata: a PSU is a (stratum, id) pair
+                psu_codes = _codes(stratum_codes * (int(psu_codes.max()) + 1) + psu_codes, n)
             owners = np.full(psu_codes.max() + 1, -1, dtype=np.int64)
             np.maximum.at(owners, psu_codes, stratum_codes)
             if np.any(owners[psu_codes] != stratum_codes):
@@ -100,15 +100,28 @@ class Design:
         strata = np.unique(self.strata[keep])
         return int(psus.size - strata.size)
 
+    def psu_totals(self, z: Floats) -> Floats:
+        """Influence values (records x p) summed within each PSU."""
+        z = z.reshape(self.n, -1)
+        totals = np.zeros((self.n_psus, z.shape[1]))
+        for k in range(z.shape[1]):  # one vectorised bincount per column
+            totals[:, k] = np.bincount(self.psu, weights=z[:, k], minlength=self.n_psus)
+        return totals
+
+    @property
+    def n_psus(self) -> int:
+        return int(self.psu.max()) + 1 if self.n else 0
+
     def variance(self, z: Floats) -> Floats:
         """The covariance matrix of the totals of influence values z (records x p), ultimate cluster."""
-        z = z.reshape(self.n, -1)
-        totals = np.zeros((int(self.psu.max()) + 1, z.shape[1]))
-        np.add.at(totals, self.psu, z)
+        return self.variance_of_totals(self.psu_totals(z))
+
+    def variance_of_totals(self, totals: Floats) -> Floats:
+        """The same, from influence values already summed by PSU (PSUs x p)."""
         psu_stratum = np.full(totals.shape[0], 0, dtype=np.int64)
         psu_stratum[self.psu] = self.strata
         n_h = self.n_psu[psu_stratum].astype(np.float64)
-        sums = np.zeros((self.n_psu.size, z.shape[1]))
+        sums = np.zeros((self.n_psu.size, totals.shape[1]))
         np.add.at(sums, psu_stratum, totals)
         centred = totals - sums[psu_stratum] / n_h[:, None]
         lonely = n_h == 1
@@ -141,7 +154,10 @@ class Design:
 def _codes(values: Sequence[Any] | npt.NDArray[Any] | None, n: int) -> Ints:
     if values is None:
         return np.zeros(n, dtype=np.int64)
-    _, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":  # text (or mixed): compare as text
+        array = array.astype(str)
+    _, inverse = np.unique(array, return_inverse=True)
     return inverse.astype(np.int64).reshape(n)
 
 

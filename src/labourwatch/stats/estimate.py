@@ -82,13 +82,17 @@ def _no_missing(y: Floats, rows: Mask) -> None:
         raise LabourwatchError("the variable has missing values; estimate it on the records that have it (a domain)")
 
 
-def mean_vector(indicators: Floats, design: Design) -> tuple[Floats, Floats]:
-    """Means of several 0/1 columns (the levels of a category) with their covariance matrix."""
+def cell_shares(cell: npt.NDArray[np.int64], cells: int, design: Design) -> tuple[Floats, Floats]:
+    """The shares of the cells of a table (each record in cell 0..cells-1) with their covariance
+    matrix, from weighted counts per PSU and cell: no records x cells matrix is built."""
     w = design.weights
     total_w = w.sum()
-    p = (w[:, None] * indicators).sum(axis=0) / total_w
-    z = w[:, None] * (indicators - p) / total_w
-    return p, design.variance(z)
+    by_psu_cell = np.bincount(design.psu * cells + cell, weights=w, minlength=design.n_psus * cells)
+    by_psu_cell = by_psu_cell.reshape(design.n_psus, cells).astype(np.float64)
+    p = by_psu_cell.sum(axis=0) / total_w
+    weight_by_psu = np.bincount(design.psu, weights=w, minlength=design.n_psus)
+    influence = (by_psu_cell - weight_by_psu[:, None] * p) / total_w
+    return p, design.variance_of_totals(influence)
 
 
 # --- confidence intervals for a proportion --------------------------------------------------------
@@ -266,12 +270,11 @@ def chisq(
         rows, cols = np.where(domain, rows, 0), np.where(domain, cols, 0)
     r_levels, c_levels = int(rows.max()) + 1, int(cols.max()) + 1
     cell = rows + r_levels * cols  # the row index varies fastest, as in R
-    cells = np.eye(r_levels * c_levels)[cell]
     nu = design.degf()
     k = (r_levels - 1) * (c_levels - 1)
     if statistic in (ChisqStatistic.WALD, ChisqStatistic.ADJ_WALD):
-        return _wald(cells, design, r_levels, c_levels, nu, statistic)
-    p, v = mean_vector(cells, design)
+        return _wald(cell, design, r_levels, c_levels, nu, statistic)
+    p, v = cell_shares(cell, r_levels * c_levels, design)
     table = p.reshape(c_levels, r_levels).T
     expected = np.outer(table.sum(axis=1), table.sum(axis=0))
     n = int((design.weights != 0).sum())
@@ -300,11 +303,15 @@ def _interaction_residuals(r_levels: int, c_levels: int) -> Floats:
     return np.asarray(inter - x1 @ coef, dtype=np.float64)
 
 
-def _wald(cells: Floats, design: Design, r_levels: int, c_levels: int, nu: int, statistic: ChisqStatistic) -> TableTest:
+def _wald(
+    cell: npt.NDArray[np.int64], design: Design, r_levels: int, c_levels: int, nu: int, statistic: ChisqStatistic
+) -> TableTest:
     """Y_rc = T_rc - T_r+ T_+c / N for r, c >= 2, from the cell totals T and their covariance."""
-    w = design.weights
-    totals = (w[:, None] * cells).sum(axis=0)
-    sigma = design.variance(w[:, None] * cells)
+    cells = r_levels * c_levels
+    by_psu_cell = np.bincount(design.psu * cells + cell, weights=design.weights, minlength=design.n_psus * cells)
+    by_psu_cell = by_psu_cell.reshape(design.n_psus, cells).astype(np.float64)
+    totals = by_psu_cell.sum(axis=0)
+    sigma = design.variance_of_totals(np.asarray(by_psu_cell, dtype=np.float64))
     t = totals.reshape(c_levels, r_levels).T
     n_hat, row_t, col_t = t.sum(), t.sum(axis=1), t.sum(axis=0)
     y, jac = [], []
