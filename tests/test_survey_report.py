@@ -53,3 +53,24 @@ def test_excel_report_has_one_sheet_per_table(assessed, tmp_path):
     assert book.sheetnames == ["prevalence", "classifications", "tests", "methods"]
     header = [c.value for c in book["prevalence"][1]]
     assert {"variable", "domain", "known", "unknown", "percent", "ci"} <= set(header)
+
+
+def test_pdf_report(assessed, tmp_path):
+    """PDF needs Pango, a system library: CI installs it and sets LABOURWATCH_REQUIRE_PDF=1."""
+    import os
+    import shutil
+    import subprocess
+
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        if os.environ.get("LABOURWATCH_REQUIRE_PDF"):
+            pytest.fail("PDF reports need Pango (LABOURWATCH_REQUIRE_PDF is set)")
+        pytest.skip("Pango is not installed here; CI installs it and runs this test")
+    out = tmp_path / "report.ru.pdf"
+    result = CliRunner().invoke(cli, ["--lang", "ru", "report", str(assessed), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Распространённость признаков" in text

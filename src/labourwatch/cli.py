@@ -571,7 +571,7 @@ def export(
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html or report.xlsx")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html, .pdf or .xlsx")
 @click.option("--by", metavar="COLUMN", help="Break every figure down by this column, and test the association.")
 @click.option("--weights", metavar="COLUMN", help="Sampling weights.")
 @click.option("--strata", metavar="COLUMN", help="Strata.")
@@ -597,7 +597,7 @@ def export(
 def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path, **options: Any) -> None:
     """A report of an assessed file, safe to publish: prevalence of every finding with confidence
     intervals, every classification, tests of association, a chart and the methods (design, packs,
-    readings, disclosure policy). HTML (self-contained, offline, printable) or Excel."""
+    readings, disclosure policy). HTML (self-contained, offline), PDF or Excel."""
     from labourwatch.report.survey_report import build_report
 
     lang = _lang(ctx)

@@ -26,7 +26,7 @@ from labourwatch.packs import load_packs
 from labourwatch.stats.prevalence import Row
 
 TEMPLATES = Path(__file__).with_name("templates")
-SUFFIXES = (".html", ".xlsx")
+SUFFIXES = (".html", ".pdf", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,11 @@ def build_report(
         _write_xlsx(out, context, lang)
     else:
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-        out.write_text(env.get_template("survey_report.html.j2").render(**context), encoding="utf-8")
+        html = env.get_template("survey_report.html.j2").render(**context)
+        if out.suffix.lower() == ".pdf":
+            _write_pdf(html, out, lang)
+        else:
+            out.write_text(html, encoding="utf-8")
     suppressed = sum(r.suppressed for r in result.rows + shares.rows)
     return Report(out, len({r.variable for r in result.rows}), suppressed)
 
@@ -159,6 +163,15 @@ def _chart(rows: list[Row], labels: dict[str, str]) -> Markup:
         parts.append(f'<text x="{label_w + max(value, hi) * scale + 4:.1f}" y="{y + bar - 2}">{value:.1f}%</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _write_pdf(html: str, path: Path, lang: str) -> None:
+    """The HTML report laid out for print by WeasyPrint (it needs Pango, a system library)."""
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # the Python package is installed, the system library is not
+        raise LabourwatchError(t("pdf_needs_pango", lang, reason=str(exc).splitlines()[0])) from None
+    HTML(string=html).write_pdf(path)
 
 
 def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
