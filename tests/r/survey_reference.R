@@ -44,6 +44,8 @@ for (dn in names(designs)) {
     out(paste0(dn, ".by_sex.", g, ".beta.lower"), ci[1]); out(paste0(dn, ".by_sex.", g, ".beta.upper"), ci[2])
     out(paste0(dn, ".by_sex.", g, ".degf"), degf(subset(D, sex == g)))
   }
+  tab <- svytable(~sector + forced, D)
+  for (a in rownames(tab)) for (b in colnames(tab)) out(paste0(dn, ".svytable.", a, ".", b), tab[a, b])
   bys <- svyby(~debt, ~sector, D, svymean)
   for (i in seq_along(levels(d$sector))) {
     g <- levels(d$sector)[i]

@@ -60,6 +60,8 @@ def python_values(d: pd.DataFrame) -> dict[str, float]:
             key = f"{dn}.by_sex.{g}"
             out |= {key: m.value, f"{key}.se": m.se, f"{key}.deff": m.deff, f"{key}.degf": m.df}
             out |= {f"{key}.beta.lower": ci.lower, f"{key}.beta.upper": ci.upper}
+        table = weighted_table(d.sector.to_numpy(), d.forced.to_numpy(), des.weights)
+        out |= {f"{dn}.svytable.{a}.{b}": value for (a, b), value in table.items()}
         for g in ("agriculture", "construction", "domestic"):
             m = mean(d.debt.to_numpy(), des, sector == g)
             out |= {f"{dn}.debt_by_sector.{g}": m.value, f"{dn}.debt_by_sector.{g}.se": m.se}
@@ -77,6 +79,16 @@ def python_values(d: pd.DataFrame) -> dict[str, float]:
             des = Design.build(len(d), weights=d.weight, strata=lonely.stratum, psu=d.psu, fpc=fpc, lonely_psu=policy)
             out[f"lonely.{policy}.{tag}.se"] = mean(d.forced.to_numpy(), des).se
     return out
+
+
+def weighted_table(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> dict[tuple[str, str], float]:
+    """svytable: weighted counts, computed as `labourwatch crosstab` does (before rounding)."""
+    from labourwatch.api import crosstab
+
+    frame = pd.DataFrame({"r": rows, "c": cols.astype(str), "w": weights})
+    result = crosstab(frame, "r", "c", weights="w", threshold=0, round_base=None)
+    values = result.table.values
+    return {(a, b): float(values[i, j]) for i, a in enumerate(result.rows) for j, b in enumerate(result.cols)}
 
 
 def read_reference(path: Path) -> dict[str, float]:
