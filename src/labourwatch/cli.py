@@ -47,6 +47,24 @@ def lang_option(f: F) -> F:
     return click.option("--lang", type=click.Choice(["en", "ru"]), help="Language of messages (as for labourwatch).")(f)
 
 
+def encoding_option(f: F) -> F:
+    return click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")(f)
+
+
+def design_options(f: F) -> F:
+    """The survey design, named by columns of the input (as R's svydesign)."""
+    f = click.option(
+        "--sampling", metavar="METHOD", help="How the sample was drawn (e.g. snowball: then not representative)."
+    )(f)
+    f = click.option(
+        "--fpc", metavar="COLUMN", help="PSUs in the population of the stratum, or the sampling fraction."
+    )(f)
+    f = click.option("--psu", metavar="COLUMN", help="Primary sampling units (clusters).")(f)
+    f = click.option("--strata", metavar="COLUMN", help="Strata.")(f)
+    f = click.option("--weights", metavar="COLUMN", help="Sampling weights (default: every record weighs 1).")(f)
+    return f
+
+
 def judgement_options(f: F) -> F:
     f = click.option(
         "--set",
@@ -63,7 +81,7 @@ def judgement_options(f: F) -> F:
         help="Judge every record under the law of this date.",
     )(f)
     f = click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")(f)
-    f = click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")(f)
+    f = encoding_option(f)
     return f
 
 
@@ -285,7 +303,7 @@ CLAIM_FLAGS = {
 @click.option("--deductions", type=float, help="Amounts the employer deducted.")
 @click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def arrears(
@@ -363,10 +381,7 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("--weights", metavar="COLUMN", help="Sampling weights (default: every record weighs 1).")
-@click.option("--strata", metavar="COLUMN", help="Strata.")
-@click.option("--psu", metavar="COLUMN", help="Primary sampling units (clusters).")
-@click.option("--fpc", metavar="COLUMN", help="PSUs in the population of the stratum, or the sampling fraction.")
+@design_options
 @click.option("--nest", is_flag=True, help="PSU ids repeat across strata.")
 @click.option(
     "--lonely-psu",
@@ -375,7 +390,6 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
     show_default=True,
     help="What a stratum with one PSU contributes to the variance.",
 )
-@click.option("--sampling", metavar="METHOD", help="How the sample was drawn (e.g. snowball: then not representative).")
 @click.option("--by", metavar="COLUMN", help="Estimate in each domain of this column, and test the association.")
 @click.option("--finding", "findings", multiple=True, metavar="ID", help="Only these findings (repeatable).")
 @click.option(
@@ -396,7 +410,7 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the estimates as CSV.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def estimate(
@@ -444,7 +458,7 @@ def estimate(
 )
 @click.option("--zeros-disclosive", is_flag=True, help="Treat empty cells as disclosive too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def crosstab(
@@ -491,7 +505,7 @@ def crosstab(
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write the rows at risk (row numbers only) as CSV."
 )
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def anonymity(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path | None, **options: Any) -> None:
@@ -531,7 +545,7 @@ def anonymity(ctx: click.Context, /, lang: str | None, input_path: Path, output:
     help="Quasi-identifiers to check (default: citizenship, sex, age, region, sector).",
 )
 @click.option("-k", "k", type=int, default=5, show_default=True, help="Fewest records a combination of them may have.")
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def export(
@@ -573,11 +587,7 @@ def export(
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html, .pdf or .xlsx")
 @click.option("--by", metavar="COLUMN", help="Break every figure down by this column, and test the association.")
-@click.option("--weights", metavar="COLUMN", help="Sampling weights.")
-@click.option("--strata", metavar="COLUMN", help="Strata.")
-@click.option("--psu", metavar="COLUMN", help="Primary sampling units (clusters).")
-@click.option("--fpc", metavar="COLUMN", help="PSUs in the population of the stratum, or the sampling fraction.")
-@click.option("--sampling", metavar="METHOD", help="How the sample was drawn (e.g. snowball).")
+@design_options
 @click.option(
     "--ci",
     "method",
@@ -637,7 +647,7 @@ def _tests_table(result: api.Estimates, by: str, lang: str) -> Table:
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def sensitivity(
@@ -730,7 +740,7 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-@click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")
+@encoding_option
 @lang_option
 @click.pass_context
 def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool, encoding: str | None) -> None:
