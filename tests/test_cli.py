@@ -21,6 +21,7 @@ COMMANDS = [
     "anonymity",
     "export",
     "report",
+    "questionnaire",
     "arrears",
     "packs",
     "variables",

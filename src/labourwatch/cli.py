@@ -616,6 +616,22 @@ def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Pa
     out.print(t("report_written", lang, path=result.path, findings=result.findings, withheld=result.suppressed))
 
 
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The XLSForm workbook (.xlsx).")
+@click.option("--modules", multiple=True, metavar="MODULE", help="Only these modules (repeatable; default: all).")
+@lang_option
+@click.pass_context
+def questionnaire(ctx: click.Context, /, lang: str | None, output: Path, modules: tuple[str, ...]) -> None:
+    """The questionnaire as an XLSForm for KoboToolbox or ODK, generated from the canonical variables:
+    labels and hints in English and Russian, choices, skip logic and range constraints, and no
+    identifying field."""
+    from labourwatch.questionnaire import write_xlsform
+
+    lang = _lang(ctx)
+    path = write_xlsform(output, modules or None, lang)
+    out.print(t("wrote_form", lang, path=path))
+
+
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
     table = Table(title=t("estimates_title", lang))
     for key in ("col_finding", "col_domain", "col_known", "col_unknown", "col_percent", "col_ci", "col_deff"):

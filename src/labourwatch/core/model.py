@@ -42,6 +42,8 @@ class Variable:
     minimum: float | None = None
     maximum: float | None = None
     required: bool = False
+    ask_if: str | None = None  # when a questionnaire asks it (XLSForm relevance, ${name} for variables)
+    if_skipped: Any = None  # the answer a skipped question implies (skipped travel question: no journey arranged)
 
     @property
     def type(self) -> ValueType:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import graphlib
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -86,6 +87,8 @@ _VARIABLE_KEYS = {
     "min",
     "max",
     "required",
+    "ask_if",
+    "if_skipped",
 }
 PHASES = {"recruitment", "during_work", "leaving"}
 
@@ -134,7 +137,15 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             minimum=spec.get("min"),
             maximum=spec.get("max"),
             required=bool(spec.get("required", False)),
+            ask_if=spec.get("ask_if"),
+            if_skipped=spec.get("if_skipped"),
         )
+    for name, var in variables.items():
+        for ref in re.findall(r"\$\{(\w+)\}", var.ask_if or ""):
+            if ref not in variables:
+                raise ctx.fail(
+                    f"variable '{name}': ask_if names unknown variable '{ref}'", doc["variables"][name], "ask_if"
+                )
     non_answers = frozenset(str(c) for c in doc.get("non_answers", []))
     schema = Schema(variables, version=hashlib.sha256(path.read_bytes()).hexdigest()[:12], non_answers=non_answers)
     if path == SCHEMA_PATH:

@@ -1,0 +1,143 @@
+"""The questionnaire as an XLSForm (the format of KoboToolbox and ODK), generated from the canonical
+variables: one question per variable that has one, grouped by module, with labels and hints in each
+language, choice lists, skip logic (`ask_if` in the schema) and range constraints with messages. No
+identifying field is asked: the record id is the form's own instance id.
+
+Checked by pyxform, ODK's converter, in the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from labourwatch import __version__
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.model import Variable
+from labourwatch.core.types import pick
+from labourwatch.i18n import t
+from labourwatch.packs import load_schema
+
+# XLSForm language columns: `label::English (en)`. Kazakh, Uzbek, Kyrgyz and Tajik are still to come.
+LANGUAGES = {"en": "English (en)", "ru": "Russian (ru)"}
+MODULES = (
+    "demographics",
+    "migration",
+    "recruitment",
+    "employment",
+    "working_time",
+    "pay",
+    "living",
+    "coercion",
+    "leaving",
+    "monitoring",
+    "claim",
+)
+NOT_ASKED = {"id", "reference_date", "segment_end", "reference_period"}  # filled by the form or the tools
+YES_NO_DK = "yes_no_dont_know"
+
+
+def survey_rows(modules: Sequence[str] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `survey` and `choices` sheets as rows."""
+    variables = load_schema().variables
+    chosen = list(modules or MODULES)
+    unknown = [m for m in chosen if m not in MODULES]
+    if unknown:
+        raise LabourwatchError(f"unknown module(s): {', '.join(unknown)}; modules: {', '.join(MODULES)}")
+    survey: list[dict[str, Any]] = [
+        {"type": "start", "name": "start"},
+        {"type": "today", "name": "interview_date"},
+    ]
+    choices: list[dict[str, Any]] = _yes_no_dont_know()
+    listed: set[str] = set()
+    for module in chosen:
+        members = [v for v in variables.values() if v.module == module and v.question and v.name not in NOT_ASKED]
+        if not members:
+            continue
+        survey.append({"type": "begin_group", "name": module, **_texts("label", f"module_{module}")})
+        for var in members:
+            survey.append(_question(var))
+            if var.values and var.name not in listed:
+                choices += [
+                    {
+                        "list_name": var.name,
+                        "name": code,
+                        **{f"label::{LANGUAGES[lg]}": pick(label, lg) for lg in LANGUAGES},
+                    }
+                    for code, label in var.values.items()
+                ]
+                listed.add(var.name)
+        survey.append({"type": "end_group", "name": ""})
+    return survey, choices
+
+
+def _texts(column: str, key: str, **fields: Any) -> dict[str, str]:
+    return {f"{column}::{LANGUAGES[lg]}": t(key, lg, **fields) for lg in LANGUAGES}
+
+
+def _question(var: Variable) -> dict[str, Any]:
+    row: dict[str, Any] = {"type": _type(var), "name": var.name}
+    for lg, column in LANGUAGES.items():
+        row[f"label::{column}"] = pick(var.question, lg)
+        if var.description:
+            row[f"hint::{column}"] = pick(var.description, lg)
+    if var.ask_if:
+        row["relevant"] = var.ask_if
+    if var.minimum is not None or var.maximum is not None:
+        lo = "" if var.minimum is None else f". >= {_number(var.minimum)}"
+        hi = "" if var.maximum is None else f". <= {_number(var.maximum)}"
+        row["constraint"] = " and ".join(p for p in (lo, hi) if p)
+        key = "constraint_between" if lo and hi else ("constraint_at_least" if lo else "constraint_at_most")
+        row |= _texts("constraint_message", key, min=_number(var.minimum), max=_number(var.maximum))
+    if var.kind == "country":
+        row["constraint"] = "regex(., '^[A-Z]{3}$')"
+        row |= _texts("constraint_message", "constraint_country")
+    return row
+
+
+def _type(var: Variable) -> str:
+    if var.kind == "boolean":
+        return f"select_one {YES_NO_DK}"
+    if var.kind == "category":
+        return f"select_one {var.name}"
+    if var.kind == "multiple":
+        return f"select_multiple {var.name}"
+    return {"integer": "integer", "number": "decimal", "date": "date"}.get(var.kind, "text")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _yes_no_dont_know() -> list[dict[str, Any]]:
+    return [
+        {"list_name": YES_NO_DK, "name": code, **{f"label::{LANGUAGES[lg]}": t(key, lg) for lg in LANGUAGES}}
+        for code, key in (("yes", "yes"), ("no", "no"), ("dont_know", "dont_know"))
+    ]
+
+
+def write_xlsform(path: Path, modules: Sequence[str] | None = None, lang: str = "en") -> Path:
+    """Write the XLSForm workbook (survey, choices, settings)."""
+    survey, choices = survey_rows(modules)
+    book = Workbook()
+    sheets = {"survey": survey, "choices": choices}
+    first = True
+    for title, rows in sheets.items():
+        sheet = book.active if first else book.create_sheet()
+        first = False
+        assert sheet is not None
+        sheet.title = title
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([row.get(c) for c in columns])
+    settings = book.create_sheet("settings")
+    settings.append(["form_title", "form_id", "version", "default_language"])
+    settings.append([t("form_title", lang), "labourwatch_migrant_work", __version__.replace(".", ""), LANGUAGES[lang]])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
