@@ -129,7 +129,19 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
         "confinement": pa.array(_yes_no(rng, n, 0.085)),
         "deceived_about_job": pa.array(_yes_no(rng, n, 0.15)),
         "can_leave_employer_freely": pa.array(_choice(rng, n, {"yes": 0.55, "no": 0.35, "hesitate": 0.1}), pa.string()),
+        "pay_method": pa.array(
+            _choice(rng, n, {"cash": 0.82, "bank": 0.05, "in_kind": 0.05, "not_paid": 0.08}), pa.string()
+        ),
+        "recruited_by": pa.array(
+            _choice(rng, n, {"employer": 0.3, "intermediary": 0.2, "relatives_friends": 0.35, "myself": 0.15}),
+            pa.string(),
+        ),
+        "reference_period": pa.array(np.full(n, "current", dtype=object), pa.string()),
+        "age_at_recruitment": pa.array(
+            np.clip(rng.normal(31, 9, n).round() - (ref - entry).astype(int) // 365, 14, 70), pa.float64()
+        ),
     }
+    columns |= _evidence(rng, n, set(columns))
     table = pa.table(columns)
     keep = {"id", "reference_date"}
     arrays = [
@@ -137,6 +149,27 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
         for name, col in zip(table.column_names, table.columns, strict=True)
     ]
     return pa.table(dict(zip(table.column_names, arrays, strict=True)))
+
+
+EVIDENCE_MODULES = {"recruitment", "coercion", "employment", "living", "working_time", "pay", "leaving"}
+
+
+def _evidence(rng: np.random.Generator, n: int, done: set[str]) -> dict[str, pa.Array]:
+    """The other evidence atoms of the standards: yes for a few, more often in the same jobs (a latent
+    'abusiveness' of each job drives every atom), and one vulnerability per person or none."""
+    from labourwatch.packs import load_schema
+
+    abusive = rng.beta(0.6, 4.0, n)  # most jobs low, a few high: abuses cluster
+    out: dict[str, pa.Array] = {}
+    for name, var in load_schema().variables.items():
+        if name in done or var.module not in EVIDENCE_MODULES:
+            continue
+        if var.kind == "boolean":
+            out[name] = pa.array(rng.random(n) < np.clip(0.003 + 0.6 * abusive**2, 0, 0.95))
+        elif var.kind == "multiple" and "none" in var.values:
+            codes = {code: (0.5 if code == "none" else 0.5 / (len(var.values) - 1)) for code in var.values}
+            out[name] = pa.array(_choice(rng, n, codes), pa.string())
+    return out
 
 
 def generate(spec: SynthSpec) -> Iterator[pa.Table]:
