@@ -22,6 +22,7 @@ COMMANDS = [
     "export",
     "report",
     "questionnaire",
+    "import",
     "arrears",
     "packs",
     "variables",

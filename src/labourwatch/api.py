@@ -27,7 +27,7 @@ from labourwatch.core.timeline import Judgement, Setting
 from labourwatch.core.types import ValueType, pick
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
-from labourwatch.io import exports
+from labourwatch.io import exports, kobo
 from labourwatch.io.readers import Progress, Source, open_source
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.stats import design as stats_design
@@ -137,7 +137,7 @@ def warnings_for(plan: engine.Plan, lang: str = "en") -> list[str]:
     out = list(plan.source.notes)
     known = list(plan.schema.variables)
     for col in plan.source.columns:
-        if col not in plan.schema.variables:
+        if col not in plan.schema.variables and not col.startswith(kobo.RAW):  # raw values kept on import
             close = difflib.get_close_matches(col, known, n=1, cutoff=0.75)
             hint = t("warn_did_you_mean", lang, name=close[0]) if close else ""
             out.append(t("warn_not_canonical", lang, column=col, hint=hint))
@@ -391,6 +391,52 @@ def anonymity(
     codes = [_domains(table, name, source, lang).codes for name in quasi_identifiers]
     s = _domains(table, sensitive, source, lang).codes if sensitive else None
     return disclosure.anonymity(disclosure.combine_codes(codes), k, s)
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path
+    added: int
+    already_there: int  # submissions whose id the dataset already held: not added again
+    recoded: list[kobo.Recode]
+    unmatched: list[str]
+    report: Path
+
+
+def import_submissions(data: Any, output: str | Path, *, encoding: str | None = None, lang: str = "en") -> Imported:
+    """Submissions of the labourwatch questionnaire (KoboToolbox or ODK Central CSV / XLSX) into a
+    canonical dataset (Parquet) that `assess`, `estimate` and `report` read. The import is whole or
+    nothing: every value is checked first, and a problem anywhere changes nothing. Re-importing the
+    same submissions adds nothing (the instance id is the record id). Raw values are kept as `raw:`
+    columns; every recoded value is listed in OUTPUT.import.csv."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    canon = kobo.canonical_records(source.open().read_all())
+    try:  # check every value as `assess` would, naming the rows of the source
+        assess(canon.table, packs=["kz-labour"], lang=lang)
+    except engine.DataError as exc:
+        raise engine.DataError(source, exc.problems, exc.total, lang=lang) from None
+    out = Path(output)
+    table, already = canon.table, 0
+    if out.exists():
+        existing = pq.read_table(out)
+        seen = pc.is_in(table.column("id"), value_set=existing.column("id").combine_chunks())
+        already = int(pc.sum(seen).as_py() or 0)
+        table = pa.concat_tables([existing, table.filter(pc.invert(seen))], promote_options="permissive")
+    fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=".parquet", dir=out.parent if out.parent.exists() else None)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp_name)
+        Path(tmp_name).replace(out)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+    report = out.with_name(out.name + ".import.csv")
+    rows = {"row": [r.row for r in canon.recoded], "column": [r.column for r in canon.recoded]}
+    rows |= {"value": [r.value for r in canon.recoded], "reason": [r.reason for r in canon.recoded]}
+    pacsv.write_csv(
+        pa.table({k: pa.array(v, pa.string() if k != "row" else pa.int64()) for k, v in rows.items()}), report
+    )
+    added = canon.table.num_rows - already
+    return Imported(out, added, already, canon.recoded, canon.unmatched, report)
 
 
 QUASI_IDENTIFIERS = ("citizenship", "sex", "age", "region", "sector")  # statistics.md §5.3

@@ -632,6 +632,35 @@ def questionnaire(ctx: click.Context, /, lang: str | None, output: Path, modules
     out.print(t("wrote_form", lang, path=path))
 
 
+@cli.command(name="import")
+@click.argument("input_path", metavar="SOURCE", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The dataset (.parquet), created or added to.",
+)
+@encoding_option
+@lang_option
+@click.pass_context
+def import_(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path, encoding: str | None) -> None:
+    """Import submissions of the labourwatch questionnaire exported by KoboToolbox or ODK Central (CSV
+    or XLSX) into a dataset that assess, estimate and report read. All or nothing; a re-import adds
+    no duplicates; recoded values are listed in OUTPUT.import.csv."""
+    lang = _lang(ctx)
+    try:
+        result = api.import_submissions(input_path, output, encoding=encoding, lang=lang)
+    except DataError as exc:
+        _report_problems(exc, output.with_name(output.name + ".problems.csv"), lang)
+        sys.exit(1)
+    out.print(t("imported", lang, added=result.added, already=result.already_there, path=result.path))
+    if result.recoded:
+        err.print(t("import_recoded", lang, count=len(result.recoded), path=result.report))
+    if result.unmatched:
+        err.print(t("import_unmatched", lang, columns=", ".join(result.unmatched)))
+
+
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
     table = Table(title=t("estimates_title", lang))
     for key in ("col_finding", "col_domain", "col_known", "col_unknown", "col_percent", "col_ci", "col_deff"):
