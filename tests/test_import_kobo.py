@@ -138,7 +138,7 @@ def test_a_bad_value_names_row_and_column_and_changes_nothing(tmp_path):
 
 
 def test_cli_import_then_assess(tmp_path):
-    out = tmp_path / "data.parquet"
+    out = tmp_path / "new" / "folder" / "data.parquet"  # folders are made as needed
     result = CliRunner().invoke(cli, ["import", str(kobo_csv(tmp_path / "s.csv")), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Imported 2 submissions" in result.output

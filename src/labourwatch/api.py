@@ -422,7 +422,8 @@ def import_submissions(data: Any, output: str | Path, *, encoding: str | None = 
         seen = pc.is_in(table.column("id"), value_set=existing.column("id").combine_chunks())
         already = int(pc.sum(seen).as_py() or 0)
         table = pa.concat_tables([existing, table.filter(pc.invert(seen))], promote_options="permissive")
-    fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=".parquet", dir=out.parent if out.parent.exists() else None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=".parquet", dir=out.parent)
     os.close(fd)
     try:
         pq.write_table(table, tmp_name)
