@@ -427,6 +427,7 @@ def import_submissions(data: Any, output: str | Path, *, encoding: str | None = 
     os.close(fd)
     try:
         pq.write_table(table, tmp_name)
+        _usual_permissions(Path(tmp_name))
         Path(tmp_name).replace(out)
     finally:
         Path(tmp_name).unlink(missing_ok=True)
@@ -438,6 +439,13 @@ def import_submissions(data: Any, output: str | Path, *, encoding: str | None = 
     )
     added = canon.table.num_rows - already
     return Imported(out, added, already, canon.recoded, canon.unmatched, report)
+
+
+def _usual_permissions(path: Path) -> None:
+    """mkstemp makes a file private; an output gets the permissions any new file would."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
 
 
 QUASI_IDENTIFIERS = ("citizenship", "sex", "age", "region", "sector")  # statistics.md §5.3
@@ -603,9 +611,7 @@ def assess_file(
         if suffix == ".csv":
             sidecar = out.with_name(out.name + ".provenance.json")
             sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)  # mkstemp makes it private; the output gets the usual permissions
+        _usual_permissions(tmp)
         tmp.replace(out)
     finally:
         if writer is not None:
