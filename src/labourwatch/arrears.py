@@ -8,7 +8,6 @@ two assessments, not a million.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -178,7 +177,3 @@ def _text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def unknown_amounts(claim: dict[str, Any]) -> Sequence[str]:
-    return [c for c in AMOUNTS if claim.get(c) is None]

@@ -44,13 +44,17 @@ BASIS = {
 }
 
 
-def statement_items(result: Arrears, index: int, lang: str) -> list[dict[str, Any]]:
-    """The amounts of one claim, each with its legal basis: what the CLI prints and the statement shows."""
+def statement_items(
+    result: Arrears, index: int, lang: str, parts: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The amounts of one claim, each with its legal basis: what the CLI prints and the statement shows.
+    `parts`: the claim's parts with their law (law_of_parts), when the caller has them already."""
     claim = result.claims.slice(index, 1).to_pylist()[0]
     packs = load_packs(["kz-arrears"])
     rules = {r.id: r for p in packs for r in p.rules.values()}
     acts = {a.id: a for p in packs for a in p.acts.values()}
-    parts = [p for p in law_of_parts(result) if p["claim_row"] == index + 1]
+    if parts is None:
+        parts = [p for p in law_of_parts(result) if p["claim_row"] == index + 1]
 
     def basis(rule_id: str) -> str:
         cited = {pv.reference.cite(acts, lang): None for p in parts for key in BASIS[rule_id] if (pv := p["law"][key])}
@@ -95,7 +99,7 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
         "lang": lang,
         "tx": tx,
         "facts": _facts(claim, lang),
-        "items": statement_items(result, index, lang),
+        "items": statement_items(result, index, lang, parts),
         "unknown": claim["owed"] is None,
         "parts": [
             {
