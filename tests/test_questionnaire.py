@@ -11,7 +11,8 @@ from pyxform import xls2xform
 from labourwatch.cli import cli
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.packs import load_schema
-from labourwatch.questionnaire import LANGUAGES, survey_rows, write_xlsform
+from labourwatch.io.forms import _norm
+from labourwatch.questionnaire import LANGUAGES, choice_text, question_text, questions, survey_rows, write_xlsform
 
 IDENTIFYING = ("name", "surname", "phone", "passport_number", "address", "gps", "geopoint", "photo")
 
@@ -28,7 +29,8 @@ def test_the_form_converts_cleanly_with_pyxform(tmp_path):
 
 def test_every_asked_variable_is_a_question_with_labels_in_each_language():
     survey, choices = survey_rows()
-    asked = {row["name"]: row for row in survey if row["type"] not in ("begin_group", "end_group", "start", "today")}
+    structure = ("begin_group", "end_group", "begin_repeat", "end_repeat", "start", "today")
+    asked = {row["name"]: row for row in survey if row["type"] not in structure}
     variables = load_schema().variables
     assert set(asked) == {
         n
@@ -65,3 +67,24 @@ def test_modules_can_be_chosen_and_unknown_ones_are_refused(tmp_path):
     assert result.exit_code == 0, result.output
     settings = openpyxl.load_workbook(tmp_path / "f.xlsx")["settings"]
     assert settings["D2"].value == "Russian (ru)"
+
+
+def test_six_languages_and_each_text_names_one_question():
+    """Label exports are read back through these texts: a text shared by two questions would be ambiguous."""
+    assert set(LANGUAGES) == {"en", "ru", "kk", "uz", "ky", "tg"}
+    seen: dict[str, str] = {}
+    for var in questions():
+        for lang in LANGUAGES:
+            text = _norm(question_text(var, lang))
+            assert seen.setdefault(text, var.name) == var.name, (lang, text)
+        for lang in LANGUAGES:
+            labels = [_norm(choice_text(label, lang)) for label in var.values.values()]
+            assert len(set(labels)) == len(labels), (var.name, lang)
+
+
+def test_repeat_groups_wrap_their_questions():
+    survey, _ = survey_rows(["claim"])
+    kinds = [(r["type"], r["name"]) for r in survey]
+    start = kinds.index(("begin_repeat", "payments"))
+    assert kinds[start + 1 : start + 4] == [("date", "payment_date"), ("decimal", "payment_amount"), ("end_repeat", "")]
+    assert survey[start]["label::Kazakh (kk)"]

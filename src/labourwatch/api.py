@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from labourwatch import __version__
+from labourwatch import __version__, importing
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
@@ -27,8 +27,11 @@ from labourwatch.core.timeline import Judgement, Setting
 from labourwatch.core.types import ValueType, pick
 from labourwatch.engines import duckdb as engine
 from labourwatch.i18n import t
-from labourwatch.io import exports, kobo
+from labourwatch.io import central, exports
+from labourwatch.io import mapping as mapping_files
+from labourwatch.io.forms import RAW
 from labourwatch.io.readers import Progress, Source, open_source
+from labourwatch.io.submissions import Submissions
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.stats import design as stats_design
 from labourwatch.stats import disclosure, estimate, prevalence
@@ -137,7 +140,7 @@ def warnings_for(plan: engine.Plan, lang: str = "en") -> list[str]:
     out = list(plan.source.notes)
     known = list(plan.schema.variables)
     for col in plan.source.columns:
-        if col not in plan.schema.variables and not col.startswith(kobo.RAW):  # raw values kept on import
+        if col not in plan.schema.variables and not col.startswith(RAW):  # raw values kept on import
             close = difflib.get_close_matches(col, known, n=1, cutoff=0.75)
             hint = t("warn_did_you_mean", lang, name=close[0]) if close else ""
             out.append(t("warn_not_canonical", lang, column=col, hint=hint))
@@ -393,59 +396,33 @@ def anonymity(
     return disclosure.anonymity(disclosure.combine_codes(codes), k, s)
 
 
-@dataclass(frozen=True)
-class Imported:
-    path: Path
-    added: int
-    already_there: int  # submissions whose id the dataset already held: not added again
-    recoded: list[kobo.Recode]
-    unmatched: list[str]
-    report: Path
+def import_submissions(
+    data: Any,
+    output: str | Path,
+    *,
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> importing.Imported:
+    """Submissions into a canonical dataset (Parquet) that `assess`, `estimate` and `report` read.
+
+    `data`: an export of the labourwatch questionnaire from KoboToolbox or ODK Central (CSV, XLSX,
+    Central's CSV ZIP, Kobo or OData JSON), submissions pulled with `pull_central`, or any table
+    (SPSS, Stata, CSV, Excel) with a `mapping` file. Whole or nothing; a re-import adds no duplicates;
+    every rejected or recoded value is listed in OUTPUT.import.csv."""
+    return importing.import_data(data, output, mapping_file=mapping, encoding=encoding, lang=lang)
 
 
-def import_submissions(data: Any, output: str | Path, *, encoding: str | None = None, lang: str = "en") -> Imported:
-    """Submissions of the labourwatch questionnaire (KoboToolbox or ODK Central CSV / XLSX) into a
-    canonical dataset (Parquet) that `assess`, `estimate` and `report` read. The import is whole or
-    nothing: every value is checked first, and a problem anywhere changes nothing. Re-importing the
-    same submissions adds nothing (the instance id is the record id). Raw values are kept as `raw:`
-    columns; every recoded value is listed in OUTPUT.import.csv."""
-    source = open_source(data, encoding=encoding, lang=lang)
-    canon = kobo.canonical_records(source.open().read_all())
-    try:  # check every value as `assess` would, naming the rows of the source
-        assess(canon.table, packs=["kz-labour"], lang=lang)
-    except engine.DataError as exc:
-        raise engine.DataError(source, exc.problems, exc.total, lang=lang) from None
-    out = Path(output)
-    table, already = canon.table, 0
-    if out.exists():
-        existing = pq.read_table(out)
-        seen = pc.is_in(table.column("id"), value_set=existing.column("id").combine_chunks())
-        already = int(pc.sum(seen).as_py() or 0)
-        table = pa.concat_tables([existing, table.filter(pc.invert(seen))], promote_options="permissive")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=".parquet", dir=out.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp_name)
-        _usual_permissions(Path(tmp_name))
-        Path(tmp_name).replace(out)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
-    report = out.with_name(out.name + ".import.csv")
-    rows = {"row": [r.row for r in canon.recoded], "column": [r.column for r in canon.recoded]}
-    rows |= {"value": [r.value for r in canon.recoded], "reason": [r.reason for r in canon.recoded]}
-    pacsv.write_csv(
-        pa.table({k: pa.array(v, pa.string() if k != "row" else pa.int64()) for k, v in rows.items()}), report
-    )
-    added = canon.table.num_rows - already
-    return Imported(out, added, already, canon.recoded, canon.unmatched, report)
+def pull_central(
+    form_id: str, *, project_id: int | None = None, config: str | Path | None = None, lang: str = "en"
+) -> Submissions:
+    """Submissions of a form on an ODK Central server, pulled with pyodk (repeat groups included)."""
+    return central.pull(form_id, project_id=project_id, config_path=Path(config) if config else None, lang=lang)
 
 
-def _usual_permissions(path: Path) -> None:
-    """mkstemp makes a file private; an output gets the permissions any new file would."""
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o666 & ~umask)
+def suggest_mapping(data: str | Path, *, encoding: str | None = None, lang: str = "en") -> str:
+    """A draft mapping file (YAML text) for a source that is not the labourwatch questionnaire."""
+    return mapping_files.suggest(Path(data), encoding=encoding, lang=lang)
 
 
 QUASI_IDENTIFIERS = ("citizenship", "sex", "age", "region", "sector")  # statistics.md §5.3
@@ -611,7 +588,7 @@ def assess_file(
         if suffix == ".csv":
             sidecar = out.with_name(out.name + ".provenance.json")
             sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
-        _usual_permissions(tmp)
+        importing.usual_permissions(tmp)
         tmp.replace(out)
     finally:
         if writer is not None:

@@ -200,7 +200,8 @@ def open_total(path: Path) -> int | None:
         return None  # the assessment will report it
 
 
-def _report_problems(exc: DataError, path: Path, lang: str) -> None:
+def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
+    """The first problems as a table; all of them in `path` when there are more (None: listed elsewhere)."""
     err.print(f"[red]{t('error', lang)}:[/] {exc}")
     table = Table(show_header=True, header_style="bold")
     for key in ("col_row", "col_column", "col_value", "col_problem"):
@@ -209,7 +210,7 @@ def _report_problems(exc: DataError, path: Path, lang: str) -> None:
         where = exc.source.where(p.row, lang) if p.row is not None else "-"
         table.add_row(where, p.column or "-", "" if p.value is None else repr(p.value), p.message)
     err.print(table)
-    if exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS:
+    if path is not None and (exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS):
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
@@ -633,7 +634,7 @@ def questionnaire(ctx: click.Context, /, lang: str | None, output: Path, modules
 
 
 @cli.command(name="import")
-@click.argument("input_path", metavar="SOURCE", type=click.Path(path_type=Path))
+@click.argument("input_path", metavar="SOURCE", required=False, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -641,24 +642,87 @@ def questionnaire(ctx: click.Context, /, lang: str | None, output: Path, modules
     type=click.Path(path_type=Path),
     help="The dataset (.parquet), created or added to.",
 )
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    help="A mapping file (YAML) for a source that is not the labourwatch questionnaire (SPSS, Stata, CSV, Excel).",
+)
+@click.option("--central", "form_id", metavar="FORM_ID", help="Pull this form's submissions from ODK Central (pyodk).")
+@click.option("--project", type=int, help="The ODK Central project (default: pyodk's default_project_id).")
+@click.option(
+    "--pyodk-config",
+    type=click.Path(path_type=Path),
+    help="pyodk's configuration file (default: ~/.pyodk_config.toml).",
+)
 @encoding_option
 @lang_option
 @click.pass_context
-def import_(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path, encoding: str | None) -> None:
-    """Import submissions of the labourwatch questionnaire exported by KoboToolbox or ODK Central (CSV
-    or XLSX) into a dataset that assess, estimate and report read. All or nothing; a re-import adds
-    no duplicates; recoded values are listed in OUTPUT.import.csv."""
+def import_(
+    ctx: click.Context,
+    /,
+    lang: str | None,
+    input_path: Path | None,
+    output: Path,
+    mapping: Path | None,
+    form_id: str | None,
+    project: int | None,
+    pyodk_config: Path | None,
+    encoding: str | None,
+) -> None:
+    """Import data into a dataset that assess, estimate and report read: exports of the labourwatch
+    questionnaire from KoboToolbox or ODK Central (CSV, XLSX, CSV ZIP, JSON), a pull from ODK Central
+    (--central), or any SPSS, Stata, CSV or Excel file with --mapping. All or nothing; a re-import adds
+    no duplicates; rejected and recoded values are listed in OUTPUT.import.csv."""
     lang = _lang(ctx)
+    if (input_path is None) == (form_id is None):
+        raise click.UsageError(t("import_one_source", lang))
+    source: Any = input_path
+    if form_id is not None:
+        source = api.pull_central(form_id, project_id=project, config=pyodk_config, lang=lang)
     try:
-        result = api.import_submissions(input_path, output, encoding=encoding, lang=lang)
+        result = api.import_submissions(source, output, mapping=mapping, encoding=encoding, lang=lang)
     except DataError as exc:
-        _report_problems(exc, output.with_name(output.name + ".problems.csv"), lang)
+        _report_problems(exc, None, lang)
+        err.print(t("import_rejected", lang, path=output.with_name(output.name + ".import.csv")))
         sys.exit(1)
-    out.print(t("imported", lang, added=result.added, already=result.already_there, path=result.path))
+    out.print(
+        t(
+            "imported",
+            lang,
+            added=result.added,
+            already=result.already_there,
+            replaced=result.replaced,
+            path=result.path,
+        )
+    )
+    for name, path in result.repeats.items():
+        out.print(t("imported_repeat", lang, name=name, path=path))
     if result.recoded:
         err.print(t("import_recoded", lang, count=len(result.recoded), path=result.report))
     if result.unmatched:
         err.print(t("import_unmatched", lang, columns=", ".join(result.unmatched)))
+
+
+@cli.command(name="map")
+@click.argument("input_path", metavar="SOURCE", type=click.Path(path_type=Path))
+@click.option("--suggest", is_flag=True, required=True, help="Propose a mapping from names, labels and value labels.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the mapping here (default: print it).")
+@encoding_option
+@lang_option
+@click.pass_context
+def map_(
+    ctx: click.Context, /, lang: str | None, input_path: Path, suggest: bool, output: Path | None, encoding: str | None
+) -> None:
+    """Draft a mapping file (YAML) from a source's columns and codes to the canonical variables, for
+    labourwatch import --mapping. Check it before use."""
+    lang = _lang(ctx)
+    text = api.suggest_mapping(input_path, encoding=encoding, lang=lang)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    err.print(t("wrote_mapping", lang, path=output))
 
 
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:

@@ -8,9 +8,11 @@ Checked by pyxform, ODK's converter, in the tests."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from openpyxl import Workbook
 
 from labourwatch import __version__
@@ -20,8 +22,17 @@ from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 
-# XLSForm language columns: `label::English (en)`. Kazakh, Uzbek, Kyrgyz and Tajik are still to come.
-LANGUAGES = {"en": "English (en)", "ru": "Russian (ru)"}
+# XLSForm language columns: `label::English (en)`. English and Russian texts live beside the variables
+# and messages; the other languages in schema/translations/<code>.yaml (status stated there).
+LANGUAGES = {
+    "en": "English (en)",
+    "ru": "Russian (ru)",
+    "kk": "Kazakh (kk)",
+    "uz": "Uzbek (uz)",
+    "ky": "Kyrgyz (ky)",
+    "tg": "Tajik (tg)",
+}
+TRANSLATIONS = Path(__file__).parent / "schema" / "translations"
 MODULES = (
     "demographics",
     "migration",
@@ -39,50 +50,100 @@ NOT_ASKED = {"id", "reference_date", "segment_end", "reference_period"}  # fille
 YES_NO_DK = "yes_no_dont_know"
 
 
-def survey_rows(modules: Sequence[str] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The `survey` and `choices` sheets as rows."""
+@cache
+def _translation(lang: str) -> dict[str, Any]:
+    doc = yaml.safe_load((TRANSLATIONS / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return doc if isinstance(doc, dict) else {}
+
+
+def _translated(lang: str, part: str, key: str) -> str:
+    try:
+        return str(_translation(lang)[part][key])
+    except KeyError:
+        raise LabourwatchError(f"schema/translations/{lang}.yaml: no {part} text for '{key}'") from None
+
+
+def form_text(key: str, lang: str, **fields: Any) -> str:
+    """A text of the form itself (module titles, yes/no, constraint messages) in one language."""
+    if lang in ("en", "ru"):
+        return t(key, lang, **fields)
+    return _translated(lang, "texts", key).format(**fields)
+
+
+def question_text(var: Variable, lang: str) -> str:
+    if lang in ("en", "ru"):
+        return pick(var.question or var.label, lang)
+    return _translated(lang, "questions", var.name)
+
+
+def hint_text(var: Variable, lang: str) -> str:
+    if lang in ("en", "ru"):
+        return pick(var.description or {}, lang)
+    return _translated(lang, "hints", var.name)
+
+
+def choice_text(label: Any, lang: str) -> str:
+    """A choice label; the other languages' files translate each English label once."""
+    if lang in ("en", "ru"):
+        return pick(label, lang)
+    return _translated(lang, "choices", pick(label, "en"))
+
+
+def questions(modules: Sequence[str] | None = None) -> list[Variable]:
+    """The variables the form asks, in the order it asks them."""
     variables = load_schema().variables
     chosen = list(modules or MODULES)
     unknown = [m for m in chosen if m not in MODULES]
     if unknown:
         raise LabourwatchError(f"unknown module(s): {', '.join(unknown)}; modules: {', '.join(MODULES)}")
+    return [v for m in chosen for v in variables.values() if v.module == m and v.question and v.name not in NOT_ASKED]
+
+
+def survey_rows(modules: Sequence[str] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `survey` and `choices` sheets as rows."""
+    asked = questions(modules)
     survey: list[dict[str, Any]] = [
         {"type": "start", "name": "start"},
         {"type": "today", "name": "interview_date"},
     ]
     choices: list[dict[str, Any]] = _yes_no_dont_know()
-    listed: set[str] = set()
-    for module in chosen:
-        members = [v for v in variables.values() if v.module == module and v.question and v.name not in NOT_ASKED]
-        if not members:
-            continue
+    for module in dict.fromkeys(v.module for v in asked):
         survey.append({"type": "begin_group", "name": module, **_texts("label", f"module_{module}")})
-        for var in members:
+        repeat = None
+        for var in (v for v in asked if v.module == module):
+            if var.repeat != repeat:
+                if repeat:
+                    survey.append({"type": "end_repeat", "name": ""})
+                if var.repeat:
+                    survey.append(
+                        {"type": "begin_repeat", "name": var.repeat, **_texts("label", f"repeat_{var.repeat}")}
+                    )
+                repeat = var.repeat
             survey.append(_question(var))
-            if var.values and var.name not in listed:
-                choices += [
-                    {
-                        "list_name": var.name,
-                        "name": code,
-                        **{f"label::{LANGUAGES[lg]}": pick(label, lg) for lg in LANGUAGES},
-                    }
-                    for code, label in var.values.items()
-                ]
-                listed.add(var.name)
+            choices += [
+                {
+                    "list_name": var.name,
+                    "name": code,
+                    **{f"label::{c}": choice_text(label, lg) for lg, c in LANGUAGES.items()},
+                }
+                for code, label in var.values.items()
+            ]
+        if repeat:
+            survey.append({"type": "end_repeat", "name": ""})
         survey.append({"type": "end_group", "name": ""})
     return survey, choices
 
 
 def _texts(column: str, key: str, **fields: Any) -> dict[str, str]:
-    return {f"{column}::{LANGUAGES[lg]}": t(key, lg, **fields) for lg in LANGUAGES}
+    return {f"{column}::{LANGUAGES[lg]}": form_text(key, lg, **fields) for lg in LANGUAGES}
 
 
 def _question(var: Variable) -> dict[str, Any]:
     row: dict[str, Any] = {"type": _type(var), "name": var.name}
     for lg, column in LANGUAGES.items():
-        row[f"label::{column}"] = pick(var.question, lg)
+        row[f"label::{column}"] = question_text(var, lg)
         if var.description:
-            row[f"hint::{column}"] = pick(var.description, lg)
+            row[f"hint::{column}"] = hint_text(var, lg)
     if var.ask_if:
         row["relevant"] = var.ask_if
     if var.minimum is not None or var.maximum is not None:
@@ -115,8 +176,8 @@ def _number(value: float | None) -> str:
 
 def _yes_no_dont_know() -> list[dict[str, Any]]:
     return [
-        {"list_name": YES_NO_DK, "name": code, **{f"label::{LANGUAGES[lg]}": t(key, lg) for lg in LANGUAGES}}
-        for code, key in (("yes", "yes"), ("no", "no"), ("dont_know", "dont_know"))
+        {"list_name": YES_NO_DK, "name": code, **{f"label::{LANGUAGES[lg]}": form_text(key, lg) for lg in LANGUAGES}}
+        for code, key in (("yes", "answer_yes"), ("no", "answer_no"), ("dont_know", "dont_know"))
     ]
 
 
@@ -137,7 +198,9 @@ def write_xlsform(path: Path, modules: Sequence[str] | None = None, lang: str = 
             sheet.append([row.get(c) for c in columns])
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
-    settings.append([t("form_title", lang), "labourwatch_migrant_work", __version__.replace(".", ""), LANGUAGES[lang]])
+    settings.append(
+        [form_text("form_title", lang), "labourwatch_migrant_work", __version__.replace(".", ""), LANGUAGES[lang]]
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

@@ -44,6 +44,7 @@ class Variable:
     required: bool = False
     ask_if: str | None = None  # when a questionnaire asks it (XLSForm relevance, ${name} for variables)
     if_skipped: Any = None  # the answer a skipped question implies (skipped travel question: no journey arranged)
+    repeat: str | None = None  # asked once per item of a repeat group (each payment): a linked table, not a column
 
     @property
     def type(self) -> ValueType:

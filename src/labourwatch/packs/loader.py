@@ -89,6 +89,7 @@ _VARIABLE_KEYS = {
     "required",
     "ask_if",
     "if_skipped",
+    "repeat",
 }
 PHASES = {"recruitment", "during_work", "leaving"}
 
@@ -139,6 +140,7 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             required=bool(spec.get("required", False)),
             ask_if=spec.get("ask_if"),
             if_skipped=spec.get("if_skipped"),
+            repeat=spec.get("repeat"),
         )
     for name, var in variables.items():
         for ref in re.findall(r"\$\{(\w+)\}", var.ask_if or ""):

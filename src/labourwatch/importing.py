@@ -1,0 +1,182 @@
+"""The import service: any source (a form export, an ODK Central pull, or a file with a mapping) into a
+canonical dataset that `assess`, `estimate` and `report` read, whole or not at all.
+
+Every value is checked the way `assess` checks it before anything is written; a problem anywhere
+changes nothing. Records already in the dataset (same record id) are not added again; an edited ODK
+submission replaces the one it edits. Repeat groups go to linked files `DATASET.<repeat>.parquet`.
+OUTPUT.import.csv lists every value rejected or recoded, with file, row, column, value and reason."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from labourwatch.engines import duckdb as engine
+from labourwatch.engines import parsing
+from labourwatch.io import forms, mapping
+from labourwatch.io.forms import Canonical, Recode
+from labourwatch.io.readers import from_table
+from labourwatch.io.submissions import Submissions, read_submissions
+from labourwatch.packs import load_schema
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path
+    added: int
+    already_there: int  # records whose id the dataset already held: not added again
+    replaced: int  # records an edited submission replaced
+    recoded: list[Recode]
+    unmatched: list[str]
+    report: Path
+    repeats: dict[str, Path]  # repeat group -> its linked file
+
+
+def import_data(
+    source: Any,
+    output: str | Path,
+    *,
+    mapping_file: str | Path | None = None,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> Imported:
+    """`source`: a path (form export, or any table with `mapping_file`) or pulled Submissions."""
+    out = Path(output)
+    report = out.with_name(out.name + ".import.csv")
+    if isinstance(source, Submissions):
+        subs, canon = source, forms.canonical_records(source)
+    elif mapping_file is not None:
+        subs, canon = mapping.apply_file(Path(source), Path(mapping_file), encoding=encoding, lang=lang)
+    else:
+        subs = read_submissions(Path(source), encoding=encoding, lang=lang)
+        canon = forms.canonical_records(subs)
+    try:
+        _check(subs, canon, lang)
+    except engine.DataError as exc:
+        _write_report(report, subs.label, canon.recoded, exc)
+        raise
+    canon.records = typed(canon.records)
+    canon.repeats = {name: typed(rows) for name, rows in canon.repeats.items()}
+    added, already, replaced, repeat_paths = _merge_and_write(canon, out)
+    _write_report(report, subs.label, canon.recoded, None)
+    return Imported(out, added, already, replaced, canon.recoded, canon.unmatched, report, repeat_paths)
+
+
+def _check(subs: Submissions, canon: Canonical, lang: str) -> None:
+    """Check every value as `assess` would, naming the source's rows and columns."""
+    from labourwatch.api import assess
+
+    tables = {"": (canon.records, subs.label)}
+    for name, rows in canon.repeats.items():
+        # each repeat row checked as a record of its own, on its record's date
+        dates = pc.take(
+            canon.records.column("reference_date"), pc.index_in(rows.column("id"), canon.records.column("id"))
+        )
+        ids = pc.binary_join_element_wise(rows.column("id"), pc.cast(rows.column("index"), pa.string()), "#")
+        checked = rows.drop_columns(["id", "index"]).add_column(0, "id", ids).append_column("reference_date", dates)
+        tables[name] = (checked, f"{subs.label} [{name}]")
+    for name, (table, label) in tables.items():
+        try:
+            assess(table, packs=["kz-labour"], lang=lang)
+        except engine.DataError as exc:
+            source = from_table(table, label=label, header_lines=subs.header_lines, lang=lang)
+            headers = canon.headers.get(name, {})
+            problems = [replace(p, column=headers.get(p.column or "", p.column)) for p in exc.problems]
+            raise engine.DataError(source, problems, exc.total, lang=lang) from None
+
+
+def typed(table: pa.Table) -> pa.Table:
+    """Canonical columns in their types (numbers, dates, true/false), parsed as `assess` parses them, so
+    that R, SPSS and Stata read them as such; codes and raw values stay text."""
+    variables = load_schema().variables
+    selects = []
+    for name in table.column_names:
+        var = variables.get(name)
+        sql = parsing.quote(name)
+        if var is not None and var.kind in ("boolean", "number", "integer", "date"):
+            sql = parsing.parse_sql(var, name, table.schema.field(name).type)
+            sql = f"CAST({sql} AS BIGINT)" if var.kind == "integer" else sql
+        selects.append(f"{sql} AS {parsing.quote(name)}")
+    con = duckdb.connect()
+    con.register("canonical", table)
+    relation = con.sql(f"SELECT {', '.join(selects)} FROM canonical")
+    assert relation is not None
+    out = relation.to_arrow_table()
+    return out.cast(pa.schema([table.schema.field(n).with_type(out.schema.field(n).type) for n in out.column_names]))
+
+
+def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[str, Path]]:
+    existing = pq.read_table(out) if out.exists() else None
+    incoming, already = canon.records, 0
+    if existing is not None:
+        seen = pc.is_in(incoming.column("id"), value_set=existing.column("id").combine_chunks())
+        already = int(pc.sum(seen).as_py() or 0)
+        incoming = incoming.filter(pc.invert(seen))
+    new_ids = incoming.column("id").combine_chunks()
+    edited = incoming.column("replaces_id").drop_null().combine_chunks()  # ODK edits: the new one stays
+    records = incoming if existing is None else pa.concat_tables([existing, incoming], promote_options="permissive")
+    records = records.filter(pc.invert(pc.is_in(records.column("id"), value_set=edited)))
+    replaced = incoming.num_rows + (0 if existing is None else existing.num_rows) - records.num_rows
+    paths = {name: out.with_name(f"{out.stem}.{name}{out.suffix}") for name in canon.repeats}
+    staged = [(_stage(records, out), out)]
+    for name, rows in canon.repeats.items():
+        rows = rows.filter(pc.is_in(rows.column("id"), value_set=new_ids))
+        if paths[name].exists():
+            rows = pa.concat_tables([pq.read_table(paths[name]), rows], promote_options="permissive")
+        rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=edited)))
+        staged.append((_stage(rows, paths[name]), paths[name]))
+    # everything is written beside its target first, then moved into place: no half-import on failure
+    for tmp, target in staged:
+        tmp.replace(target)
+    return incoming.num_rows, already, replaced, paths
+
+
+def _stage(table: pa.Table, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".lw-", suffix=".parquet", dir=target.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, name)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    usual_permissions(Path(name))
+    return Path(name)
+
+
+def usual_permissions(path: Path) -> None:
+    """mkstemp makes a file private; an output gets the permissions any new file would."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
+
+
+def _write_report(path: Path, label: str, recoded: list[Recode], rejected: engine.DataError | None) -> None:
+    rows: list[tuple[str, int | None, str, str, str]] = []
+    if rejected is not None:
+        rows += [
+            (rejected.source.label, p.row, p.column or "", p.value or "", "rejected: " + p.message)
+            for p in rejected.problems
+        ]
+    rows += [(f"{label} [{r.table}]" if r.table else label, r.row, r.column, r.value, r.reason) for r in recoded]
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    table = pa.table(
+        {
+            "file": pa.array(columns[0], pa.string()),
+            "row": pa.array(columns[1], pa.int64()),
+            "column": pa.array(columns[2], pa.string()),
+            "value": pa.array(columns[3], pa.string()),
+            "reason": pa.array(columns[4], pa.string()),
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pacsv.write_csv(table, path)

@@ -1,0 +1,217 @@
+"""Form submissions as the collection tools hand them out, read into one shape: a table of records whose
+columns are the source's own headers (text), and one table per repeat group whose rows point at their
+record. Nothing is interpreted here; `forms.py` turns headers and values into canonical variables.
+
+The shapes (shared/research/anchors-software.md §3):
+- KoboToolbox CSV / XLSX exports (names or labels as headers, `/` or `-` between groups); an XLSX export
+  has one more sheet per repeat group, linked by `_index` / `_parent_index`;
+- ODK Central's CSV ZIP: the records' CSV and one CSV per repeat group, linked by `KEY` / `PARENT_KEY`;
+- KoboToolbox JSON (API v2 `data`: flat keys with full `/` paths, repeats as lists of such objects);
+- ODK Central OData JSON (`{"value": [...]}`: nested objects per group, `__id`, `__system`, repeats
+  inline when expanded), which is also what `pyodk` returns.
+
+JSON is walked in Python: it arrives as Python objects anyway, and this is the edge of the system."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from labourwatch.i18n import t
+from labourwatch.io.readers import ROW, InputError, open_source
+
+PARENT_ROW = "__lw_parent_row"  # in a repeat table: the ROW of the record the repeat row belongs to
+JSON_META = ("__system",)  # OData's submission metadata: kept, flattened, as `__system/...`
+
+
+@dataclass
+class Submissions:
+    label: str  # the file, as messages name it
+    records: pa.Table  # text columns named by the source's headers, and ROW (from 1)
+    repeats: dict[str, pa.Table] = field(default_factory=dict)  # repeat name -> rows, with ROW and PARENT_ROW
+    header_lines: int = 1  # lines before the first record, for messages (0 for JSON)
+
+
+def read_submissions(path: Path, *, encoding: str | None = None, lang: str = "en") -> Submissions:
+    suffix = path.suffix.lower()
+    if suffix == ".json" and path.is_file():
+        try:
+            document = json.loads(path.read_bytes())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(t("json_unreadable", lang, label=path, reason=exc)) from None
+        return from_json(document, label=str(path), lang=lang)
+    if suffix == ".zip" and path.is_file():
+        return _central_zip(path, encoding, lang)
+    if suffix in (".xlsx", ".xlsm") and path.is_file():
+        return _workbook(path, lang)
+    return Submissions(str(path), _text_table(path, encoding=encoding, lang=lang))
+
+
+def _text_table(path: Path, *, encoding: str | None = None, sheet: str | int | None = None, lang: str) -> pa.Table:
+    table = open_source(path, encoding=encoding, sheet=sheet, lang=lang).open().read_all()
+    return table.cast(pa.schema([pa.field(n, pa.string() if n != ROW else pa.int64()) for n in table.column_names]))
+
+
+# --- KoboToolbox XLSX: one sheet per repeat group --------------------------------------------------------
+
+
+def _workbook(path: Path, lang: str) -> Submissions:
+    import openpyxl
+
+    try:
+        sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(t("excel_unreadable", lang, label=path, reason=exc)) from None
+    records = _text_table(path, sheet=sheets[0], lang=lang)
+    repeats = {}
+    for name in sheets[1:]:
+        rows = _text_table(path, sheet=name, lang=lang)
+        if "_parent_index" not in rows.column_names:
+            continue  # not a repeat group: a sheet the user added
+        # the submission's uuid links a row at any depth; older exports have only the parent's _index
+        parent, key = (
+            ("_submission__uuid", "_uuid") if "_submission__uuid" in rows.column_names else ("_parent_index", "_index")
+        )
+        if key not in records.column_names:
+            raise InputError(t("repeat_unlinked", lang, label=path, repeat=name, column=key))
+        repeats[name] = _linked(rows, parent, records, key, f"{path} [{name}]", lang)
+    return Submissions(str(path), records, repeats)
+
+
+def _linked(rows: pa.Table, parent_column: str, records: pa.Table, key_column: str, label: str, lang: str) -> pa.Table:
+    """Repeat rows with the ROW of their record; a row whose record is missing is an error, not a loss."""
+    keys = records.column(key_column)
+    parents = rows.column(parent_column)
+    where = pc.index_in(parents, value_set=keys.combine_chunks())
+    orphans = pc.indices_nonzero(pc.is_null(where)).to_pylist()
+    if orphans:
+        first = orphans[0]
+        raise InputError(
+            t(
+                "repeat_orphan",
+                lang,
+                label=label,
+                row=first + 1,
+                column=parent_column,
+                value=parents[first].as_py(),
+                count=len(orphans),
+            )
+        )
+    return rows.append_column(PARENT_ROW, pc.take(records.column(ROW), where))
+
+
+# --- ODK Central CSV ZIP -------------------------------------------------------------------------------
+
+
+def _central_zip(path: Path, encoding: str | None, lang: str) -> Submissions:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(t("zip_unreadable", lang, label=path, reason=exc)) from None
+    with archive, tempfile.TemporaryDirectory(prefix="labourwatch-") as folder:
+        names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv") and "/" not in n.strip("/"))
+        tables = {}
+        for name in names:
+            target = Path(folder) / name
+            target.write_bytes(archive.read(name))
+            tables[name] = _text_table(target, encoding=encoding, lang=lang)
+    roots = [n for n, tb in tables.items() if "PARENT_KEY" not in tb.column_names]
+    if len(roots) != 1:
+        raise InputError(t("zip_no_root", lang, label=path, files=", ".join(names) or "-"))
+    root = roots[0]
+    records = tables.pop(root)
+    if tables and "KEY" not in records.column_names:
+        raise InputError(t("repeat_unlinked", lang, label=f"{path} [{root}]", repeat=root, column="KEY"))
+    form_id = Path(root).stem
+    repeats = {}
+    for name, rows in tables.items():
+        # a nested repeat's PARENT_KEY is "uuid:.../group/repeat[n]": its record is the part before the "/"
+        rows = rows.append_column("__lw_record_key", pc.replace_substring_regex(rows.column("PARENT_KEY"), r"/.*$", ""))
+        linked = _linked(rows, "__lw_record_key", records, "KEY", f"{path} [{name}]", lang)
+        repeats[Path(name).stem.removeprefix(form_id + "-")] = linked.drop_columns(["__lw_record_key"])
+    return Submissions(f"{path} [{root}]", records, repeats)
+
+
+# --- JSON: KoboToolbox (flat paths) and ODK Central OData (nested) ------------------------------------
+
+
+def from_json(document: Any, *, label: str, lang: str = "en") -> Submissions:
+    """Submissions from a KoboToolbox `data` response (a list, or `{"results": [...]}`) or an ODK Central
+    OData response (`{"value": [...]}`)."""
+    rows = _json_rows(document, label, lang)
+    records: list[dict[str, str]] = []
+    repeats: dict[str, list[dict[str, str]]] = {}
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise InputError(t("json_not_record", lang, label=label, row=number, kind=type(row).__name__))
+        flat: dict[str, str] = {}
+        _flatten(row, "", flat, repeats, parent=number, label=label, lang=lang)
+        records.append(flat)
+    table = _table(records).append_column(ROW, pa.array(range(1, len(records) + 1), pa.int64()))
+    return Submissions(label, table, {name: _table(r) for name, r in repeats.items()}, header_lines=0)
+
+
+def _json_rows(document: Any, label: str, lang: str) -> list[Any]:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, Mapping):
+        for key in ("value", "results"):
+            if isinstance(document.get(key), list):
+                return list(document[key])
+    raise InputError(t("json_no_rows", lang, label=label))
+
+
+def _flatten(
+    obj: Mapping[str, Any],
+    prefix: str,
+    flat: dict[str, str],
+    repeats: dict[str, list[dict[str, str]]],
+    *,
+    parent: int,
+    label: str,
+    lang: str,
+) -> None:
+    for key, value in obj.items():
+        if "@odata" in key:  # navigation links and counts, not answers
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            _flatten(value, path + "/", flat, repeats, parent=parent, label=label, lang=lang)
+        elif isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+            name = path.rsplit("/", 1)[-1]
+            for item in value:
+                row: dict[str, str] = {}
+                # Kobo repeats repeat the full path in their keys; OData nests them: both end as paths
+                _flatten(item, "", row, repeats, parent=parent, label=label, lang=lang)
+                row = {k.removeprefix(path + "/"): v for k, v in row.items()}
+                rows = repeats.setdefault(name, [])
+                rows.append(row | {ROW: str(len(rows) + 1), PARENT_ROW: str(parent)})
+        elif isinstance(value, list):
+            flat[path] = " ".join(_text(v) for v in value)
+        elif value is not None:
+            flat[path] = _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(rows: list[dict[str, str]]) -> pa.Table:
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    data = {c: pa.array([row.get(c) for row in rows], pa.string()) for c in columns}
+    for number in (ROW, PARENT_ROW):
+        if number in data:
+            data[number] = pc.cast(data[number], pa.int64())
+    return pa.table(data)
