@@ -330,9 +330,10 @@ def _optional(records: pa.Table, header: str | None) -> pa.ChunkedArray:
 
 def _is_tool_metadata(header: str) -> bool:
     """Columns the tools add to every export (`_id`, `__system/...`, `SubmitterID`, `meta/...`)."""
-    leaf = re.split(f"[{re.escape(SEPARATORS)}]", header)[0]
+    root = re.split(f"[{re.escape(SEPARATORS)}]", header)[0]
     tool = {"start", "end", "deviceid", "formhub", "meta", "__system", "KEY", "PARENT_KEY", "__version__"}
     central = {
+        "SubmissionDate",
         "SubmitterID",
         "SubmitterName",
         "AttachmentsPresent",
@@ -341,7 +342,7 @@ def _is_tool_metadata(header: str) -> bool:
         "DeviceID",
         "Edits",
     }
-    return header.startswith("_") or leaf in tool or header in central
+    return header.startswith("_") or root in tool or header in central
 
 
 def _repeat(
