@@ -122,7 +122,9 @@ def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[s
         already = int(pc.sum(seen).as_py() or 0)
         incoming = incoming.filter(pc.invert(seen))
     new_ids = incoming.column("id").combine_chunks()
-    edited = incoming.column("replaces_id").drop_null().combine_chunks()  # ODK edits: the new one stays
+    edited = pa.array([], pa.string())  # ODK edits: the new one stays, the one it edits goes
+    if "replaces_id" in incoming.column_names:
+        edited = incoming.column("replaces_id").drop_null().combine_chunks()
     records = incoming if existing is None else pa.concat_tables([existing, incoming], promote_options="permissive")
     records = records.filter(pc.invert(pc.is_in(records.column("id"), value_set=edited)))
     replaced = incoming.num_rows + (0 if existing is None else existing.num_rows) - records.num_rows

@@ -322,3 +322,115 @@ def odata_json(path: Path) -> Path:
     }
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# --- a survey kept in SPSS / Stata / Excel, read through a mapping file ------------------------------------
+
+LEGACY_CODES = {
+    "sex": {1: "male", 2: "female"},
+    "recruited_by": {1: "employer", 2: "intermediary", 3: "relatives_friends", 4: "myself", 5: "other"},
+    "yes_no": {1: "yes", 2: "no", 8: "dont_know"},
+    "feels_safe": {1: "yes", 2: "no", 3: "hard_to_say"},
+}
+LEGACY_LABELS_RU = {
+    "sex": {1: "Мужской", 2: "Женский"},
+    "recruited_by": {1: "Работодатель", 2: "Посредник", 3: "Родственники или друзья", 4: "Сам(а)", 5: "Другое"},
+    "yes_no": {1: "Да", 2: "Нет", 8: "Не знаю"},
+    "feels_safe": {1: "Да", 2: "Нет", 3: "Затрудняюсь ответить"},
+}
+LEGACY_QUESTIONS = {  # column: (variable, code list or None, variable label)
+    "q1": ("sex", "sex", "Пол респондента"),
+    "q2": ("age", None, "Сколько вам лет?"),
+    "q3": ("entry_date", None, "Когда вы в последний раз въехали в Казахстан?"),
+    "q5": ("recruited_by", "recruited_by", "Кто нашёл вам эту работу?"),
+    "q6": ("travel_arranged_by_recruiter", "yes_no", "Организовал ли дорогу тот, кто нашёл работу?"),
+    "q7": ("hours_per_day", None, "Сколько часов в день вы обычно работаете?"),
+    "q8": ("overtime_compulsory", "yes_no", "Сверхурочная работа обязательна?"),
+    "q9": ("monthly_pay", None, "Сколько вам платят в месяц?"),
+    "q11": ("documents_held_by_employer", "yes_no", "Хранит ли работодатель ваш паспорт или другие документы?"),
+    "q12": ("confinement", "yes_no", "Вас запирают или охраняют?"),
+    "q14": ("feels_safe", "feels_safe", "Чувствуете ли вы себя в безопасности в Казахстане?"),
+}
+LEGACY_REASONS = {"q13_1": "cant_leave_employer", "q13_2": "debt", "q13_3": "no_documents", "q13_4": "not_applicable"}
+LEGACY_REASONS |= {"q13_5": "would_lose_pay", "q13_6": "no_better_job"}
+SKIPPED_AS = {
+    "0f1e2d3c-0002-4a5b-8c9d-0123456789ab": {"travel_arranged_by_recruiter": "no", "overtime_compulsory": "no"}
+}
+
+
+def legacy_frame() -> Any:
+    """The interviews as an old survey file has them: numeric codes, Russian value labels, 0/1 columns."""
+    import datetime as dt
+
+    import pandas as pd
+
+    rows = []
+    for number, a in enumerate(INTERVIEWS, start=1):
+        a = a | SKIPPED_AS.get(a["uuid"], {})
+        row: dict[str, Any] = {"resp_no": a["uuid"], "int_date": dt.date.fromisoformat(a["date"])}
+        for column, (name, codes, _) in LEGACY_QUESTIONS.items():
+            value = a.get(name)
+            if codes is not None and value is not None:
+                value = {v: k for k, v in LEGACY_CODES[codes].items()}[value]
+            if name == "entry_date" and value is not None:
+                value = dt.date.fromisoformat(value)
+            row[column] = value
+        for column, code in LEGACY_REASONS.items():
+            row[column] = (
+                None
+                if a.get("reasons_not_changing_job") is None
+                else float(code in a["reasons_not_changing_job"].split())
+            )
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for column in ("q1", "q2", "q5", "q6", "q7", "q8", "q9", "q11", "q12", "q14"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def legacy_metadata() -> tuple[dict[str, str], dict[str, dict[float, str]]]:
+    labels = {c: label for c, (_, _, label) in LEGACY_QUESTIONS.items()} | {
+        c: "Почему не меняете работу: " + code for c, code in LEGACY_REASONS.items()
+    }
+    values = {
+        c: {float(k): v for k, v in LEGACY_LABELS_RU[codes].items()}
+        for c, (_, codes, _) in LEGACY_QUESTIONS.items()
+        if codes
+    }
+    return labels, values
+
+
+def legacy_sav(path: Path) -> Path:
+    import pyreadstat
+
+    labels, values = legacy_metadata()
+    pyreadstat.write_sav(legacy_frame(), str(path), column_labels=labels, variable_value_labels=values)
+    return path
+
+
+def legacy_dta(path: Path) -> Path:
+    import pyreadstat
+
+    labels, values = legacy_metadata()
+    pyreadstat.write_dta(legacy_frame(), str(path), column_labels=labels, variable_value_labels=values)
+    return path
+
+
+LEGACY_MAPPING = """\
+id: resp_no
+reference_date: int_date
+variables:
+  sex: {column: q1, codes: {1: male, 2: female}}
+  age: q2
+  entry_date: q3
+  recruited_by: {column: q5, codes: {1: employer, 2: intermediary, 3: relatives_friends, 4: myself, 5: other}}
+  travel_arranged_by_recruiter: {column: q6, codes: {1: "yes", 2: "no", 8: null}}
+  hours_per_day: q7
+  overtime_compulsory: {column: q8, codes: {1: "yes", 2: "no", 8: null}}
+  monthly_pay: q9
+  documents_held_by_employer: {column: q11, codes: {1: "yes", 2: "no", 8: null}}
+  confinement: {column: q12, codes: {1: "yes", 2: "no", 8: null}}
+  feels_safe: {column: q14, codes: {1: "yes", 2: "no", 3: hard_to_say}}
+  reasons_not_changing_job:
+    columns: {q13_1: cant_leave_employer, q13_2: debt, q13_3: no_documents, q13_4: not_applicable, q13_5: would_lose_pay, q13_6: no_better_job}
+"""

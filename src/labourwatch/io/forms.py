@@ -152,7 +152,8 @@ def _join_details(split: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
     """select_multiple rebuilt from its 0/1 detail columns: the codes marked 1, space-separated."""
     parts = []
     for code, col in split.items():
-        marked = pc.is_in(pc.utf8_lower(pc.cast(col, pa.string())), value_set=pa.array(["1", "true"]))
+        marked = pc.match_substring_regex(pc.utf8_lower(pc.cast(col, pa.string())), r"^\s*(1(\.0+)?|true)\s*$")
+        marked = pc.fill_null(marked, False)
         parts.append(pc.if_else(marked, code, ""))
     joined = pc.binary_join_element_wise(*parts, " ")
     return _text(pc.replace_substring_regex(joined, r"\s+", " "))

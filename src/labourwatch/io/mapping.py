@@ -36,6 +36,7 @@ from labourwatch.io.submissions import Submissions
 from labourwatch.packs import load_schema
 
 SPSS_LIKE = (".sav", ".zsav", ".dta")
+MATCH = 0.8  # a weaker resemblance of names or labels is left unmapped for a person to decide
 
 
 class MappingError(LabourwatchError):
@@ -184,7 +185,7 @@ def apply_file(
 
 
 def apply(subs: Submissions, mapping: Mapping, labels: Labels | None = None) -> Canonical:
-    table = subs.records
+    table, variables = subs.records, load_schema().variables
     out: dict[str, Any] = {"id": _text(table.column(mapping.id))}
     if mapping.fixed_date:
         out["reference_date"] = pa.array([mapping.fixed_date] * table.num_rows, pa.string())
@@ -194,7 +195,9 @@ def apply(subs: Submissions, mapping: Mapping, labels: Labels | None = None) -> 
     headers = {"id": mapping.id} | ({"reference_date": mapping.reference_date} if mapping.reference_date else {})
     for target in mapping.targets:
         if target.details:
-            col = _join_details({code: table.column(c) for c, code in target.details.items()})
+            by_code = {code: c for c, code in target.details.items()}
+            order = [code for code in variables[target.variable].values if code in by_code]
+            col = _join_details({code: table.column(by_code[code]) for code in order})
             headers[target.variable] = ", ".join(target.details)
         else:
             assert target.column is not None
@@ -225,6 +228,7 @@ def _labelled_field(name: str, column: str, labels: Labels) -> pa.Field:
 
 def _recode(col: pa.ChunkedArray, codes: dict[str, str | None], name: str) -> tuple[pa.ChunkedArray, list[Recode]]:
     keys = pa.array(list(codes), pa.string())
+    col = pc.replace_substring_regex(col, r"^(-?\d+)\.0+$", r"\1")  # 8.0 written by a spreadsheet is code 8
     where = pc.index_in(col, value_set=keys)
     listed = pc.is_valid(where)
     mapped = pc.take(pa.array(list(codes.values()), pa.string()), where)
@@ -267,7 +271,7 @@ def suggest(path: Path, *, encoding: str | None = None, lang: str = "en") -> str
     chosen: dict[str, tuple[str, float]] = {}
     used: set[str] = set()
     for score, col, name in scored:
-        if score >= 0.6 and col not in used and name not in chosen:
+        if score >= MATCH and col not in used and name not in chosen:
             chosen[name] = (col, score)
             used.add(col)
     id_col = _first_named(columns, ID_NAMES) or columns[0]
@@ -290,10 +294,10 @@ def suggest(path: Path, *, encoding: str | None = None, lang: str = "en") -> str
         if codes:
             lines.append("    codes:")
             lines += [
-                f"      {_yaml(k)}: {_yaml(v) if v is not None else 'null'}   # {labels.values[col][k]}"
+                f"      {_key(k)}: {_yaml(v) if v is not None else 'null'}   # {labels.values[col][k]}"
                 for k, v in codes.items()
             ]
-        lines += [f"      # ? {_yaml(k)}: {label}" for k, label in unsure.items()]
+        lines += [f"      # ? {_key(k)}: {label}" for k, label in unsure.items()]
     left = [c for c in columns if c not in used and c not in (id_col, date_col)]
     if left:
         lines.append("# not mapped: " + ", ".join(left))
@@ -341,7 +345,7 @@ def _suggest_codes(var: Variable, value_labels: dict[str, str]) -> tuple[dict[st
     for code, label in value_labels.items():
         text = _norm(label)
         if text in choices:
-            codes[code] = choices[text]
+            codes[code] = None if choices[text] == "dont_know" and var.kind == "boolean" else choices[text]
         elif any(text.startswith(n) for n in NO_ANSWER):
             codes[code] = None
         else:
@@ -355,6 +359,11 @@ def _first_named(columns: list[str], names: tuple[str, ...]) -> str | None:
             if _simple(col) == name or col.casefold() == name:
                 return col
     return None
+
+
+def _key(code: str) -> str:
+    """A numeric code as a YAML number, as people write them; anything else quoted as needed."""
+    return code if re.fullmatch(r"-?\d+", code) else _yaml(code)
 
 
 def _yaml(value: str) -> str:

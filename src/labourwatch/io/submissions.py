@@ -86,7 +86,9 @@ def _workbook(path: Path, lang: str) -> Submissions:
     return Submissions(str(path), records, repeats)
 
 
-def _linked(rows: pa.Table, parent_column: str, records: pa.Table, key_column: str, label: str, lang: str) -> pa.Table:
+def _linked(
+    rows: pa.Table, parent_column: str, records: pa.Table, key_column: str, label: str, lang: str, shown: str = ""
+) -> pa.Table:
     """Repeat rows with the ROW of their record; a row whose record is missing is an error, not a loss."""
     keys = records.column(key_column)
     parents = rows.column(parent_column)
@@ -100,7 +102,7 @@ def _linked(rows: pa.Table, parent_column: str, records: pa.Table, key_column: s
                 lang,
                 label=label,
                 row=first + 1,
-                column=parent_column,
+                column=shown or parent_column,
                 value=parents[first].as_py(),
                 count=len(orphans),
             )
@@ -135,7 +137,7 @@ def _central_zip(path: Path, encoding: str | None, lang: str) -> Submissions:
     for name, rows in tables.items():
         # a nested repeat's PARENT_KEY is "uuid:.../group/repeat[n]": its record is the part before the "/"
         rows = rows.append_column("__lw_record_key", pc.replace_substring_regex(rows.column("PARENT_KEY"), r"/.*$", ""))
-        linked = _linked(rows, "__lw_record_key", records, "KEY", f"{path} [{name}]", lang)
+        linked = _linked(rows, "__lw_record_key", records, "KEY", f"{path} [{name}]", lang, "PARENT_KEY")
         repeats[Path(name).stem.removeprefix(form_id + "-")] = linked.drop_columns(["__lw_record_key"])
     return Submissions(f"{path} [{root}]", records, repeats)
 
