@@ -23,6 +23,7 @@ COMMANDS = [
     "report",
     "questionnaire",
     "import",
+    "map",
     "arrears",
     "packs",
     "variables",

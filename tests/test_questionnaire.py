@@ -10,8 +10,8 @@ from pyxform import xls2xform
 
 from labourwatch.cli import cli
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.packs import load_schema
 from labourwatch.io.forms import _norm
+from labourwatch.packs import load_schema
 from labourwatch.questionnaire import LANGUAGES, choice_text, question_text, questions, survey_rows, write_xlsform
 
 IDENTIFYING = ("name", "surname", "phone", "passport_number", "address", "gps", "geopoint", "photo")

@@ -619,17 +619,20 @@ def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Pa
 
 @cli.command()
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The XLSForm workbook (.xlsx).")
-@click.option("--modules", multiple=True, metavar="MODULE", help="Only these modules (repeatable; default: all).")
+@click.option(
+    "--modules", multiple=True, metavar="MODULE[,MODULE]", help="Only these modules (repeatable; default: all)."
+)
 @lang_option
 @click.pass_context
 def questionnaire(ctx: click.Context, /, lang: str | None, output: Path, modules: tuple[str, ...]) -> None:
     """The questionnaire as an XLSForm for KoboToolbox or ODK, generated from the canonical variables:
-    labels and hints in English and Russian, choices, skip logic and range constraints, and no
-    identifying field."""
+    labels in English, Russian, Kazakh, Uzbek, Kyrgyz and Tajik, choices, skip logic, range constraints
+    with messages, a repeat group for payments, and no identifying field."""
     from labourwatch.questionnaire import write_xlsform
 
     lang = _lang(ctx)
-    path = write_xlsform(output, modules or None, lang)
+    chosen = [m for spec in modules for m in spec.split(",") if m]
+    path = write_xlsform(output, chosen or None, lang)
     out.print(t("wrote_form", lang, path=path))
 
 

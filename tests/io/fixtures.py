@@ -214,8 +214,11 @@ def kobo_xlsx(path: Path, **shape: Any) -> Path:
         sheet.append([row.get(c) for c in columns])
     payments = book.create_sheet("payments")
     payments.append(
-        [f"claim{sep}payments{sep}payment_date", f"claim{sep}payments{sep}payment_amount"]
-        + ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
+        [
+            f"claim{sep}payments{sep}payment_date",
+            f"claim{sep}payments{sep}payment_amount",
+            *("_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"),
+        ]
     )
     index = 0
     for number, a in enumerate(INTERVIEWS, start=1):
@@ -365,7 +368,7 @@ def legacy_frame() -> Any:
     import pandas as pd
 
     rows = []
-    for number, a in enumerate(INTERVIEWS, start=1):
+    for a in INTERVIEWS:
         a = a | SKIPPED_AS.get(a["uuid"], {})
         row: dict[str, Any] = {"resp_no": a["uuid"], "int_date": dt.date.fromisoformat(a["date"])}
         for column, (name, codes, _) in LEGACY_QUESTIONS.items():
@@ -432,5 +435,11 @@ variables:
   confinement: {column: q12, codes: {1: "yes", 2: "no", 8: null}}
   feels_safe: {column: q14, codes: {1: "yes", 2: "no", 3: hard_to_say}}
   reasons_not_changing_job:
-    columns: {q13_1: cant_leave_employer, q13_2: debt, q13_3: no_documents, q13_4: not_applicable, q13_5: would_lose_pay, q13_6: no_better_job}
+    columns:
+      q13_1: cant_leave_employer
+      q13_2: debt
+      q13_3: no_documents
+      q13_4: not_applicable
+      q13_5: would_lose_pay
+      q13_6: no_better_job
 """

@@ -29,14 +29,13 @@ def pull(
     try:
         with Client(config_path=config_path, cache_path=cache_path, project_id=project_id) as client:
             rows: list[Any] = []
-            total = None
-            while total is None or len(rows) < total:
-                page = client.submissions.get_table(form_id=form_id, expand="*", count=True, top=PAGE, skip=len(rows))
-                total = int(page.get("@odata.count", 0))
-                if not page.get("value"):
+            while True:  # a short page is the last one
+                page = client.submissions.get_table(form_id=form_id, expand="*", top=PAGE, skip=len(rows))
+                rows += page.get("value", [])
+                if len(page.get("value", [])) < PAGE:
                     break
-                rows += page["value"]
             label = f"{client.config.central.base_url} [{form_id}]"
     except (PyODKError, RequestException, OSError) as exc:
-        raise InputError(t("central_failed", lang, form=form_id, reason=str(exc).splitlines()[0][:300])) from None
+        reason = str(exc.args[0] if exc.args else exc).splitlines()[0][:300]
+        raise InputError(t("central_failed", lang, form=form_id, reason=reason)) from None
     return from_json({"value": rows}, label=label, lang=lang)
