@@ -144,8 +144,11 @@ def _header_label(name: str, lang: str) -> str:
     return question_text(load_schema().variables[name], lang)
 
 
-def kobo_rows(*, sep: str = "/", multiple: str = "summary", labels: str | None = None) -> list[dict[str, Any]]:
-    """Records as a KoboToolbox export has them (`labels`: None for names, or a language code)."""
+def kobo_rows(
+    *, sep: str = "/", multiple: str = "summary", labels: str | None = None, hierarchy: bool = False
+) -> list[dict[str, Any]]:
+    """Records as a KoboToolbox export has them (`labels`: None for names, or a language code; with
+    `hierarchy`, group labels before question labels)."""
     rows = []
     for number, a in enumerate(INTERVIEWS, start=1):
         row: dict[str, Any] = {"start": f"{a['date']}T09:00:00.000+05:00", "end": f"{a['date']}T09:40:00.000+05:00"}
@@ -153,6 +156,8 @@ def kobo_rows(*, sep: str = "/", multiple: str = "summary", labels: str | None =
         for group, name in QUESTIONS:
             value = a.get(name)
             head = _header_label(name, labels) if labels else f"{group}{sep}{name}"
+            if labels and hierarchy:
+                head = f"{form_text('module_' + group, labels)}{sep}{head}"
             text = "" if value is None else str(value)
             if labels and value is not None and name in _choice_names():
                 text = _label(name, value, labels)

@@ -34,6 +34,7 @@ SHAPES = {
     "kobo-csv-labels-uz": lambda p: fx.kobo_csv(p / "x.csv", labels="uz", multiple="both"),
     "kobo-csv-labels-ky": lambda p: fx.kobo_csv(p / "x.csv", labels="ky"),
     "kobo-csv-labels-tg": lambda p: fx.kobo_csv(p / "x.csv", labels="tg"),
+    "kobo-csv-labels-hierarchy": lambda p: fx.kobo_csv(p / "x.csv", labels="ru", hierarchy=True, multiple="both"),
     "kobo-csv-cp1251": lambda p: fx.write_csv(p / "x.csv", fx.kobo_rows(labels="ru"), encoding="cp1251"),
     "kobo-csv-bom": lambda p: fx.write_csv(p / "x.csv", fx.kobo_rows(), encoding="utf-8-sig"),
     "kobo-xlsx": lambda p: fx.kobo_xlsx(p / "x.xlsx"),
