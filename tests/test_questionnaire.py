@@ -10,7 +10,7 @@ from pyxform import xls2xform
 
 from labourwatch.cli import cli
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.io.forms import _norm
+from labourwatch.io.forms import norm_label
 from labourwatch.packs import load_schema
 from labourwatch.questionnaire import LANGUAGES, choice_text, question_text, questions, survey_rows, write_xlsform
 
@@ -75,10 +75,10 @@ def test_six_languages_and_each_text_names_one_question():
     seen: dict[str, str] = {}
     for var in questions():
         for lang in LANGUAGES:
-            text = _norm(question_text(var, lang))
+            text = norm_label(question_text(var, lang))
             assert seen.setdefault(text, var.name) == var.name, (lang, text)
         for lang in LANGUAGES:
-            labels = [_norm(choice_text(label, lang)) for label in var.values.values()]
+            labels = [norm_label(choice_text(label, lang)) for label in var.values.values()]
             assert len(set(labels)) == len(labels), (var.name, lang)
 
 

@@ -48,6 +48,7 @@ MODULES = (
 )
 NOT_ASKED = {"id", "reference_date", "segment_end", "reference_period"}  # filled by the form or the tools
 YES_NO_DK = "yes_no_dont_know"
+YES_NO_DK_TEXTS = {"yes": "answer_yes", "no": "answer_no", "dont_know": "dont_know"}  # code -> form text
 
 
 @cache
@@ -177,7 +178,7 @@ def _number(value: float | None) -> str:
 def _yes_no_dont_know() -> list[dict[str, Any]]:
     return [
         {"list_name": YES_NO_DK, "name": code, **{f"label::{LANGUAGES[lg]}": form_text(key, lg) for lg in LANGUAGES}}
-        for code, key in (("yes", "answer_yes"), ("no", "answer_no"), ("dont_know", "dont_know"))
+        for code, key in YES_NO_DK_TEXTS.items()
     ]
 
 

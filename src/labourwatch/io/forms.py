@@ -10,7 +10,7 @@ that matches nothing is left as it came, for validation to reject with its row a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -65,7 +65,7 @@ class Canonical:
 # --- what the form calls things, in every language -----------------------------------------------------
 
 
-def _norm(text: str) -> str:
+def norm_label(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
@@ -77,19 +77,20 @@ class FormIndex:
 
 @cache
 def form_index() -> FormIndex:
-    from labourwatch.questionnaire import LANGUAGES, choice_text, form_text, question_text, questions
+    from labourwatch.questionnaire import LANGUAGES, YES_NO_DK_TEXTS, choice_text, form_text, question_text, questions
 
-    answers = {"yes": "answer_yes", "no": "answer_no", "dont_know": "dont_know"}
-    yes_no = {_norm(form_text(key, lg)): code for code, key in answers.items() for lg in LANGUAGES}
+    yes_no = {norm_label(form_text(key, lg)): code for code, key in YES_NO_DK_TEXTS.items() for lg in LANGUAGES}
     by_label: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
     for var in questions():  # the form's own questions, in all its languages
         for lg in LANGUAGES:
-            by_label.setdefault(_norm(question_text(var, lg)), var.name)
+            by_label.setdefault(norm_label(question_text(var, lg)), var.name)
         if var.kind == "boolean":
             choices[var.name] = yes_no | BOOLEAN_CODES
         elif var.values:
-            labels = {_norm(choice_text(label, lg)): code for code, label in var.values.items() for lg in LANGUAGES}
+            labels = {
+                norm_label(choice_text(label, lg)): code for code, label in var.values.items() for lg in LANGUAGES
+            }
             choices[var.name] = labels | {code.casefold(): code for code in var.values}
     return FormIndex(by_label, choices)
 
@@ -119,19 +120,18 @@ def resolve(header: str, variables: dict[str, Variable]) -> Column | None:
         return Column(header, leaf)
     index = form_index()
     for text in _suffixes(header):
-        if (name := index.by_label.get(_norm(text))) in variables:
+        if (name := index.by_label.get(norm_label(text))) in variables:
             return Column(header, name)
         for cut in (i for i, ch in enumerate(text) if ch in SEPARATORS):  # "<question>/<choice>" in labels
-            name = index.by_label.get(_norm(text[:cut]))
+            name = index.by_label.get(norm_label(text[:cut]))
             if name in variables and variables[name].kind == "multiple":
-                code = index.choices[name].get(_norm(text[cut + 1 :]))
+                code = index.choices[name].get(norm_label(text[cut + 1 :]))
                 if code is not None:
                     return Column(header, name, code)
     return None
 
 
-def _meta(headers: Iterable[str], names: tuple[str, ...]) -> str | None:
-    headers = list(headers)
+def _meta(headers: list[str], names: tuple[str, ...]) -> str | None:
     for name in names:
         for header in headers:
             if header == name or re.split(f"[{re.escape(SEPARATORS)}]", header)[-1] == name:
@@ -142,13 +142,13 @@ def _meta(headers: Iterable[str], names: tuple[str, ...]) -> str | None:
 # --- values --------------------------------------------------------------------------------------------
 
 
-def _text(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+def answer_text(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     """Text, with an empty answer (a skipped question, an empty select_multiple) as no answer."""
     col = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
     return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
 
 
-def _join_details(split: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
+def join_details(split: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
     """select_multiple rebuilt from its 0/1 detail columns: the codes marked 1, space-separated."""
     parts = []
     for code, col in split.items():
@@ -156,12 +156,12 @@ def _join_details(split: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
         marked = pc.fill_null(marked, False)
         parts.append(pc.if_else(marked, code, ""))
     joined = pc.binary_join_element_wise(*parts, " ")
-    return _text(pc.replace_substring_regex(joined, r"\s+", " "))
+    return answer_text(pc.replace_substring_regex(joined, r"\s+", " "))
 
 
 def _split_labels(text: str, labels: dict[str, str]) -> list[str] | None:
     """Several choice labels in one cell (`Debt; No documents`): the codes, or None if anything is left."""
-    rest = _norm(text)
+    rest = norm_label(text)
     codes = []
     ordered = sorted(labels, key=len, reverse=True)
     while rest:
@@ -191,7 +191,7 @@ def _decode(var: Variable, col: pa.ChunkedArray, label: str) -> tuple[pa.Chunked
             code = None if codes is None else " ".join(sorted(set(codes), key=order.index))
         else:
             named = value in var.values
-            code = labels.get(_norm(value))
+            code = labels.get(norm_label(value))
         if code is None or code == value:
             continue
         table[value] = code
@@ -275,11 +275,11 @@ def _answers(table: pa.Table, variables: dict[str, Variable], label: str) -> _An
             details.setdefault(column.variable, {})[column.code] = table.column(header)
             headers.setdefault(column.variable, column.header.rsplit("/", 1)[0] + "/...")
         elif column.variable not in columns:
-            columns[column.variable] = _text(table.column(header))
+            columns[column.variable] = answer_text(table.column(header))
             headers[column.variable] = header
     for name, split in details.items():
         if name not in columns:
-            columns[name] = _join_details(split)
+            columns[name] = join_details(split)
     recoded: list[Recode] = []
     for name, col in columns.items():
         col, labels = _decode(variables[name], col, label)
@@ -326,7 +326,7 @@ def _record_id(records: pa.Table, header: str | None) -> pa.ChunkedArray:
 def _optional(records: pa.Table, header: str | None) -> pa.ChunkedArray:
     if header is None:
         return pa.chunked_array([pa.nulls(records.num_rows, pa.string())])
-    return _text(records.column(header))
+    return answer_text(records.column(header))
 
 
 def _is_tool_metadata(header: str) -> bool:

@@ -30,7 +30,7 @@ import yaml
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
 from labourwatch.i18n import t
-from labourwatch.io.forms import RAW, Canonical, Recode, _join_details, _norm, _text, form_index
+from labourwatch.io.forms import RAW, Canonical, Recode, answer_text, form_index, join_details, norm_label
 from labourwatch.io.readers import ROW, InputError, open_source
 from labourwatch.io.submissions import Submissions
 from labourwatch.packs import load_schema
@@ -186,22 +186,22 @@ def apply_file(
 
 def apply(subs: Submissions, mapping: Mapping, labels: Labels | None = None) -> Canonical:
     table, variables = subs.records, load_schema().variables
-    out: dict[str, Any] = {"id": _text(table.column(mapping.id))}
+    out: dict[str, Any] = {"id": answer_text(table.column(mapping.id))}
     if mapping.fixed_date:
         out["reference_date"] = pa.array([mapping.fixed_date] * table.num_rows, pa.string())
     elif mapping.reference_date:
-        out["reference_date"] = pc.utf8_slice_codeunits(_text(table.column(mapping.reference_date)), 0, 10)
+        out["reference_date"] = pc.utf8_slice_codeunits(answer_text(table.column(mapping.reference_date)), 0, 10)
     recoded: list[Recode] = []
     headers = {"id": mapping.id} | ({"reference_date": mapping.reference_date} if mapping.reference_date else {})
     for target in mapping.targets:
         if target.details:
             by_code = {code: c for c, code in target.details.items()}
             order = [code for code in variables[target.variable].values if code in by_code]
-            col = _join_details({code: table.column(by_code[code]) for code in order})
+            col = join_details({code: table.column(by_code[code]) for code in order})
             headers[target.variable] = ", ".join(target.details)
         else:
             assert target.column is not None
-            col = _text(table.column(target.column))
+            col = answer_text(table.column(target.column))
             headers[target.variable] = target.column
         if target.codes is not None:
             col, changes = _recode(col, target.codes, target.variable)
@@ -314,13 +314,13 @@ def _scores(col: str, labels: Labels, variables: dict[str, Variable]) -> dict[st
     from labourwatch.questionnaire import LANGUAGES, question_text
 
     out = {}
-    label = _norm(labels.variables.get(col, ""))
+    label = norm_label(labels.variables.get(col, ""))
     for name, var in variables.items():
         score = difflib.SequenceMatcher(None, _simple(col), _simple(name)).ratio()
         if label:
             for lg in LANGUAGES:
-                score = max(score, difflib.SequenceMatcher(None, label, _norm(question_text(var, lg))).ratio())
-            score = max(score, difflib.SequenceMatcher(None, label, _norm(str(var.label.get("en", "")))).ratio())
+                score = max(score, difflib.SequenceMatcher(None, label, norm_label(question_text(var, lg))).ratio())
+            score = max(score, difflib.SequenceMatcher(None, label, norm_label(str(var.label.get("en", "")))).ratio())
         fit = _value_fit(var, labels.values.get(col, {}))
         out[name] = min(1.0, score + 0.2 * fit) if fit else score
     return out
@@ -343,7 +343,7 @@ def _suggest_codes(var: Variable, value_labels: dict[str, str]) -> tuple[dict[st
     codes: dict[str, str | None] = {}
     unsure = {}
     for code, label in value_labels.items():
-        text = _norm(label)
+        text = norm_label(label)
         if text in choices:
             codes[code] = None if choices[text] == "dont_know" and var.kind == "boolean" else choices[text]
         elif any(text.startswith(n) for n in NO_ANSWER):
