@@ -129,15 +129,22 @@ def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[s
     records = records.filter(pc.invert(pc.is_in(records.column("id"), value_set=edited)))
     replaced = incoming.num_rows + (0 if existing is None else existing.num_rows) - records.num_rows
     paths = {name: out.with_name(f"{out.stem}.{name}{out.suffix}") for name in canon.repeats}
-    staged = [(_stage(records, out), out)]
+    tables = {out: records}
     for name, rows in canon.repeats.items():
         rows = rows.filter(pc.is_in(rows.column("id"), value_set=new_ids))
         if paths[name].exists():
             rows = pa.concat_tables([pq.read_table(paths[name]), rows], promote_options="permissive")
-        rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=edited)))
-        staged.append((_stage(rows, paths[name]), paths[name]))
+        tables[paths[name]] = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=edited)))
     # everything is written beside its target first, then moved into place: no half-import on failure
-    for tmp, target in staged:
+    staged: dict[Path, Path] = {}
+    try:
+        for target, table in tables.items():
+            staged[target] = _stage(table, target)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for target, tmp in staged.items():
         tmp.replace(target)
     return incoming.num_rows, already, replaced, paths
 
