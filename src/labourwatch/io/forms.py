@@ -105,6 +105,11 @@ class Column:
     code: str | None = None  # a select_multiple detail column: 0/1 for this code
 
 
+def _parts(header: str) -> list[str]:
+    """A header's group path: `pay/monthly_pay`, `pay-monthly_pay` -> [pay, monthly_pay]."""
+    return re.split(f"[{re.escape(SEPARATORS)}]", header)
+
+
 def _suffixes(header: str) -> list[str]:
     """The header, then what follows each group separator: `Pay/Were you paid?` -> itself, `Were you paid?`."""
     cuts = [i + 1 for i, ch in enumerate(header) if ch in SEPARATORS]
@@ -112,7 +117,7 @@ def _suffixes(header: str) -> list[str]:
 
 
 def resolve(header: str, variables: dict[str, Variable]) -> Column | None:
-    parts = re.split(f"[{re.escape(SEPARATORS)}]", header)
+    parts = _parts(header)
     leaf, parent = parts[-1], (parts[-2] if len(parts) >= 2 else None)
     if parent in variables and variables[parent].kind == "multiple" and leaf in variables[parent].values:
         return Column(header, parent, leaf)
@@ -134,7 +139,7 @@ def resolve(header: str, variables: dict[str, Variable]) -> Column | None:
 def _meta(headers: list[str], names: tuple[str, ...]) -> str | None:
     for name in names:
         for header in headers:
-            if header == name or re.split(f"[{re.escape(SEPARATORS)}]", header)[-1] == name:
+            if header == name or _parts(header)[-1] == name:
                 return header
     return None
 
@@ -331,7 +336,7 @@ def _optional(records: pa.Table, header: str | None) -> pa.ChunkedArray:
 
 def _is_tool_metadata(header: str) -> bool:
     """Columns the tools add to every export (`_id`, `__system/...`, `SubmitterID`, `meta/...`)."""
-    root = re.split(f"[{re.escape(SEPARATORS)}]", header)[0]
+    root = _parts(header)[0]
     tool = {"start", "end", "deviceid", "formhub", "meta", "__system", "KEY", "PARENT_KEY", "__version__"}
     central = {
         "SubmissionDate",

@@ -31,8 +31,8 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
 from labourwatch.i18n import t
 from labourwatch.io.forms import RAW, Canonical, Recode, answer_text, form_index, join_details, norm_label
-from labourwatch.io.readers import ROW, InputError, open_source
-from labourwatch.io.submissions import Submissions
+from labourwatch.io.readers import ROW, InputError, cell_text
+from labourwatch.io.submissions import Submissions, plain
 from labourwatch.packs import load_schema
 
 SPSS_LIKE = (".sav", ".zsav", ".dta")
@@ -73,10 +73,7 @@ class Labels:
 def read_plain(path: Path, *, encoding: str | None = None, lang: str = "en") -> tuple[Submissions, Labels]:
     if path.suffix.lower() in SPSS_LIKE and path.is_file():
         return _statistical(path, lang)
-    source = open_source(path, encoding=encoding, lang=lang)
-    table = source.open().read_all()
-    text = pa.schema([pa.field(n, pa.int64() if n == ROW else pa.string()) for n in table.column_names])
-    return Submissions(source.label, table.cast(text), header_lines=source.header_lines), Labels()
+    return plain(path, encoding=encoding, lang=lang), Labels()
 
 
 def _statistical(path: Path, lang: str) -> tuple[Submissions, Labels]:
@@ -87,7 +84,8 @@ def _statistical(path: Path, lang: str) -> tuple[Submissions, Labels]:
         frame, meta = reader(str(path), apply_value_formats=False)
     except Exception as exc:  # pyreadstat.ReadstatError and OSError
         raise InputError(t("spss_unreadable", lang, label=path, reason=exc)) from None
-    columns = {name: pa.array([_cell(v) for v in frame[name].tolist()], pa.string()) for name in frame.columns}
+    stored = pa.Table.from_pandas(frame, preserve_index=False)  # system-missing values become nulls
+    columns = {name: _as_text(stored.column(name)) for name in stored.column_names}
     table = pa.table(columns).append_column(ROW, pa.array(range(1, len(frame) + 1), pa.int64()))
     labels = Labels(
         {k: v for k, v in meta.column_names_to_labels.items() if v},
@@ -99,17 +97,21 @@ def _statistical(path: Path, lang: str) -> tuple[Submissions, Labels]:
     return Submissions(str(path), table, header_lines=0), labels
 
 
+def _as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A statistical file's column as text, as `cell_text` writes a cell: 1.0 as "1", dates as ISO dates."""
+    if pa.types.is_timestamp(col.type):
+        days = pc.cast(col, pa.date32())
+        if pc.all(pc.equal(pc.cast(days, col.type), col)).as_py() is not False:
+            return pc.cast(days, pa.string())
+        return pc.strftime(col, "%Y-%m-%dT%H:%M:%S")
+    return pc.cast(col, pa.string())
+
+
 def _cell(value: Any) -> str | None:
     """A statistical file's cell as text: 1.0 as "1", dates as ISO dates, a system-missing value as none."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return cell_text(value)
 
 
 # --- the mapping file ------------------------------------------------------------------------------------

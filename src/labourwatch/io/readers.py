@@ -280,13 +280,13 @@ def _excel(path: Path, sheet: str | int | None, lang: str) -> Source:
             continue
         for i in range(len(names)):
             v = row[i] if i < len(row) else None
-            columns[i].append(None if v is None else _cell_text(v))
+            columns[i].append(None if v is None else cell_text(v))
     book.close()
     table = pa.table({name: pa.array(col, pa.string()) for name, col in zip(names, columns, strict=True)})
     return from_table(table, label=str(path), header_lines=1, lang=lang)
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """Cells as text, the way the sheet shows them (dates as ISO dates, whole numbers without '.0')."""
     import datetime as dt
 

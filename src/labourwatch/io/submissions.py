@@ -52,12 +52,19 @@ def read_submissions(path: Path, *, encoding: str | None = None, lang: str = "en
         return _central_zip(path, encoding, lang)
     if suffix in (".xlsx", ".xlsm") and path.is_file():
         return _workbook(path, lang)
-    return Submissions(str(path), _text_table(path, encoding=encoding, lang=lang))
+    return plain(path, encoding=encoding, lang=lang)
+
+
+def plain(path: Path, *, encoding: str | None = None, sheet: str | int | None = None, lang: str = "en") -> Submissions:
+    """One table of any format `open_source` reads (CSV, Excel, Parquet, SPSS), every column as text."""
+    source = open_source(path, encoding=encoding, sheet=sheet, lang=lang)
+    table = source.open().read_all()
+    text = pa.schema([pa.field(n, pa.string() if n != ROW else pa.int64()) for n in table.column_names])
+    return Submissions(source.label, table.cast(text), header_lines=source.header_lines)
 
 
 def _text_table(path: Path, *, encoding: str | None = None, sheet: str | int | None = None, lang: str) -> pa.Table:
-    table = open_source(path, encoding=encoding, sheet=sheet, lang=lang).open().read_all()
-    return table.cast(pa.schema([pa.field(n, pa.string() if n != ROW else pa.int64()) for n in table.column_names]))
+    return plain(path, encoding=encoding, sheet=sheet, lang=lang).records
 
 
 # --- KoboToolbox XLSX: one sheet per repeat group --------------------------------------------------------
