@@ -30,7 +30,7 @@ MARK_BEGIN, MARK_END = "<!-- results:begin -->", "<!-- results:end -->"
 
 
 def input_for(n: int) -> Path:
-    from labourwatch.synthetic import SynthSpec, write
+    from labourwatch.services.synthetic import SynthSpec, write
 
     path = DATA / f"synth-{n}.parquet"
     if not path.exists():

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from labourwatch.arrears import arrears, claim_table, split_points
 from labourwatch.cli import cli
-from labourwatch.engines.duckdb import DataError
+from labourwatch.core.errors import DataError
 
 MARCH_2024 = {
     "period_start": "2024-03-01",
@@ -221,7 +221,7 @@ def test_chunks_give_the_same_result_as_one_pass(monkeypatch):
     rows = [{**MARCH_2024, "id": f"w{i}", "hours_per_day": 8 + i % 4} for i in range(7)]
     table = pa.table({k: [str(r[k]) for r in rows] for k in rows[0]})
     whole = arrears(table).claims.column("owed").to_pylist()
-    monkeypatch.setattr("labourwatch.arrears.CHUNK", 3)
+    monkeypatch.setattr("labourwatch.services.arrears.CHUNK", 3)
     chunked = arrears(table)
     assert chunked.claims.column("owed").to_pylist() == pytest.approx(whole)
     assert chunked.parts.column("claim_row").to_pylist() == list(range(1, 8))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from labourwatch.api import assess_file
-from labourwatch.synthetic import SynthSpec, write
+from labourwatch.services.synthetic import SynthSpec, write
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_assess.py"
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from labourwatch.reference import reference_files
+from labourwatch.cli import cli
+from labourwatch.cli.reference import reference_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_reference_docs_are_current():
     stale = []
-    for name, text in reference_files().items():
+    for name, text in reference_files(cli).items():
         path = ROOT / "docs" / "reference" / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(name)

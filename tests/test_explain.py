@@ -7,7 +7,7 @@ import pytest
 
 from labourwatch.api import assess, explain, sensitivity
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.render import explanation_dict, explanation_text
+from labourwatch.presentation.explanations import explanation_dict, explanation_text
 from tests.builtin import ALL_PACKS
 
 RECORD = pd.DataFrame(

@@ -10,9 +10,10 @@ from pyxform import xls2xform
 
 from labourwatch.cli import cli
 from labourwatch.core.errors import LabourwatchError
+from labourwatch.forms.definition import LANGUAGES, choice_text, question_text, questions
+from labourwatch.forms.xlsform import survey_rows, write_xlsform
 from labourwatch.io.forms import norm_label
 from labourwatch.packs import load_schema
-from labourwatch.questionnaire import LANGUAGES, choice_text, question_text, questions, survey_rows, write_xlsform
 
 IDENTIFYING = ("name", "surname", "phone", "passport_number", "address", "gps", "geopoint", "photo")
 

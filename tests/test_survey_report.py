@@ -37,7 +37,7 @@ def test_html_report_in_russian_is_offline_and_states_its_methods(assessed, tmp_
 
 
 def test_small_domains_are_withheld(assessed, tmp_path):
-    from labourwatch.report.survey_report import build_report
+    from labourwatch.presentation.reports.survey import build_report
 
     report = build_report(assessed, tmp_path / "r.html", by="sector", threshold=200)
     assert report.suppressed > 0

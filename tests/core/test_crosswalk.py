@@ -6,7 +6,7 @@ import pytest
 
 from labourwatch.core.crosswalk import answers_read, crosswalk, indicators
 from labourwatch.packs import load_packs
-from labourwatch.reference import FRAMEWORKS
+from labourwatch.presentation.catalogue import FRAMEWORKS
 
 PACKS = load_packs(list(FRAMEWORKS))
 TABLE = crosswalk(PACKS, FRAMEWORKS)

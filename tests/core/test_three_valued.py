@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,8 +16,11 @@ from labourwatch.core.expr.parser import parse
 from labourwatch.core.expr.typecheck import Scope, Symbol, check
 from labourwatch.core.expr.unparse import to_text
 from labourwatch.core.types import ValueType as T
-from labourwatch.engines.sql import SqlCompiler, literal
+from labourwatch.engines.base import SqlEngine
+from labourwatch.engines.compiler import SqlCompiler, literal
+from labourwatch.engines.duckdb import DuckDB
 
+DUCKDB = DuckDB()
 SCOPE = Scope(
     pack="t",
     variables={
@@ -50,7 +52,9 @@ class Env:
         raise KeyError(name)
 
 
-def sql_value(node: n.Node, values: dict[str, object], params: dict[str, object]) -> object:
+def sql_value(
+    node: n.Node, values: dict[str, object], params: dict[str, object], engine: SqlEngine | None = None
+) -> object:
     compiler = SqlCompiler(
         {},
         variable=lambda name: literal(values.get(name)),
@@ -60,8 +64,7 @@ def sql_value(node: n.Node, values: dict[str, object], params: dict[str, object]
     typed = {T.BOOL: "BOOLEAN", T.NUMBER: "DOUBLE", T.STRING: "VARCHAR", T.DATE: "DATE", T.NULL: "BOOLEAN"}[
         node.type or T.BOOL
     ]
-    rows = duckdb.sql(exp.select(exp.cast(sql, typed)).sql("duckdb")).fetchall()
-    return rows[0][0]
+    return (engine or DUCKDB).scalar(exp.cast(sql, typed))
 
 
 def compiled(text: str) -> n.Node:

@@ -8,7 +8,8 @@ import pytest
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Status
-from labourwatch.core.timeline import Judgement, build_timeline
+from labourwatch.core.readings import Judgement
+from labourwatch.core.timeline import build_timeline
 
 MZP = ("kz-labour", "wages.mzp")
 DAILY_CAP = ("kz-labour", "overtime.daily_cap")

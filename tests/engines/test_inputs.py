@@ -15,7 +15,7 @@ import pyreadstat
 import pytest
 
 from labourwatch.api import assess, assess_file
-from labourwatch.engines.duckdb import DataError
+from labourwatch.core.errors import DataError
 from labourwatch.io.readers import InputError
 
 ROWS = [
@@ -117,7 +117,7 @@ def test_parquet_excel_and_spss(tmp_path):
 def problems_of(data) -> list[tuple]:
     with pytest.raises(DataError) as err:
         assess(data)
-    return [(p.row, p.column, p.value, p.message) for p in err.value.problems]
+    return [(p.row, p.column, p.value, p.text()) for p in err.value.problems]
 
 
 def test_impossible_values_are_named_by_row_column_and_value():
@@ -169,7 +169,7 @@ def test_reference_date_is_not_needed_under_as_of():
 def test_messages_in_russian():
     with pytest.raises(DataError) as err:
         assess(pd.DataFrame({"id": ["a"], "reference_date": ["2016-03-01"], "hours_per_day": ["25"]}), lang="ru")
-    assert err.value.problems[0].message == "больше максимума 24 ч"
+    assert err.value.problems[0].text("ru") == "больше максимума 24 ч"
     assert "оценка не проводилась" in str(err.value)
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import openpyxl
 
+from labourwatch.forms.definition import choice_text, form_text, question_text
 from labourwatch.packs import load_schema
-from labourwatch.questionnaire import choice_text, form_text, question_text
 
 FORM_ID = "labourwatch_migrant_work"
 # (group, name) in the form's order; feels_safe only from version 2

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from labourwatch import api
 from labourwatch.cli import cli
-from labourwatch.engines.duckdb import DataError
+from labourwatch.core.errors import DataError
 from labourwatch.io.readers import InputError
 from tests.io import fixtures as fx
 

@@ -127,3 +127,18 @@ def test_copy_of_builtin_pack_loads_from_any_folder(tmp_path):
     shutil.copytree(src, tmp_path / "kz-migration")
     (pack,) = load_packs(dirs=[tmp_path / "kz-migration"])
     assert pack.id == "kz-migration"
+
+
+def test_packs_are_found_through_entry_points(tmp_path, monkeypatch):
+    """A country pack shipped as its own distribution is found like the built-in ones."""
+    folder = tmp_path / "packs" / "xx-labour"
+    folder.mkdir(parents=True)
+    (tmp_path / "xx_packs.py").write_text(f"def folders():\n    return [{str(folder)!r}]\n")
+    info = tmp_path / "xx_packs-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: xx-packs\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[labourwatch.packs]\nxx = xx_packs:folders\n")
+    before = builtin_pack_dirs()
+    assert {d.name for d in before} >= {"kz-labour", "kz-migration", "icls-2018"}
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert builtin_pack_dirs() == sorted([*before, folder], key=lambda d: (d.name, str(d)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labourwatch.testing import load_cases, run_pack_tests
+from labourwatch.services.packtests import load_cases, run_pack_tests
 
 RESULTS = {(r.case.location.file, r.case.location.line): r for r in run_pack_tests()}
 

@@ -9,8 +9,10 @@ import pytest
 
 from labourwatch import api
 from labourwatch.core.explain import RecordEnv
-from labourwatch.engines import duckdb as engine
+from labourwatch.engines.duckdb import DuckDB
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.services.assessment import prepare
+from labourwatch.services.request import Request
 
 PACKS = ["typology", "ilo-2012", "ilo-11"]
 N = 3000
@@ -75,12 +77,12 @@ def test_the_ilo11_count_counts_the_indicators_that_hold(results):
 
 
 def test_duckdb_agrees_with_the_reference_evaluator(records, results):
-    *_, plan = api.plan_for(records, packs=PACKS)
+    plan = prepare(records, Request(packs=PACKS))
     rules = {r.id: r for p in load_packs(PACKS) for r in p.rules.values()}
     outputs = [r.id for p in load_packs(PACKS) for r in p.outputs]
-    con = engine.connect()
+    engine = DuckDB()
     for i in range(0, N, 15):  # 200 records, one at a time through the reference evaluator
-        _, answers = engine.typed_record(con, plan, f"r{i}")
+        _, answers = engine.typed_record(plan, f"r{i}")
         index = plan.timeline.index_for(answers.get("reference_date"))
         env = RecordEnv(answers, plan.timeline.intervals[index], rules)
         for rule_id in outputs:

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.expr.evaluate import Env, Tri, classify, evaluate
 from labourwatch.core.expr.unparse import to_text
 from labourwatch.core.model import Pack, Parameter, ParamValue, Rule, RuleKind, Status
-from labourwatch.core.timeline import Interval, Judgement, Setting, Timeline, build_timeline
+from labourwatch.core.readings import Judgement, Setting
+from labourwatch.core.timeline import Interval, Timeline, build_timeline
 
 LAW_PREFIX = "law:"  # how missing law values are told apart from missing answers
 
@@ -180,7 +182,7 @@ def explain_record(
     packs: Sequence[Pack],
     timeline: Timeline,
 ) -> Explanation:
-    judged_on = timeline.judgement.as_of or answers.get("reference_date")
+    judged_on = timeline.judgement.as_of or answers.get(REFERENCE_DATE)
     interval = _interval(timeline, answers)
     rules = {r.id: r for p in packs for r in p.rules.values()}
     params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
@@ -215,8 +217,7 @@ def explain_record(
 
 
 def _interval(timeline: Timeline, answers: Mapping[str, Any]) -> Interval | None:
-    index = timeline.index_for(answers.get("reference_date"))
-    return timeline.intervals[index] if index is not None else None
+    return timeline.interval_for(answers.get(REFERENCE_DATE))
 
 
 def _other_readings(

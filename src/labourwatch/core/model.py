@@ -12,7 +12,7 @@ from typing import Any
 from labourwatch.core.errors import Location
 from labourwatch.core.expr.nodes import Node
 from labourwatch.core.expr.typecheck import Symbol
-from labourwatch.core.types import Text, ValueType
+from labourwatch.core.types import Text, ValueType, pick
 
 # --- variables -------------------------------------------------------------------------------------
 
@@ -92,8 +92,6 @@ class LegalRef:
     note: str | None = None
 
     def cite(self, acts: Mapping[str, Act], lang: str = "en") -> str:
-        from labourwatch.core.types import pick
-
         head = pick(acts[self.act].title, lang) if self.act and self.act in acts else (self.title or "")
         parts = [p for p in (head, self.article) if p]
         return ", ".join(parts)

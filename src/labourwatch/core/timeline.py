@@ -13,34 +13,12 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
 
-from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.model import Act, Pack, ParamValue, Rule, Status
+from labourwatch.core.readings import Judgement, check, find_act
 
 ParamKey = tuple[str, str]  # (pack id, parameter name)
-
-
-Setting = tuple[str, str, Any]  # (pack id, parameter name, value) chosen by the user
-
-
-@dataclass(frozen=True)
-class Judgement:
-    as_of: date | None = None
-    law: str | None = None  # id of an act used as the yardstick
-    verified_only: bool = False  # treat law values that are not verified as unknown
-    settings: tuple[Setting, ...] = ()  # readings chosen by the user instead of the packs' defaults
-
-    def describe(self) -> str:
-        if self.as_of:
-            how = f"as of {self.as_of.isoformat()}"
-        elif self.law:
-            how = f"under {self.law}"
-        else:
-            how = "at each record's reference date"
-        how += " (verified values only)" if self.verified_only else ""
-        return how + "".join(f"; {pack}:{name}={value!r}" for pack, name, value in self.settings)
 
 
 @dataclass(frozen=True)
@@ -69,20 +47,14 @@ class Timeline:
         i = bisect.bisect_right(self.starts, when) - 1
         return i if i >= 0 else None
 
-
-def find_act(packs: Iterable[Pack], act_id: str) -> tuple[Pack, Act]:
-    known: list[str] = []
-    for pack in packs:
-        if act_id in pack.acts:
-            return pack, pack.acts[act_id]
-        known.extend(pack.acts)
-    raise LabourwatchError(f"unknown act '{act_id}'; the loaded packs know: {', '.join(sorted(known))}")
+    def interval_for(self, when: date | None) -> Interval | None:
+        """The law in force on this day (None: before the first value of any loaded law)."""
+        index = self.index_for(when)
+        return self.intervals[index] if index is not None else None
 
 
 def build_timeline(packs: Sequence[Pack], judgement: Judgement) -> Timeline:
-    if judgement.as_of and judgement.law:
-        raise LabourwatchError("choose either a date (as_of) or an act (law), not both")
-    check_settings(packs, judgement.settings)
+    check(packs, judgement)
     yardstick = find_act(packs, judgement.law) if judgement.law else None
     if judgement.as_of is not None:
         return Timeline(judgement, (_interval(0, judgement.as_of, None, None, packs, judgement, yardstick),))
@@ -136,18 +108,6 @@ def _interval(
 
 
 TRUSTED = (Status.VERIFIED, Status.READING)  # readings are choices, not law values to verify
-
-
-def check_settings(packs: Sequence[Pack], settings: Sequence[Setting]) -> None:
-    """Only readings can be set, each to a value of its own type (and codes)."""
-    params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
-    readings = sorted(f"{k[0]}:{k[1]}" for k, param in params.items() if param.values[0].status is Status.READING)
-    for pack, name, value in settings:
-        param = params.get((pack, name))
-        if param is None or param.values[0].status is not Status.READING:
-            raise LabourwatchError(f"'{pack}:{name}' is not a reading that can be set; readings: {', '.join(readings)}")
-        if param.codes and value not in param.codes:
-            raise LabourwatchError(f"'{pack}:{name}' takes one of {', '.join(sorted(param.codes))}, not {value!r}")
 
 
 def parameter_dependencies(packs: Sequence[Pack]) -> dict[str, frozenset[ParamKey]]:

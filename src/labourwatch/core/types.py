@@ -8,8 +8,6 @@ from enum import StrEnum
 #: A text in several languages, keyed by language code ("en", "ru", ...).
 Text = Mapping[str, str]
 
-LANGUAGES = ("en", "ru")
-
 
 class ValueType(StrEnum):
     BOOL = "boolean"

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru")  # of every text the user sees (the questionnaire has more: forms/definition.py)
 MESSAGES_PATH = Path(__file__).with_name("messages.yaml")
 
 

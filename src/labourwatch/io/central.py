@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from labourwatch.i18n import t
+from labourwatch.io.optional import require
 from labourwatch.io.readers import InputError
 from labourwatch.io.submissions import Submissions, from_json
 
@@ -22,9 +23,8 @@ def pull(
     cache_path: Path | None = None,
     lang: str = "en",
 ) -> Submissions:
-    from pyodk.client import Client
-    from pyodk.errors import PyODKError
-    from requests import RequestException
+    client_module, errors, requests = require("pyodk.client"), require("pyodk.errors"), require("requests")
+    Client, PyODKError, RequestException = client_module.Client, errors.PyODKError, requests.RequestException
 
     try:
         with Client(config_path=config_path, cache_path=cache_path, project_id=project_id) as client:

@@ -17,12 +17,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import pyreadstat
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import RuleKind
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
+from labourwatch.io.optional import require
 from labourwatch.packs import load_packs, load_schema
 
 SUFFIXES = (".sav", ".dta", ".parquet", ".csv", ".xlsx")
@@ -81,12 +81,14 @@ def export(table: pa.Table, path: Path, lang: str = "en") -> Exported:
         value_labels = {renamed.get(k, k): v for k, v in value_labels.items()}
         frame = frame.rename(columns=renamed)
         column_labels: dict[str, str | None] = dict(labels)
-        pyreadstat.write_dta(
+        require("pyreadstat").write_dta(
             frame, str(path), column_labels=column_labels, variable_value_labels=value_labels, version=15
         )
     else:
         column_labels = dict(labels)
-        pyreadstat.write_sav(frame, str(path), column_labels=column_labels, variable_value_labels=value_labels)
+        require("pyreadstat").write_sav(
+            frame, str(path), column_labels=column_labels, variable_value_labels=value_labels
+        )
     return Exported(path, table.num_rows, renamed)
 
 

@@ -19,13 +19,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from labourwatch.core.columns import RAW_PREFIX, REFERENCE_DATE, ROW
 from labourwatch.core.model import Variable
-from labourwatch.io.readers import ROW
+from labourwatch.forms.definition import LANGUAGES, YES_NO_DK_TEXTS, choice_text, form_text, question_text, questions
 from labourwatch.io.relevance import relevance_sql
 from labourwatch.io.submissions import PARENT_ROW, Submissions
 from labourwatch.packs import load_schema
 
-RAW = "raw:"
+RAW = RAW_PREFIX
 SEPARATORS = "/-"
 # Metadata, by the full header or its last path part, in order of preference.
 ID = ("__id", "instanceID", "KEY", "_uuid")
@@ -77,8 +78,6 @@ class FormIndex:
 
 @cache
 def form_index() -> FormIndex:
-    from labourwatch.questionnaire import LANGUAGES, YES_NO_DK_TEXTS, choice_text, form_text, question_text, questions
-
     yes_no = {norm_label(form_text(key, lg)): code for code, key in YES_NO_DK_TEXTS.items() for lg in LANGUAGES}
     by_label: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
@@ -295,7 +294,7 @@ def _answers(table: pa.Table, variables: dict[str, Variable], label: str) -> _An
 
 def canonical_records(subs: Submissions) -> Canonical:
     schema = load_schema().variables
-    variables = {n: v for n, v in schema.items() if v.repeat is None and n not in ("id", "reference_date")}
+    variables = {n: v for n, v in schema.items() if v.repeat is None and n not in ("id", REFERENCE_DATE)}
     records = subs.records
     headers = [h for h in records.column_names if h != ROW]
     meta = {key: _meta(headers, names) for key, names in (("id", ID), ("date", DATE), ("version", VERSION))}
@@ -305,7 +304,7 @@ def canonical_records(subs: Submissions) -> Canonical:
     ids = _record_id(records, meta["id"])
     out: dict[str, Any] = {
         "id": ids,
-        "reference_date": pc.utf8_slice_codeunits(_optional(records, meta["date"]), 0, 10),
+        REFERENCE_DATE: pc.utf8_slice_codeunits(_optional(records, meta["date"]), 0, 10),
     }
     out |= columns
     out["form_version"] = _optional(records, meta["version"])
@@ -313,7 +312,7 @@ def canonical_records(subs: Submissions) -> Canonical:
     out["replaces_id"] = pc.replace_substring_regex(_optional(records, meta["deprecated"]), "^uuid:", "")
     out |= {RAW + h: pc.cast(records.column(h), pa.string()) for h in headers}
     unmatched = [h for h in answers.unmatched if not _is_tool_metadata(h)]
-    sources = {"": answers.headers | {k: h for k, h in (("id", meta["id"]), ("reference_date", meta["date"])) if h}}
+    sources = {"": answers.headers | {k: h for k, h in (("id", meta["id"]), (REFERENCE_DATE, meta["date"])) if h}}
     repeats = {}
     for name, rows in subs.repeats.items():
         repeats[name], inner = _repeat(name, rows, ids, schema)

@@ -27,11 +27,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from labourwatch.core.columns import REFERENCE_DATE, ROW
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
+from labourwatch.core.values import as_text
+from labourwatch.forms.definition import LANGUAGES, question_text, questions
 from labourwatch.i18n import t
 from labourwatch.io.forms import RAW, Canonical, Recode, answer_text, form_index, join_details, norm_label
-from labourwatch.io.readers import ROW, InputError, cell_text
+from labourwatch.io.optional import require
+from labourwatch.io.readers import InputError
 from labourwatch.io.submissions import Submissions, plain
 from labourwatch.packs import load_schema
 
@@ -77,8 +81,7 @@ def read_plain(path: Path, *, encoding: str | None = None, lang: str = "en") -> 
 
 
 def _statistical(path: Path, lang: str) -> tuple[Submissions, Labels]:
-    import pyreadstat
-
+    pyreadstat = require("pyreadstat")
     reader = pyreadstat.read_dta if path.suffix.lower() == ".dta" else pyreadstat.read_sav
     try:
         frame, meta = reader(str(path), apply_value_formats=False)
@@ -90,7 +93,7 @@ def _statistical(path: Path, lang: str) -> tuple[Submissions, Labels]:
     labels = Labels(
         {k: v for k, v in meta.column_names_to_labels.items() if v},
         {
-            col: {_cell(code) or "": str(label) for code, label in vl.items()}
+            col: {as_text(code) or "": str(label) for code, label in vl.items()}
             for col, vl in meta.variable_value_labels.items()
         },
     )
@@ -98,20 +101,13 @@ def _statistical(path: Path, lang: str) -> tuple[Submissions, Labels]:
 
 
 def _as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A statistical file's column as text, as `cell_text` writes a cell: 1.0 as "1", dates as ISO dates."""
+    """A statistical file's column as text, as `as_text` writes a value: 1.0 as "1", dates as ISO dates."""
     if pa.types.is_timestamp(col.type):
         days = pc.cast(col, pa.date32())
         if pc.all(pc.equal(pc.cast(days, col.type), col)).as_py() is not False:
             return pc.cast(days, pa.string())
         return pc.strftime(col, "%Y-%m-%dT%H:%M:%S")
     return pc.cast(col, pa.string())
-
-
-def _cell(value: Any) -> str | None:
-    """A statistical file's cell as text: 1.0 as "1", dates as ISO dates, a system-missing value as none."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return cell_text(value)
 
 
 # --- the mapping file ------------------------------------------------------------------------------------
@@ -136,13 +132,13 @@ def load_mapping(path: Path, columns: list[str], lang: str = "en") -> Mapping:
 
     if "id" not in doc:
         raise fail("id", t("mapping_needs_id", lang))
-    date = doc.get("reference_date")
+    date = doc.get(REFERENCE_DATE)
     fixed = date.isoformat() if isinstance(date, dt.date) else None
     targets = []
     for name, spec in doc["variables"].items():
         key = f"variables.{name}"
         var = variables.get(str(name))
-        if var is None or name in ("id", "reference_date"):
+        if var is None or name in ("id", REFERENCE_DATE):
             raise fail(key, t("mapping_no_variable", lang, name=name))
         spec = {"column": spec} if isinstance(spec, str | int) else spec
         if not isinstance(spec, dict) or not ({"column", "columns"} & set(spec)):
@@ -162,12 +158,12 @@ def load_mapping(path: Path, columns: list[str], lang: str = "en") -> Mapping:
         source = column(key, spec["column"]) if "column" in spec else None
         targets.append(Target(str(name), source, codes, details))
     return Mapping(
-        column("id", doc["id"]), None if fixed or date is None else column("reference_date", date), fixed, targets
+        column("id", doc["id"]), None if fixed or date is None else column(REFERENCE_DATE, date), fixed, targets
     )
 
 
 def _code_key(key: Any) -> str:
-    return _cell(key) or ""
+    return as_text(key) or ""
 
 
 def _is_code(var: Variable, code: str) -> bool:
@@ -190,11 +186,11 @@ def apply(subs: Submissions, mapping: Mapping, labels: Labels | None = None) -> 
     table, variables = subs.records, load_schema().variables
     out: dict[str, Any] = {"id": answer_text(table.column(mapping.id))}
     if mapping.fixed_date:
-        out["reference_date"] = pa.array([mapping.fixed_date] * table.num_rows, pa.string())
+        out[REFERENCE_DATE] = pa.array([mapping.fixed_date] * table.num_rows, pa.string())
     elif mapping.reference_date:
-        out["reference_date"] = pc.utf8_slice_codeunits(answer_text(table.column(mapping.reference_date)), 0, 10)
+        out[REFERENCE_DATE] = pc.utf8_slice_codeunits(answer_text(table.column(mapping.reference_date)), 0, 10)
     recoded: list[Recode] = []
-    headers = {"id": mapping.id} | ({"reference_date": mapping.reference_date} if mapping.reference_date else {})
+    headers = {"id": mapping.id} | ({REFERENCE_DATE: mapping.reference_date} if mapping.reference_date else {})
     for target in mapping.targets:
         if target.details:
             by_code = {code: c for c, code in target.details.items()}
@@ -247,7 +243,7 @@ def _recode(col: pa.ChunkedArray, codes: dict[str, str | None], name: str) -> tu
 # --- suggesting a mapping --------------------------------------------------------------------------------
 
 ID_NAMES = ("id", "respondent", "resp_id", "respid", "record_id", "case_id", "_uuid", "instanceid", "key", "anketa")
-DATE_NAMES = ("reference_date", "interview_date", "date", "int_date", "data", "today")
+DATE_NAMES = (REFERENCE_DATE, "interview_date", "date", "int_date", "data", "today")
 NO_ANSWER = (
     "don't know",
     "dont know",
@@ -307,14 +303,10 @@ def suggest(path: Path, *, encoding: str | None = None, lang: str = "en") -> str
 
 
 def _askable() -> list[Variable]:
-    from labourwatch.questionnaire import questions
-
     return questions()
 
 
 def _scores(col: str, labels: Labels, variables: dict[str, Variable]) -> dict[str, float]:
-    from labourwatch.questionnaire import LANGUAGES, question_text
-
     out = {}
     label = norm_label(labels.variables.get(col, ""))
     for name, var in variables.items():

@@ -16,10 +16,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from labourwatch.core.columns import ROW
 from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.values import as_text
 from labourwatch.i18n import t
+from labourwatch.io.optional import require
 
-ROW = "__lw_row"  # the record number column added to every input
 SAMPLE_BYTES = 1 << 20
 
 Progress = Callable[[int], None]  # called with the number of rows just read
@@ -37,15 +39,7 @@ class Source:
     open: Callable[[], pa.RecordBatchReader] = field(repr=False)
     header_lines: int = 0  # rows before the first record in a spreadsheet view (1 for CSV and Excel)
     notes: list[str] = field(default_factory=list)  # what was assumed in reading it (an encoding ...)
-    native_sql: str | None = None  # a query DuckDB can scan itself, in parallel (Parquet)
-
-    def attach(self, con: Any, name: str) -> None:
-        """Make the input queryable as `name`, with its record numbers in the column ROW. A stream can be
-        read once, so each query attaches the input afresh."""
-        if self.native_sql is not None:
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {self.native_sql}")
-        else:
-            con.register(name, self.open())
+    parquet_path: str | None = None  # a Parquet file an engine may scan itself, in parallel
 
     def where(self, row: int, lang: str = "en") -> str:
         if self.header_lines:
@@ -239,17 +233,12 @@ def _parquet(path: Path, lang: str) -> Source:
 
         return pa.RecordBatchReader.from_batches(out_schema, numbered())
 
-    quoted = "'" + str(path).replace("'", "''") + "'"
-    native = (
-        f"SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {ROW} "
-        f"FROM read_parquet({quoted}, file_row_number = true)"
-    )
     return Source(
         label=str(path),
         columns={f.name: f.type for f in schema},
         total_rows=pfile.metadata.num_rows,
         open=open_reader,
-        native_sql=None if "file_row_number" in schema.names else native,
+        parquet_path=None if "file_row_number" in schema.names else str(path),
     )
 
 
@@ -280,30 +269,15 @@ def _excel(path: Path, sheet: str | int | None, lang: str) -> Source:
             continue
         for i in range(len(names)):
             v = row[i] if i < len(row) else None
-            columns[i].append(None if v is None else cell_text(v))
+            columns[i].append(as_text(v))
     book.close()
     table = pa.table({name: pa.array(col, pa.string()) for name, col in zip(names, columns, strict=True)})
     return from_table(table, label=str(path), header_lines=1, lang=lang)
 
 
-def cell_text(value: Any) -> str:
-    """Cells as text, the way the sheet shows them (dates as ISO dates, whole numbers without '.0')."""
-    import datetime as dt
-
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _spss(path: Path, lang: str) -> Source:
-    import pyreadstat
-
     try:
-        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+        frame, meta = require("pyreadstat").read_sav(str(path), apply_value_formats=False)
     except Exception as exc:  # pyreadstat.ReadstatError and OSError
         raise InputError(t("spss_unreadable", lang, label=path, reason=exc)) from None
     table = pa.Table.from_pandas(frame, preserve_index=False)

@@ -25,8 +25,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from labourwatch.core.columns import ROW
+from labourwatch.core.values import as_text
 from labourwatch.i18n import t
-from labourwatch.io.readers import ROW, InputError, open_source
+from labourwatch.io.readers import InputError, open_source
 
 PARENT_ROW = "__lw_parent_row"  # in a repeat table: the ROW of the record the repeat row belongs to
 JSON_META = ("__system",)  # OData's submission metadata: kept, flattened, as `__system/...`
@@ -203,18 +205,8 @@ def _flatten(
                 row = {k.removeprefix(path + "/"): v for k, v in row.items()}
                 rows = repeats.setdefault(name, [])
                 rows.append(row | {ROW: str(len(rows) + 1), PARENT_ROW: str(parent)})
-        elif isinstance(value, list):
-            flat[path] = " ".join(_text(v) for v in value)
-        elif value is not None:
-            flat[path] = _text(value)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        elif (text := as_text(value)) is not None:
+            flat[path] = text
 
 
 def _table(rows: list[dict[str, str]]) -> pa.Table:

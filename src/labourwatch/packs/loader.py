@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from labourwatch.core.model import (
     Status,
     Variable,
 )
-from labourwatch.core.types import LANGUAGES, Text, ValueType
+from labourwatch.core.types import Text, ValueType
+from labourwatch.i18n import LANGUAGES
 from labourwatch.packs.yamlio import LocatedStr, line_of, load_yaml
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +167,21 @@ def _codes(ctx: _Ctx, raw: Any, what: str, parent: Any, key: Any) -> dict[str, T
 # --- packs -----------------------------------------------------------------------------------------
 
 
+ENTRY_POINTS = "labourwatch.packs"
+
+
 def builtin_pack_dirs() -> list[Path]:
+    """The folders of the packs installed: every distribution registers a function in the entry-point
+    group `labourwatch.packs` that gives its folders (labourwatch's own packs are registered the same
+    way, in pyproject.toml), so a country's pack can ship as a distribution of its own."""
+    found: set[Path] = set()
+    for entry in entry_points(group=ENTRY_POINTS):
+        found.update(Path(folder) for folder in entry.load()())
+    return sorted(found, key=lambda folder: (folder.name, str(folder)))
+
+
+def packaged_folders() -> list[Path]:
+    """labourwatch's own packs (the entry point `builtin`)."""
     return sorted(p.parent for p in RULEPACKS_ROOT.glob("*/pack.yaml"))
 
 

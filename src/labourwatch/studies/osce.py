@@ -22,6 +22,8 @@ import numpy as np
 import pyarrow as pa
 import yaml
 
+from labourwatch.core.columns import REFERENCE_DATE
+
 PUBLISHED_PATH = Path(__file__).with_name("osce-kz-2006.yaml")
 FIELDWORK = (date(2006, 10, 1), date(2007, 1, 31))
 
@@ -235,7 +237,7 @@ def _block(seed: int, first: int) -> pa.Table:
     no_pay = _condition(f, rng, "no_remuneration")
     answers: dict[str, Any] = {
         "id": [f"OSCE-SYN-{i:04d}" for i in range(first + 1, first + n + 1)],
-        "reference_date": ref,
+        REFERENCE_DATE: ref,
         "citizenship": f.citizenship,
         "sector": f.sector,
         "sex": np.where(rng.random(n) < 0.3, "female", "male").astype(object),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -127,8 +128,6 @@ def _shift(node: n.Node, offset: int) -> n.Node:
     """Move line numbers from the expression text into the containing file."""
     if offset == 0:
         return node
-    import dataclasses
-
     changes: dict[str, Any] = {"line": node.line + offset}
     for f in dataclasses.fields(node):
         value = getattr(node, f.name)

@@ -1,103 +1,30 @@
-"""The questionnaire as an XLSForm (the format of KoboToolbox and ODK), generated from the canonical
-variables: one question per variable that has one, grouped by module, with labels and hints in each
-language, choice lists, skip logic (`ask_if` in the schema) and range constraints with messages. No
-identifying field is asked: the record id is the form's own instance id.
+"""The questionnaire as an XLSForm (the format of KoboToolbox and ODK), generated from its definition:
+one question per variable that has one, grouped by module, with labels and hints in each language,
+choice lists, skip logic (`ask_if` in the schema) and range constraints with messages. No identifying
+field is asked: the record id is the form's own instance id.
 
 Checked by pyxform, ODK's converter, in the tests."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import Workbook
 
 from labourwatch import __version__
-from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
-from labourwatch.core.types import pick
-from labourwatch.i18n import t
-from labourwatch.packs import load_schema
-
-# XLSForm language columns: `label::English (en)`. English and Russian texts live beside the variables
-# and messages; the other languages in schema/translations/<code>.yaml (status stated there).
-LANGUAGES = {
-    "en": "English (en)",
-    "ru": "Russian (ru)",
-    "kk": "Kazakh (kk)",
-    "uz": "Uzbek (uz)",
-    "ky": "Kyrgyz (ky)",
-    "tg": "Tajik (tg)",
-}
-TRANSLATIONS = Path(__file__).parent / "schema" / "translations"
-MODULES = (
-    "demographics",
-    "migration",
-    "recruitment",
-    "employment",
-    "working_time",
-    "pay",
-    "living",
-    "coercion",
-    "leaving",
-    "monitoring",
-    "claim",
+from labourwatch.forms.definition import (
+    LANGUAGES,
+    YES_NO_DK,
+    YES_NO_DK_TEXTS,
+    choice_text,
+    form_text,
+    hint_text,
+    question_text,
+    questions,
 )
-NOT_ASKED = {"id", "reference_date", "segment_end", "reference_period"}  # filled by the form or the tools
-YES_NO_DK = "yes_no_dont_know"
-YES_NO_DK_TEXTS = {"yes": "answer_yes", "no": "answer_no", "dont_know": "dont_know"}  # code -> form text
-
-
-@cache
-def _translation(lang: str) -> dict[str, Any]:
-    doc = yaml.safe_load((TRANSLATIONS / f"{lang}.yaml").read_text(encoding="utf-8"))
-    return doc if isinstance(doc, dict) else {}
-
-
-def _translated(lang: str, part: str, key: str) -> str:
-    try:
-        return str(_translation(lang)[part][key])
-    except KeyError:
-        raise LabourwatchError(f"schema/translations/{lang}.yaml: no {part} text for '{key}'") from None
-
-
-def form_text(key: str, lang: str, **fields: Any) -> str:
-    """A text of the form itself (module titles, yes/no, constraint messages) in one language."""
-    if lang in ("en", "ru"):
-        return t(key, lang, **fields)
-    return _translated(lang, "texts", key).format(**fields)
-
-
-def question_text(var: Variable, lang: str) -> str:
-    if lang in ("en", "ru"):
-        return pick(var.question or var.label, lang)
-    return _translated(lang, "questions", var.name)
-
-
-def hint_text(var: Variable, lang: str) -> str:
-    if lang in ("en", "ru"):
-        return pick(var.description or {}, lang)
-    return _translated(lang, "hints", var.name)
-
-
-def choice_text(label: Any, lang: str) -> str:
-    """A choice label; the other languages' files translate each English label once."""
-    if lang in ("en", "ru"):
-        return pick(label, lang)
-    return _translated(lang, "choices", pick(label, "en"))
-
-
-def questions(modules: Sequence[str] | None = None) -> list[Variable]:
-    """The variables the form asks, in the order it asks them."""
-    variables = load_schema().variables
-    chosen = list(modules or MODULES)
-    unknown = [m for m in chosen if m not in MODULES]
-    if unknown:
-        raise LabourwatchError(f"unknown module(s): {', '.join(unknown)}; modules: {', '.join(MODULES)}")
-    return [v for m in chosen for v in variables.values() if v.module == m and v.question and v.name not in NOT_ASKED]
 
 
 def survey_rows(modules: Sequence[str] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -24,12 +24,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from labourwatch import api
+from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.errors import Location, PackError
 from labourwatch.core.explain import RecordEnv
-from labourwatch.engines import duckdb as engine
+from labourwatch.core.model import Schema
+from labourwatch.core.values import as_text
+from labourwatch.engines.base import Engine
+from labourwatch.engines.duckdb import DuckDB
 from labourwatch.packs import builtin_pack_dirs, load_packs
 from labourwatch.packs.yamlio import line_of, load_yaml
+from labourwatch.services import assessment
+from labourwatch.services.request import Request
 
 
 @dataclass(frozen=True)
@@ -91,18 +96,6 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
     return out
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    return str(value)
-
-
 def _same(expected: Any, actual: Any) -> bool:
     if expected == "unknown":
         return actual is None or actual == "unknown"
@@ -117,11 +110,23 @@ def _table(cases: Sequence[Case]) -> pa.Table:
     names = sorted({k for c in cases for k in c.inputs} - {"id"})
     columns: dict[str, list[str | None]] = {"id": [f"case-{i}" for i in range(len(cases))]}
     for name in names:
-        columns[name] = [_text(c.inputs.get(name)) for c in cases]
+        columns[name] = [as_text(c.inputs.get(name)) for c in cases]
     return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
 
 
-def run_pack_tests(pack_ids: Sequence[str] | None = None) -> list[CaseResult]:
+def _answers(schema: Schema, row: dict[str, Any]) -> dict[str, Any]:
+    """Every variable's typed value in an assessed row (None when the input lacks it)."""
+    answers: dict[str, Any] = {}
+    for name, var in schema.variables.items():
+        value = row.get(name)
+        answers[name] = frozenset(value) if var.kind == "multiple" and value is not None else value
+    return answers
+
+
+def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None = None) -> list[CaseResult]:
+    """Every case of these packs (all by default) on an engine (DuckDB by default) and on the reference
+    evaluator: the conformance suite a backend must pass."""
+    engine = engine or DuckDB()
     cases = load_cases(pack_ids)
     groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for c in cases:
@@ -131,18 +136,14 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None) -> list[CaseResult]:
     results = []
     for (as_of, law, verified_only, settings), group in groups.items():
         table = _table(group)
-        chosen = dict(settings)
-        sql_rows = api.assess(
-            table, as_of=as_of, law=law, verified_only=verified_only, settings=chosen
-        ).table.to_pylist()
-        _, _, _, plan = api.plan_for(table, as_of, law, verified_only, settings=chosen)
-        con = engine.connect()
+        request = Request(as_of=as_of, law=law, verified_only=verified_only, settings=dict(settings))
+        plan = assessment.prepare(table, request)
+        batches: list[pa.RecordBatch] = []
+        engine.run(plan, batches.append, require_date=as_of is None)
+        sql_rows = pa.Table.from_batches(batches).to_pylist()
         for i, case in enumerate(group):
-            found = engine.typed_record(con, plan, f"case-{i}")
-            assert found is not None
-            answers = found[1]
-            index = plan.timeline.index_for(answers.get("reference_date"))
-            env = RecordEnv(answers, plan.timeline.intervals[index] if index is not None else None, rules)
+            answers = _answers(plan.schema, sql_rows[i])  # as the engine typed them
+            env = RecordEnv(answers, plan.timeline.interval_for(answers.get(REFERENCE_DATE)), rules)
             problems, actual = [], {}
             for key, expected in case.expected.items():
                 if key not in rules:
@@ -155,6 +156,6 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None) -> list[CaseResult]:
                 if key in sql_rows[i]:
                     got = sql_rows[i][key]
                     if not _same(expected, got):
-                        problems.append(f"{key}: expected {expected!r}, DuckDB gives {got!r}")
+                        problems.append(f"{key}: expected {expected!r}, {engine.name} gives {got!r}")
             results.append(CaseResult(case, not problems, "; ".join(problems), actual))
     return results

@@ -7,7 +7,7 @@ from typing import Any
 
 from labourwatch.core.explain import Explanation, LawValue, RuleExplanation
 from labourwatch.core.model import RuleKind
-from labourwatch.core.timeline import Judgement
+from labourwatch.core.readings import Judgement
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 

@@ -18,6 +18,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.packs import load_schema
+
 CHUNK = 500_000
 
 
@@ -56,7 +59,7 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
     pay = np.round(rng.lognormal(np.log(22000), 0.5, n) * year_scale, -2)
     columns = {
         "id": pa.array([f"SYN-{i:06d}" for i in range(first + 1, first + n + 1)]),
-        "reference_date": pa.array(ref.astype("datetime64[D]"), pa.date32()),
+        REFERENCE_DATE: pa.array(ref.astype("datetime64[D]"), pa.date32()),
         "citizenship": pa.array(
             _choice(
                 rng,
@@ -143,7 +146,7 @@ def chunk(spec: SynthSpec, first: int, n: int, rng: np.random.Generator) -> pa.T
     }
     columns |= _evidence(rng, n, set(columns))
     table = pa.table(columns)
-    keep = {"id", "reference_date"}
+    keep = {"id", REFERENCE_DATE}
     arrays = [
         col if name in keep else _blank(rng, col, spec.missing_share)
         for name, col in zip(table.column_names, table.columns, strict=True)
@@ -157,8 +160,6 @@ EVIDENCE_MODULES = {"recruitment", "coercion", "employment", "living", "working_
 def _evidence(rng: np.random.Generator, n: int, done: set[str]) -> dict[str, pa.Array]:
     """The other evidence atoms of the standards: yes for a few, more often in the same jobs (a latent
     'abusiveness' of each job drives every atom), and one vulnerability per person or none."""
-    from labourwatch.packs import load_schema
-
     abusive = rng.beta(0.6, 4.0, n)  # most jobs low, a few high: abuses cluster
     out: dict[str, pa.Array] = {}
     for name, var in load_schema().variables.items():

@@ -12,11 +12,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from labourwatch import __version__
-from labourwatch.arrears import Arrears, law_of_parts
 from labourwatch.core.model import LegalRef
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.services.arrears import Arrears, law_of_parts
 
 TEMPLATES = Path(__file__).with_name("templates")
 

@@ -18,11 +18,13 @@ import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from labourwatch import __version__, api
+from labourwatch import __version__
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
+from labourwatch.io.optional import require
 from labourwatch.packs import load_packs
+from labourwatch.services import statistics
 from labourwatch.stats.prevalence import Row
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -50,8 +52,10 @@ def build_report(
     out = Path(output)
     if out.suffix.lower() not in SUFFIXES:
         raise LabourwatchError(t("report_suffix", lang, path=out, suffixes=", ".join(SUFFIXES)))
-    result = api.estimate_findings(data, by=by, method=method, level=level, threshold=threshold, lang=lang, **design)
-    shares = api.classification_shares(
+    result = statistics.estimate_findings(
+        data, by=by, method=method, level=level, threshold=threshold, lang=lang, **design
+    )
+    shares = statistics.classification_shares(
         data, result.design, by=by, method=method, level=level, threshold=threshold, lang=lang
     )
     labels = {r.id: pick(r.label, lang) for p in load_packs() for r in p.outputs} | shares.labels
@@ -93,7 +97,7 @@ def _rows(rows: list[Row], labels: dict[str, str]) -> list[dict[str, Any]]:
 
 def _context(
     data: Any,
-    result: api.Estimates,
+    result: statistics.Estimates,
     shares: list[Row],
     labels: dict[str, str],
     by: str | None,
@@ -168,10 +172,10 @@ def _chart(rows: list[Row], labels: dict[str, str]) -> Markup:
 def _write_pdf(html: str, path: Path, lang: str) -> None:
     """The HTML report laid out for print by WeasyPrint (it needs Pango, a system library)."""
     try:
-        from weasyprint import HTML
+        html_class = require("weasyprint").HTML
     except OSError as exc:  # the Python package is installed, the system library is not
         raise LabourwatchError(t("pdf_needs_pango", lang, reason=str(exc).splitlines()[0])) from None
-    HTML(string=html).write_pdf(path)
+    html_class(string=html).write_pdf(path)
 
 
 def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:

@@ -10,13 +10,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from labourwatch import api
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.services import assessment
+from labourwatch.services.request import Request
+from labourwatch.services.synthetic import write_table
 from labourwatch.studies.osce import calibrated_sample, published
 from labourwatch.studies.tables import erratum_text, osce_tables
-from labourwatch.synthetic import write_table
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -63,8 +64,8 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
         calibrated_sample(seed), out_dir / "osce-synthetic.csv", note=f"SYNTHETIC, calibrated, seed={seed}"
     )
     assessed_path = out_dir / "osce-assessed.parquet"
-    api.assess_file(sample, assessed_path, lang=lang)
-    table = api.assess(sample, packs=["osce-kz-2006"], lang=lang).table
+    assessment.assess_file(sample, assessed_path, Request(lang=lang))
+    table = assessment.assess(sample, Request(packs=["osce-kz-2006"], lang=lang)).table
     result = osce_tables(table)
     packs = load_packs()
     osce = next(p for p in packs if p.id == "osce-kz-2006")

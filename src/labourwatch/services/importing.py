@@ -14,19 +14,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from labourwatch.engines import duckdb as engine
-from labourwatch.engines import parsing
-from labourwatch.io import forms, mapping
+from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.core.errors import DataError
+from labourwatch.io import central, forms, mapping
 from labourwatch.io.forms import Canonical, Recode
 from labourwatch.io.readers import from_table
 from labourwatch.io.submissions import Submissions, read_submissions
 from labourwatch.packs import load_schema
+from labourwatch.services import assessment
+from labourwatch.services.files import usual_permissions
 
 
 @dataclass(frozen=True)
@@ -60,58 +61,55 @@ def import_data(
         subs = read_submissions(Path(source), encoding=encoding, lang=lang)
         canon = forms.canonical_records(subs)
     try:
-        _check(subs, canon, lang)
-    except engine.DataError as exc:
-        _write_report(report, subs.label, canon.recoded, exc)
+        checked = _check(subs, canon, lang)
+    except DataError as exc:
+        _write_report(report, subs.label, canon.recoded, exc, lang)
         raise
-    canon.records = typed(canon.records)
-    canon.repeats = {name: typed(rows) for name, rows in canon.repeats.items()}
+    canon.records = _typed(canon.records, checked[""])
+    canon.repeats = {name: _typed(rows, checked[name]) for name, rows in canon.repeats.items()}
     added, already, replaced, repeat_paths = _merge_and_write(canon, out)
-    _write_report(report, subs.label, canon.recoded, None)
+    _write_report(report, subs.label, canon.recoded, None, lang)
     return Imported(out, added, already, replaced, canon.recoded, canon.unmatched, report, repeat_paths)
 
 
-def _check(subs: Submissions, canon: Canonical, lang: str) -> None:
-    """Check every value as `assess` would, naming the source's rows and columns."""
-    from labourwatch.api import assess
-
+def _check(subs: Submissions, canon: Canonical, lang: str) -> dict[str, pa.Table]:
+    """Check every value as `assess` would, naming the source's rows and columns; each table typed."""
     tables = {"": (canon.records, subs.label)}
     for name, rows in canon.repeats.items():
         # each repeat row checked as a record of its own, on its record's date
         dates = pc.take(
-            canon.records.column("reference_date"), pc.index_in(rows.column("id"), canon.records.column("id"))
+            canon.records.column(REFERENCE_DATE), pc.index_in(rows.column("id"), canon.records.column("id"))
         )
         ids = pc.binary_join_element_wise(rows.column("id"), pc.cast(rows.column("index"), pa.string()), "#")
-        checked = rows.drop_columns(["id", "index"]).add_column(0, "id", ids).append_column("reference_date", dates)
+        checked = rows.drop_columns(["id", "index"]).add_column(0, "id", ids).append_column(REFERENCE_DATE, dates)
         tables[name] = (checked, f"{subs.label} [{name}]")
+    checked = {}
     for name, (table, label) in tables.items():
         try:
-            assess(table, packs=["kz-labour"], lang=lang)
-        except engine.DataError as exc:
+            checked[name] = assessment.typed(table, require_date=True, lang=lang)
+        except DataError as exc:
             source = from_table(table, label=label, header_lines=subs.header_lines, lang=lang)
             headers = canon.headers.get(name, {})
             problems = [replace(p, column=headers.get(p.column or "", p.column)) for p in exc.problems]
-            raise engine.DataError(source, problems, exc.total, lang=lang) from None
+            raise DataError(source, problems, exc.total, lang=lang) from None
+    return checked
 
 
-def typed(table: pa.Table) -> pa.Table:
-    """Canonical columns in their types (numbers, dates, true/false), parsed as `assess` parses them, so
-    that R, SPSS and Stata read them as such; codes and raw values stay text."""
+TYPED_KINDS = ("boolean", "number", "integer", "date")
+
+
+def _typed(table: pa.Table, checked: pa.Table) -> pa.Table:
+    """Canonical columns in their types (numbers, dates, true/false) as the check parsed them, so that R,
+    SPSS and Stata read them as such; codes and raw values stay text."""
     variables = load_schema().variables
-    selects = []
-    for name in table.column_names:
+    for i, name in enumerate(table.column_names):
         var = variables.get(name)
-        sql = parsing.quote(name)
-        if var is not None and var.kind in ("boolean", "number", "integer", "date"):
-            sql = parsing.parse_sql(var, name, table.schema.field(name).type)
-            sql = f"CAST({sql} AS BIGINT)" if var.kind == "integer" else sql
-        selects.append(f"{sql} AS {parsing.quote(name)}")
-    con = duckdb.connect()
-    con.register("canonical", table)
-    relation = con.sql(f"SELECT {', '.join(selects)} FROM canonical")
-    assert relation is not None
-    out = relation.to_arrow_table()
-    return out.cast(pa.schema([table.schema.field(n).with_type(out.schema.field(n).type) for n in out.column_names]))
+        if var is None or var.kind not in TYPED_KINDS:
+            continue
+        values = checked.column(name)
+        values = pc.cast(values, pa.int64()) if var.kind == "integer" else values
+        table = table.set_column(i, table.schema.field(name).with_type(values.type), values)
+    return table
 
 
 def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[str, Path]]:
@@ -162,18 +160,11 @@ def _stage(table: pa.Table, target: Path) -> Path:
     return Path(name)
 
 
-def usual_permissions(path: Path) -> None:
-    """mkstemp makes a file private; an output gets the permissions any new file would."""
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o666 & ~umask)
-
-
-def _write_report(path: Path, label: str, recoded: list[Recode], rejected: engine.DataError | None) -> None:
+def _write_report(path: Path, label: str, recoded: list[Recode], rejected: DataError | None, lang: str) -> None:
     rows: list[tuple[str, int | None, str, str, str]] = []
     if rejected is not None:
         rows += [
-            (rejected.source.label, p.row, p.column or "", p.value or "", "rejected: " + p.message)
+            (rejected.source.label, p.row, p.column or "", p.value or "", "rejected: " + p.text(lang))
             for p in rejected.problems
         ]
     rows += [(f"{label} [{r.table}]" if r.table else label, r.row, r.column, r.value, r.reason) for r in recoded]
@@ -189,3 +180,32 @@ def _write_report(path: Path, label: str, recoded: list[Recode], rejected: engin
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(table, path)
+
+
+def import_submissions(
+    data: Any,
+    output: str | Path,
+    *,
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    lang: str = "en",
+) -> Imported:
+    """Submissions into a canonical dataset (Parquet) that `assess`, `estimate` and `report` read.
+
+    `data`: an export of the labourwatch questionnaire from KoboToolbox or ODK Central (CSV, XLSX,
+    Central's CSV ZIP, Kobo or OData JSON), submissions pulled with `pull_central`, or any table
+    (SPSS, Stata, CSV, Excel) with a `mapping` file. Whole or nothing; a re-import adds no duplicates;
+    every rejected or recoded value is listed in OUTPUT.import.csv."""
+    return import_data(data, output, mapping_file=mapping, encoding=encoding, lang=lang)
+
+
+def pull_central(
+    form_id: str, *, project_id: int | None = None, config: str | Path | None = None, lang: str = "en"
+) -> Submissions:
+    """Submissions of a form on an ODK Central server, pulled with pyodk (repeat groups included)."""
+    return central.pull(form_id, project_id=project_id, config_path=Path(config) if config else None, lang=lang)
+
+
+def suggest_mapping(data: str | Path, *, encoding: str | None = None, lang: str = "en") -> str:
+    """A draft mapping file (YAML text) for a source that is not the labourwatch questionnaire."""
+    return mapping.suggest(Path(data), encoding=encoding, lang=lang)

@@ -1,0 +1,42 @@
+"""The `labourwatch` command: a thin layer over labourwatch.api.
+
+Exit status: 0 done; 1 the input or the data has problems (listed); 2 wrong usage; 70 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+# Importing the command modules registers their commands on the group.
+from labourwatch.cli import assessing, data, money, statistics, study  # noqa: F401
+from labourwatch.cli.common import cli, err
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.i18n import t
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    lang = os.environ.get("LABOURWATCH_LANG", "en")
+    if "--lang" in sys.argv[1:-1]:
+        lang = sys.argv[sys.argv.index("--lang") + 1]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except LabourwatchError as exc:
+        err.print(f"[red]{t('error', lang)}:[/] {exc.text(lang)}", markup=True)
+        sys.exit(1)
+    except Exception as exc:  # the last guard: never a traceback for the user
+        if os.environ.get("LABOURWATCH_DEBUG"):
+            raise
+        err.print(t("internal_error", lang, error=f"{type(exc).__name__}: {exc}"))
+        sys.exit(70)

@@ -1,0 +1,239 @@
+"""Commands that judge records and show what they are judged by: assess, explain, sensitivity, packs, variables,
+test-packs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from labourwatch import api
+from labourwatch.cli.common import (
+    _judgement,
+    _lang,
+    _report_problems,
+    cli,
+    encoding_option,
+    err,
+    judgement_options,
+    lang_option,
+    out,
+)
+from labourwatch.core.errors import DataError, LabourwatchError
+from labourwatch.i18n import t
+from labourwatch.io.readers import open_source
+from labourwatch.packs import load_packs, load_schema
+from labourwatch.presentation.catalogue import pack_dict, variable_dict
+from labourwatch.presentation.explanations import explanation_dict, explanation_text, judgement_text
+from labourwatch.services.packtests import run_pack_tests
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Result file: .parquet or .csv.")
+@click.option("--problems", type=click.Path(path_type=Path), help="Where to list problems in the data (CSV).")
+@judgement_options
+@lang_option
+@click.pass_context
+def assess(
+    ctx: click.Context,
+    lang: str | None,
+    input_path: Path,
+    output: Path,
+    problems: Path | None,
+    encoding: str | None,
+    packs: tuple[str, ...],
+    as_of: Any,
+    law: str | None,
+    verified_only: bool,
+    settings: tuple[str, ...],
+) -> None:
+    """Assess every record of INPUT (CSV, Parquet, Excel, SPSS) and write OUTPUT.
+
+    Every input column and row is kept; one column is added per finding (true, false or unknown),
+    with the date and acts each record was judged under and the packs' versions and hashes.
+    """
+    lang = _lang(ctx)
+    options = _judgement(as_of, law, verified_only, packs, encoding, settings)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("assessing", total=open_total(input_path))
+        try:
+            written = api.assess_file(
+                input_path,
+                output,
+                **options,
+                progress=lambda n: bar.advance(task, n),
+                lang=lang,
+            )
+        except DataError as exc:
+            bar.stop()
+            _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
+            sys.exit(1)
+    for warning in written.warnings:
+        err.print(f"[yellow]{t('warning', lang)}:[/] {warning}")
+    how = judgement_text(written.judgement, lang)
+    packs_used = ", ".join(f"{p['id']}@{p['version']}" for p in written.provenance["packs"])
+    err.print(t("judged_how", lang, how=how, packs=packs_used))
+    out.print(t("wrote", lang, rows=written.rows, path=written.path))
+
+
+def open_total(path: Path) -> int | None:
+    """Rows in the input when known before reading it (Parquet), for the progress bar."""
+    try:
+        return open_source(path).total_rows
+    except LabourwatchError:
+        return None  # the assessment will report it
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--id", "record_id", required=True, help="The id of the record to explain.")
+@click.option("--finding", help="Explain only this finding or classification.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@judgement_options
+@lang_option
+@click.pass_context
+def explain(
+    ctx: click.Context,
+    lang: str | None,
+    input_path: Path,
+    record_id: str,
+    finding: str | None,
+    as_json: bool,
+    encoding: str | None,
+    packs: tuple[str, ...],
+    as_of: Any,
+    law: str | None,
+    verified_only: bool,
+    settings: tuple[str, ...],
+) -> None:
+    """Explain the findings of one record: the answers used, the law values with their dates,
+    references and verification status, and the missing answers that would settle an unknown."""
+    lang = _lang(ctx)
+    ex = api.explain(
+        input_path, record_id, **_judgement(as_of, law, verified_only, packs, encoding, settings), lang=lang
+    )
+    known = [r.rule.id for r in ex.rules]
+    if finding and finding not in known:
+        raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")
+    if as_json:
+        data = explanation_dict(ex, lang)
+        if finding:
+            data["results"] = [r for r in data["results"] if r["id"] == finding]
+        out.print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        out.print(explanation_text(ex, lang, only=finding), markup=False)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")
+@encoding_option
+@lang_option
+@click.pass_context
+def sensitivity(
+    ctx: click.Context, lang: str | None, input_path: Path, as_json: bool, packs: tuple[str, ...], encoding: str | None
+) -> None:
+    """How many records get each result under each reading the packs offer: what a figure owes to an
+    interpretation. Only results that change are shown."""
+    lang = _lang(ctx)
+    result = api.sensitivity(input_path, packs=packs or None, encoding=encoding, lang=lang)
+    if as_json:
+        out.print_json(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
+        return
+    table = Table(title=t("sensitivity_title", lang, records=result.records))
+    for column in ("result_column", "reading_column", "default_column", "records_column"):
+        table.add_column(t(column, lang), justify="left" if column in ("result_column", "reading_column") else "right")
+    for rule_id, by_value in result.counts.items():
+        for value, counts in sorted(by_value.items()):
+            for reading, count in zip(result.readings[1:], counts[1:], strict=True):
+                if count != counts[0]:
+                    table.add_row(f"{rule_id} = {value}", reading, str(counts[0]), str(count))
+    if not result.counts:
+        out.print(t("sensitivity_none", lang))
+    else:
+        out.print(table)
+
+
+@cli.command()
+@click.argument("pack_id", required=False)
+@click.option("--parameter", help="Show only this parameter (e.g. wages.mzp).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@lang_option
+@click.pass_context
+def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: str | None, as_json: bool) -> None:
+    """List the rule packs, their acts, and every parameter's values over time with references."""
+    lang = _lang(ctx)
+    loaded = load_packs([pack_id] if pack_id else None)
+    data = [pack_dict(p, lang) for p in loaded if not pack_id or p.id == pack_id]
+    if parameter:
+        for d in data:
+            d["parameters"] = [x for x in d["parameters"] if x["name"] == parameter]
+        if not any(d["parameters"] for d in data):
+            raise click.BadParameter(f"no parameter '{parameter}'", param_hint="--parameter")
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    for d in data:
+        out.print(f"[bold]{d['id']}[/] {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}")
+        for act in d["acts"]:
+            out.print(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {act['status']})")
+        for param in d["parameters"]:
+            table = Table(title=f"{param['name']}: {param['description']}", title_justify="left", show_header=True)
+            for col in ("from", "value", "status", "reference"):
+                table.add_column(col)
+            for v in param["values"]:
+                table.add_row(v["from"], str(v["value"]), v["status"], v["reference"])
+            out.print(table)
+        if not parameter:
+            for rule in d["rules"]:
+                out.print(f"  [bold]{rule['id']}[/] ({rule['kind']}): {rule['label']}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@lang_option
+@click.pass_context
+def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
+    """List the canonical variables: type, allowed values and the question asked."""
+    lang = _lang(ctx)
+    data = [variable_dict(v, lang) for v in load_schema().variables.values()]
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(show_header=True)
+    for col in ("name", "type", "label", "values"):
+        table.add_column(col)
+    for v in data:
+        table.add_row(v["name"], v["type"], v["label"], ", ".join(v["values"]))
+    out.print(table)
+
+
+@cli.command("test-packs")
+@click.argument("pack_ids", nargs=-1)
+def test_packs(pack_ids: tuple[str, ...]) -> None:
+    """Run the YAML rule tests that live beside each pack, on DuckDB and the reference evaluator."""
+    failures = 0
+    results = run_pack_tests(pack_ids or None)
+    for r in results:
+        if not r.ok:
+            failures += 1
+            out.print(f"[red]FAIL[/] {r.case.location}: {r.case.name}\n  {r.message}", markup=True)
+    out.print(f"{len(results) - failures} passed, {failures} failed")
+    if failures:
+        sys.exit(1)

@@ -1,0 +1,135 @@
+"""What the commands share: the consoles, the options, the judgement keywords, the problem table and the group."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from labourwatch.core.errors import DataError, LabourwatchError
+from labourwatch.core.readings import parse_pairs
+from labourwatch.i18n import t
+
+F = TypeVar("F", bound=Callable[..., Any])
+SHOWN_PROBLEMS = 20
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _lang(ctx: click.Context) -> str:
+    """--lang given to the command, else to `labourwatch` itself, else $LABOURWATCH_LANG, else English."""
+    return str(ctx.params.get("lang") or ctx.find_root().params.get("lang") or "en")
+
+
+def lang_option(f: F) -> F:
+    return click.option("--lang", type=click.Choice(["en", "ru"]), help="Language of messages (as for labourwatch).")(f)
+
+
+def encoding_option(f: F) -> F:
+    return click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")(f)
+
+
+def design_options(f: F) -> F:
+    """The survey design, named by columns of the input (as R's svydesign)."""
+    f = click.option(
+        "--sampling", metavar="METHOD", help="How the sample was drawn (e.g. snowball: then not representative)."
+    )(f)
+    f = click.option(
+        "--fpc", metavar="COLUMN", help="PSUs in the population of the stratum, or the sampling fraction."
+    )(f)
+    f = click.option("--psu", metavar="COLUMN", help="Primary sampling units (clusters).")(f)
+    f = click.option("--strata", metavar="COLUMN", help="Strata.")(f)
+    f = click.option("--weights", metavar="COLUMN", help="Sampling weights (default: every record weighs 1).")(f)
+    return f
+
+
+def judgement_options(f: F) -> F:
+    f = click.option(
+        "--set",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Choose a reading where a pack offers one (e.g. reading.licence_counts_as_contract=false).",
+    )(f)
+    f = click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")(f)
+    f = click.option("--law", metavar="ACT", help="Judge every record under this act (e.g. kz-labour-code-2007).")(f)
+    f = click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Judge every record under the law of this date.",
+    )(f)
+    f = click.option("--pack", "packs", multiple=True, metavar="ID", help="Use only these rule packs (repeatable).")(f)
+    f = encoding_option(f)
+    return f
+
+
+def _as_date(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _judgement(
+    as_of: Any,
+    law: str | None,
+    verified_only: bool,
+    packs: tuple[str, ...],
+    encoding: str | None,
+    settings: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The API keywords the judgement options stand for."""
+    if as_of is not None and law:  # options that exclude each other: a usage error (exit status 2)
+        raise click.UsageError("give either --as-of or --law, not both")
+    try:
+        chosen = parse_pairs(settings)
+    except LabourwatchError as exc:
+        raise click.BadParameter(exc.text(), param_hint="--set") from None
+    return {
+        "as_of": _as_date(as_of),
+        "law": law,
+        "verified_only": verified_only,
+        "packs": packs or None,
+        "encoding": encoding,
+        "settings": chosen,
+    }
+
+
+def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
+    """The first problems as a table; all of them in `path` when there are more (None: listed elsewhere)."""
+    err.print(f"[red]{t('error', lang)}:[/] {exc.text(lang)}")
+    table = Table(show_header=True, header_style="bold")
+    for key in ("col_row", "col_column", "col_value", "col_problem"):
+        table.add_column(t(key, lang))
+    for p in exc.problems[:SHOWN_PROBLEMS]:
+        where = exc.source.where(p.row, lang) if p.row is not None else "-"
+        table.add_row(where, p.column or "-", "" if p.value is None else repr(p.value), p.text(lang))
+    err.print(table)
+    if path is not None and (exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "row", "column", "value", "problem"])
+            for p in exc.problems:
+                writer.writerow([exc.source.label, p.row, p.column, p.value, p.text(lang)])
+        err.print(t("problems_listed", lang, total=exc.total, path=path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ru"]),
+    default=lambda: os.environ.get("LABOURWATCH_LANG", "en"),
+    show_default="en, or $LABOURWATCH_LANG",
+    help="Language of messages and explanations.",
+)
+@click.version_option(package_name="labourwatch")
+def cli(lang: str) -> None:
+    """labourwatch: what migrant workers report, measured against the law in force at the time.
+
+    Start with `labourwatch synth` for synthetic records, then `assess` and `explain` them.
+    """

@@ -1,0 +1,131 @@
+"""The arrears command: money owed for a work period, for one worker or a table of periods."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from rich.table import Table
+
+from labourwatch.cli.common import _lang, _report_problems, cli, encoding_option, lang_option, out
+from labourwatch.core.errors import DataError
+from labourwatch.i18n import t
+from labourwatch.presentation.reports.statement import render_statement, statement_items
+from labourwatch.services import arrears as arrears_api
+
+CLAIM_FLAGS = {
+    "period_start": "from_",
+    "period_end": "to",
+    "hours_per_day": "hours_per_day",
+    "rest_days_per_week": "rest_days_per_week",
+    "days_worked": "days_worked",
+    "rest_days_worked": "rest_days_worked",
+    "holidays_worked": "holidays_worked",
+    "agreed_pay": "agreed_pay",
+    "agreed_pay_per": "per",
+    "pay_currency": "currency",
+    "pay_received": "received",
+    "deductions": "deductions",
+}
+
+
+@cli.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Statement (.html) for one worker; .parquet or .csv for a table.",
+)
+@click.option(
+    "--file", "claim_file", type=click.Path(exists=True, path_type=Path), help="One worker's period as YAML or JSON."
+)
+@click.option("--from", "from_", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day worked.")
+@click.option("--to", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day worked.")
+@click.option("--hours-per-day", type=float, help="Usual hours a day.")
+@click.option("--rest-days-per-week", type=int, help="Rest days a week (0 = worked every day).")
+@click.option("--days-worked", type=int, help="Days worked in the period, if known (else from the rest days).")
+@click.option("--rest-days-worked", type=int, help="Rest days worked in the period, if known (else from the schedule).")
+@click.option("--holidays-worked", type=int, help="Public holidays worked in the period.")
+@click.option("--agreed-pay", type=float, help="Pay agreed.")
+@click.option("--per", type=click.Choice(["month", "day", "hour"]), help="The agreed pay is per month, day or hour.")
+@click.option("--currency", help="Currency of the pay (KZT).")
+@click.option("--received", type=float, help="Pay actually received for the whole period.")
+@click.option("--deductions", type=float, help="Amounts the employer deducted.")
+@click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@encoding_option
+@lang_option
+@click.pass_context
+def arrears(
+    ctx: click.Context,
+    /,
+    lang: str | None,
+    input_path: Path | None,
+    output: Path | None,
+    claim_file: Path | None,
+    verified_only: bool,
+    as_json: bool,
+    encoding: str | None,
+    **flags: Any,
+) -> None:
+    """Money owed for a work period under the Labour Code in force on each day of it: the minimum-wage
+    shortfall, overtime and rest-day or holiday premiums, and what remains unpaid, itemised with the
+    articles and law values used. One worker from flags or --file (a statement with -o x.html), or a
+    table of periods as INPUT (-o x.parquet or x.csv)."""
+    lang = _lang(ctx)
+    if input_path is not None:
+        if output is None or output.suffix.lower() not in (".parquet", ".csv"):
+            raise click.BadParameter(t("output_suffix", lang, path=output), param_hint="-o")
+        try:
+            result = arrears_api.arrears(
+                input_path, verified_only=verified_only, encoding=encoding, lang=lang, keep_parts=False
+            )
+        except DataError as exc:
+            _report_problems(exc, output.with_name(output.name + ".problems.csv"), lang)
+            sys.exit(1)
+        arrears_api.write_claims(result, output)
+        out.print(t("wrote", lang, rows=result.claims.num_rows, path=output))
+        return
+    fields: dict[str, Any] = dict(_claim_file(claim_file)) if claim_file else {}
+    for name, flag in CLAIM_FLAGS.items():
+        if flags.get(flag) is not None:
+            value = flags[flag]
+            fields[name] = value.date() if isinstance(value, datetime) else value
+    fields.setdefault("pay_currency", "KZT")
+    try:
+        result = arrears_api.arrears(arrears_api.claim_table(fields), verified_only=verified_only, lang=lang)
+    except DataError as exc:
+        _report_problems(exc, Path("arrears.problems.csv"), lang)
+        sys.exit(1)
+    items = statement_items(result, 0, lang)
+    if as_json:
+        out.print_json(
+            json.dumps({"claim": _plain_row(result.claims.to_pylist()[0]), "items": items}, ensure_ascii=False)
+        )
+    else:
+        table = Table(title=t("arrears_title", lang))
+        for column in ("arrears_item", "arrears_tenge", "arrears_basis"):
+            table.add_column(t(column, lang), justify="right" if column == "arrears_tenge" else "left")
+        for item in items:
+            table.add_row(item["label"], item["amount"], item["basis"], style="bold" if item["total"] else None)
+        out.print(table)
+    if output is not None:
+        output.write_text(render_statement(result, 0, lang), encoding="utf-8")
+        out.print(t("wrote_statement", lang, path=output))
+
+
+def _claim_file(path: Path) -> dict[str, Any]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+    if not isinstance(doc, dict):
+        raise click.BadParameter(t("claim_file_mapping", "en", path=path), param_hint="--file")
+    return {str(k): v for k, v in doc.items()}
+
+
+def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}

@@ -1,0 +1,279 @@
+"""Commands over an assessed file: estimate, crosstab, anonymity, export and report."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from labourwatch import api
+from labourwatch.cli.common import _lang, cli, design_options, encoding_option, err, lang_option, out
+from labourwatch.i18n import t
+from labourwatch.presentation.reports.survey import build_report
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@design_options
+@click.option("--nest", is_flag=True, help="PSU ids repeat across strata.")
+@click.option(
+    "--lonely-psu",
+    type=click.Choice(["fail", "remove", "certainty", "adjust", "average"]),
+    default="fail",
+    show_default=True,
+    help="What a stratum with one PSU contributes to the variance.",
+)
+@click.option("--by", metavar="COLUMN", help="Estimate in each domain of this column, and test the association.")
+@click.option("--finding", "findings", multiple=True, metavar="ID", help="Only these findings (repeatable).")
+@click.option(
+    "--ci",
+    "method",
+    type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
+    default="logit",
+    show_default=True,
+    help="Confidence interval method (as R's svyciprop; wilson as survey 4.5).",
+)
+@click.option("--level", type=float, default=0.95, show_default=True)
+@click.option(
+    "--threshold",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Withhold estimates and counts resting on fewer respondents (disclosure control).",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the estimates as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@encoding_option
+@lang_option
+@click.pass_context
+def estimate(
+    ctx: click.Context, /, lang: str | None, input_path: Path, output: Path | None, as_json: bool, **options: Any
+) -> None:
+    """Prevalence of the findings of an assessed file, with design-based standard errors, confidence
+    intervals and design effects that agree with R's survey package; by domain with --by, with the
+    Rao–Scott test of association."""
+    lang = _lang(ctx)
+    options["findings"] = options["findings"] or None
+    result = api.estimate_findings(input_path, lang=lang, **options)
+    rows = [dataclasses.asdict(r) for r in result.rows]
+    if output is not None:
+        with output.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    if as_json:
+        tests = {k: dataclasses.asdict(v) if v else None for k, v in result.tests.items()}
+        data = {"estimates": rows, "tests": tests, "notes": result.notes, "policy": result.policy.describe()}
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    for note in result.notes:
+        err.print(note)
+    out.print(_estimates_table(result, round(options["level"] * 100), options["method"], lang))
+    if result.tests:
+        out.print(_tests_table(result, options["by"], lang))
+
+
+def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
+    table = Table(title=t("estimates_title", lang))
+    for key in ("col_finding", "col_domain", "col_known", "col_unknown", "col_percent", "col_ci", "col_deff"):
+        left = key in ("col_finding", "col_domain")
+        table.add_column(t(key, lang, level=level, method=method), justify="left" if left else "right")
+    for r in result.rows:
+        pct = "-" if r.estimate is None else f"{100 * r.estimate:.1f}"
+        ci = "-"
+        if r.lower is not None and r.upper is not None:
+            ci = f"{100 * r.lower:.1f}–{100 * r.upper:.1f}" + ("*" if r.fallback else "")
+        deff = "-" if r.deff is None else f"{r.deff:.2f}"
+        known, unknown = ("-" if c is None else str(c) for c in (r.known, r.unknown))
+        table.add_row(r.variable, r.domain, known, unknown, pct, ci, deff)
+    return table
+
+
+def _tests_table(result: api.Estimates, by: str, lang: str) -> Table:
+    table = Table(title=t("tests_title", lang, by=by))
+    for column in (t("col_finding", lang), "F", t("col_p", lang)):
+        table.add_column(column)
+    for name, test in result.tests.items():
+        table.add_row(
+            name, "-" if test is None else f"{test.value:.3f}", "-" if test is None else f"{test.p_value:.4f}"
+        )
+    return table
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("row")
+@click.argument("col")
+@click.option("--weights", metavar="COLUMN", help="Sampling weights (default: counts of records).")
+@click.option(
+    "--threshold", type=int, default=10, show_default=True, help="Fewest respondents a published cell may rest on."
+)
+@click.option(
+    "--round",
+    "round_base",
+    type=float,
+    default=10,
+    show_default=True,
+    help="Round weighted counts to this base (0: not).",
+)
+@click.option("--zeros-disclosive", is_flag=True, help="Treat empty cells as disclosive too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@encoding_option
+@lang_option
+@click.pass_context
+def crosstab(
+    ctx: click.Context, /, lang: str | None, input_path: Path, row: str, col: str, as_json: bool, **options: Any
+) -> None:
+    """A weighted two-way table of ROW by COL, safe to publish: cells and margins resting on fewer
+    respondents than the threshold are suppressed, then enough others that none can be worked out from
+    the margins (checked by linear programming), and weighted counts are rounded."""
+    lang = _lang(ctx)
+    options["round_base"] = options["round_base"] or None
+    result = api.crosstab(input_path, row, col, lang=lang, **options)
+    p = result.table
+    shown = [
+        [None if p.suppressed[i, j] else float(p.values[i, j]) for j in range(p.values.shape[1])]
+        for i in range(p.values.shape[0])
+    ]
+    if as_json:
+        data = {
+            "rows": [*result.rows, "total"],
+            "cols": [*result.cols, "total"],
+            "values": shown,
+            "policy": result.policy.describe(),
+        }
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title=f"{row} × {col}")
+    table.add_column("")
+    for label in [*result.cols, t("total", lang)]:
+        table.add_column(label, justify="right")
+    for label, values in zip([*result.rows, t("total", lang)], shown, strict=True):
+        table.add_row(label, *("x" if v is None else f"{v:,.0f}" for v in values))
+    out.print(table)
+    base = f"{result.policy.round_base:g}" if result.policy.round_base else "-"
+    err.print(t("crosstab_policy", lang, threshold=result.policy.threshold, base=base))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "--qi", "quasi_identifiers", multiple=True, required=True, metavar="COLUMN", help="A quasi-identifier (repeatable)."
+)
+@click.option("-k", "k", type=int, default=5, show_default=True, help="Fewest records a combination may have.")
+@click.option("--sensitive", metavar="COLUMN", help="A sensitive variable, for l-diversity.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the rows at risk (row numbers only) as CSV."
+)
+@encoding_option
+@lang_option
+@click.pass_context
+def anonymity(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path | None, **options: Any) -> None:
+    """Before sharing microdata: k-anonymity on the quasi-identifiers, l-diversity of a sensitive
+    variable, and the records at risk (in combinations shared by fewer than k records)."""
+    lang = _lang(ctx)
+    options["quasi_identifiers"] = list(options["quasi_identifiers"])
+    result = api.anonymity(input_path, lang=lang, **options)
+    out.print(
+        t(
+            "anonymity_report",
+            lang,
+            k=result.k,
+            wanted=options["k"],
+            risk=result.at_risk.size,
+            l=result.l_diversity if result.l_diversity is not None else "-",
+        )
+    )
+    if output is not None:
+        with output.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["row", "records_sharing_its_combination"])
+            writer.writerows((int(i) + 1, int(result.key_sizes[i])) for i in result.at_risk)
+        out.print(t("wrote", lang, rows=result.at_risk.size, path=output))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help=".sav, .dta, .parquet, .csv or .xlsx"
+)
+@click.option(
+    "--qi",
+    "quasi_identifiers",
+    multiple=True,
+    metavar="COLUMN",
+    help="Quasi-identifiers to check (default: citizenship, sex, age, region, sector).",
+)
+@click.option("-k", "k", type=int, default=5, show_default=True, help="Fewest records a combination of them may have.")
+@encoding_option
+@lang_option
+@click.pass_context
+def export(
+    ctx: click.Context,
+    /,
+    lang: str | None,
+    input_path: Path,
+    output: Path,
+    quasi_identifiers: tuple[str, ...],
+    k: int,
+    encoding: str | None,
+) -> None:
+    """Write an assessed file for SPSS (.sav), Stata (.dta), Excel, Parquet or CSV, with variable and
+    value labels in the language chosen, and check k-anonymity on the quasi-identifiers first."""
+    lang = _lang(ctx)
+    result = api.export(
+        input_path,
+        output,
+        quasi_identifiers=quasi_identifiers or api.QUASI_IDENTIFIERS,
+        k=k,
+        encoding=encoding,
+        lang=lang,
+    )
+    out.print(t("exported", lang, rows=result.written.rows, path=result.written.path))
+    if result.written.renamed:
+        err.print(
+            t("renamed_for_stata", lang, names=", ".join(f"{a} -> {b}" for a, b in result.written.renamed.items()))
+        )
+    if result.anonymity is not None:
+        check = result.anonymity
+        err.print(t("anonymity_report", lang, k=check.k, wanted=k, risk=check.at_risk.size, l="-"))
+    if result.risk_report is not None:
+        err.print(
+            t("wrote", lang, rows=result.anonymity.at_risk.size if result.anonymity else 0, path=result.risk_report)
+        )
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html, .pdf or .xlsx")
+@click.option("--by", metavar="COLUMN", help="Break every figure down by this column, and test the association.")
+@design_options
+@click.option(
+    "--ci",
+    "method",
+    type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
+    default="logit",
+    show_default=True,
+)
+@click.option(
+    "--threshold",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Disclosure control: fewest respondents behind a published figure.",
+)
+@lang_option
+@click.pass_context
+def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path, **options: Any) -> None:
+    """A report of an assessed file, safe to publish: prevalence of every finding with confidence
+    intervals, every classification, tests of association, a chart and the methods (design, packs,
+    readings, disclosure policy). HTML (self-contained, offline), PDF or Excel."""
+    lang = _lang(ctx)
+    design = {k: options.pop(k) for k in ("weights", "strata", "psu", "fpc", "sampling")}
+    result = build_report(input_path, output, lang=lang, **options, **design)
+    out.print(t("report_written", lang, path=result.path, findings=result.findings, withheld=result.suppressed))

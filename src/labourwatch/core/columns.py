@@ -1,0 +1,8 @@
+"""Names of the columns every layer agrees on."""
+
+ID = "id"
+REFERENCE_DATE = "reference_date"  # the date whose law judges a record (the interview date)
+ROW = "__lw_row"  # the record's number in its input, from 1, added by the readers
+RAW_PREFIX = "raw:"  # an imported source column kept as it was, beside its canonical variable
+INTERNAL_PREFIX = "__lw"  # columns of labourwatch's own making, never written out
+PROVENANCE_COLUMNS = ("lw_judged_on", "lw_law_basis", "lw_unverified", "lw_packs")

@@ -1,0 +1,208 @@
+"""What every engine does, and the shared way SQL engines do it.
+
+`Engine` is the protocol the services call. `SqlEngine` implements it once for any SQL engine that can
+take Arrow batches in and give them out: validation and assessment in one pass over the input, the
+listing of problems, one typed record. A backend adds only its connection code (connect, attach an
+input, stream a query's result) and a `Dialect`: the name sqlglot writes for, and what it cannot
+translate. See engines/duckdb.py."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlglot import exp
+
+from labourwatch.core.columns import ID, REFERENCE_DATE, ROW
+from labourwatch.core.errors import DataError, Input, Message, Problem
+from labourwatch.engines import inputs
+from labourwatch.engines.inputs import Check, typed_name
+from labourwatch.engines.plan import Plan, Source
+from labourwatch.engines.query import (
+    BAD,
+    ID_HASH,
+    ROW_ALIAS,
+    SRC,
+    Dialect,
+    assessment,
+    ids,
+    invalid_rows,
+    problem_counts,
+    record,
+)
+
+Sink = Callable[[pa.RecordBatch], None]
+Progress = Callable[[int], None]  # called with the number of records just assessed
+BATCH_ROWS = 122_880
+MAX_LISTED = 1000
+
+
+class Engine(Protocol):
+    name: str
+
+    def run(
+        self, p: Plan, sink: Sink, *, require_date: bool, for_csv: bool = False, progress: Progress | None = None
+    ) -> int:
+        """Validate and assess, handing result batches to `sink` in input order; the number of records.
+        DataError lists every problem when any value is wrong (the caller discards what `sink` got)."""
+        ...
+
+    def typed_record(self, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
+        """The row number and typed answers of the record with this id."""
+        ...
+
+
+class SqlEngine(ABC):
+    name: str
+    dialect: Dialect = Dialect()
+
+    @abstractmethod
+    def connect(self) -> Any: ...
+
+    @abstractmethod
+    def attach(self, con: Any, source: Source, name: str) -> None:
+        """Make the input queryable as `name` (a stream is read once: attach afresh for each query)."""
+
+    @abstractmethod
+    def stream(self, con: Any, sql: str) -> pa.RecordBatchReader: ...
+
+    def sql(self, query: exp.Expression) -> str:
+        return query.sql(dialect=self.dialect.name)
+
+    def scalar(self, expression: exp.Expr) -> Any:
+        """The value of an expression without input (the conformance suite's three-valued logic)."""
+        return self.stream(self._session, self.sql(exp.select(expression))).read_all().column(0)[0].as_py()
+
+    @cached_property
+    def _session(self) -> Any:
+        """One connection kept for small queries (one record, the problems, a value): opening one costs
+        more than such a query."""
+        return self.connect()
+
+    def query(self, p: Plan, query: exp.Expression) -> pa.Table:
+        """A query over the input, whole (for small results: problems, one record)."""
+        self.attach(self._session, p.source, SRC)
+        return self.stream(self._session, self.sql(query)).read_all()
+
+    def run(
+        self, p: Plan, sink: Sink, *, require_date: bool, for_csv: bool = False, progress: Progress | None = None
+    ) -> int:
+        """Clean data costs one scan: the query also yields, per record, whether any check failed and a
+        64-bit hash of its id. Batches are checked as they pass (vectorised), and repeated ids are found
+        by sorting the hashes at the end. Only when something is wrong does a second pass list the
+        problems, comparing the ids themselves, so a hash collision costs a second look, never a false
+        problem."""
+        checks = _checks(p, require_date=require_date)
+        con = self.connect()
+        self.attach(con, p.source, SRC)
+        reader = self.stream(con, self.sql(assessment(p, self.dialect, for_csv=for_csv, checks=checks)))
+        keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
+        ids = _IdHashes(p.source.total_rows)
+        rows, clean = 0, True
+        for batch in reader:
+            if pc.any(batch.column(BAD)).as_py():
+                clean = False
+                break
+            ids.add(batch.column(ID_HASH))
+            sink(batch.select(keep))
+            rows += batch.num_rows
+            if progress:
+                progress(batch.num_rows)
+        reader.close()
+        if clean and rows == 0:
+            raise DataError(_input(p), [Problem(None, None, None, Message("no_records"))], 1)
+        if clean and not ids.repeated():
+            return rows
+        invalid, invalid_total = self._invalid_values(p, checks)
+        repeated, repeated_total = self._repeated_ids(p)
+        if invalid_total + repeated_total:  # else only two ids shared a hash: nothing was wrong
+            problems = sorted(invalid + repeated, key=lambda q: (q.row or 0, q.column or ""))[:MAX_LISTED]
+            raise DataError(_input(p), problems, invalid_total + repeated_total)
+        return rows
+
+    def _invalid_values(self, p: Plan, checks: list[Check]) -> tuple[list[Problem], int]:
+        """The slow path, only for data with problems: the invalid values of the first rows that have
+        any (with row, column and value), and how many there are in all."""
+        total = sum(self.query(p, problem_counts(p, checks)).to_pylist()[0].values()) if checks else 0
+        found = self.query(p, invalid_rows(p, checks).order_by(ROW_ALIAS).limit(MAX_LISTED))
+        value_of = {name: f"v{i}" for i, name in enumerate(dict.fromkeys(c.column for c in checks))}
+        problems = []
+        for i, check in enumerate(checks):  # a loop over checks, not records
+            failed = found.filter(found.column(f"c{i}"))
+            rows, values = failed.column(ROW_ALIAS).to_pylist(), failed.column(value_of[check.column]).to_pylist()
+            problems += [Problem(r, check.column, v, check.message) for r, v in zip(rows, values, strict=True)]
+        return problems, int(total or 0)
+
+    def _repeated_ids(self, p: Plan) -> tuple[list[Problem], int]:
+        """Each id used more than once, as a problem on its first row naming the others (the first ones
+        listed), and how many such ids there are."""
+        table = self.query(p, ids(p)).filter(pc.is_valid(pc.field("id")))
+        counts = table.group_by("id", use_threads=False).aggregate([(ROW_ALIAS, "count"), (ROW_ALIAS, "min")])
+        repeated = counts.filter(pc.greater(counts.column("row_count"), 1)).sort_by("row_min")
+        listed = repeated.slice(0, MAX_LISTED).column("id")
+        rows = table.filter(pc.is_in(table.column("id"), value_set=listed)).sort_by(ROW_ALIAS)
+        by_id = rows.group_by("id", use_threads=False).aggregate([(ROW_ALIAS, "list")])
+        problems = []
+        for record_id, numbers in zip(
+            by_id.column("id").to_pylist(), by_id.column("row_list").to_pylist(), strict=True
+        ):
+            others = ", ".join(str(n) for n in numbers[1:11]) + (", ..." if len(numbers) > 11 else "")
+            problems.append(Problem(numbers[0], ID, str(record_id), Message("duplicate_id", {"rows": others})))
+        return problems, repeated.num_rows
+
+    def typed_record(self, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
+        found = self.query(p, record(p, record_id)).to_pylist()
+        if not found:
+            return None
+        values = {name: found[0][typed_name(name)] for name in p.schema.variables}
+        for name, var in p.schema.variables.items():
+            if var.kind == "multiple" and values[name] is not None:
+                values[name] = frozenset(values[name])
+        return int(found[0][ROW]), values
+
+
+def _input(p: Plan) -> Input:
+    return Input(p.source.label, p.source.header_lines)
+
+
+def _checks(p: Plan, *, require_date: bool) -> list[Check]:
+    """The checks of every value; raises DataError at once when a required column is missing."""
+    missing = [v.name for v in p.schema.variables.values() if v.required and v.name not in p.present]
+    if not require_date and REFERENCE_DATE in missing:
+        missing.remove(REFERENCE_DATE)
+    if missing:
+        problems = [Problem(None, name, None, Message("column_missing")) for name in missing]
+        raise DataError(_input(p), problems, len(problems))
+    checks = []
+    for name, col in p.present.items():
+        var = p.schema.variables[name]
+        required = var.required and (require_date or name != REFERENCE_DATE)
+        checks += inputs.checks(var, col, p.source.columns[col], today=p.today, required=required)
+    return checks + inputs.cross_checks(p.present)
+
+
+class _IdHashes:
+    """64-bit hashes of the ids seen, 8 bytes a record: the one thing that grows with the input."""
+
+    def __init__(self, expected: int | None) -> None:
+        self.filled = np.empty(expected or 0, dtype=np.uint64)  # one array when the count is known
+        self.used = 0
+        self.extra: list[np.ndarray[Any, Any]] = []
+
+    def add(self, column: pa.Array) -> None:
+        values = column.drop_null().to_numpy(zero_copy_only=True)  # no nulls left; False would import pandas
+        if self.used + len(values) <= len(self.filled):
+            self.filled[self.used : self.used + len(values)] = values
+            self.used += len(values)
+        else:  # a copy: a zero-copy view of one column would keep its whole batch alive
+            self.extra.append(values.copy())
+
+    def repeated(self) -> bool:
+        ids = np.concatenate([self.filled[: self.used], *self.extra]) if self.extra else self.filled[: self.used]
+        ids.sort()  # in place; much faster here than np.unique
+        return bool((ids[1:] == ids[:-1]).any())

@@ -1,0 +1,216 @@
+"""How each canonical variable is read from an input column, and what makes a value invalid, as sqlglot
+trees over the whole column at once. The same expressions feed validation and assessment, so a value is
+either parsed exactly as validated or reported: never silently coerced. core/record.py reads one record
+by the same rules in Python (for forms), and a test holds the two together.
+
+Accepted spellings, documented in docs/reference/variables.md:
+  booleans  yes/no, true/false, 1/0, да/нет (any case);
+  numbers   a point for decimals; a comma followed by one or two digits ("7,5") is read as a decimal comma;
+            NaN in a floating-point column is missing, as in pandas;
+  dates     YYYY-MM-DD or DD.MM.YYYY;
+  multiple  codes separated by spaces (an XLSForm select_multiple).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.core.errors import Message
+from labourwatch.core.model import Schema, Variable
+
+EARLIEST_DATE = date(1991, 1, 1)  # the states concerned became independent in 1991
+TRUE_TEXTS = ("yes", "true", "1", "да")
+FALSE_TEXTS = ("no", "false", "0", "нет")
+DECIMAL_COMMA = r"^(-?[0-9]+),([0-9]{1,2})$"
+DAY_FIRST = "%d.%m.%Y"
+SQL_TYPES = {"boolean": "BOOLEAN", "number": "DOUBLE", "integer": "DOUBLE", "date": "DATE", "multiple": "VARCHAR[]"}
+
+
+def column(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def typed_name(variable: str) -> str:
+    """The column holding the typed value of a variable."""
+    return f"__v_{variable}"
+
+
+def typed(variable: str, table: str | None = None) -> exp.Column:
+    return column(typed_name(variable), table)
+
+
+def string(text: str) -> exp.Literal:
+    return exp.Literal.string(text)
+
+
+@cache
+def sql_type(name: str) -> exp.DataType:
+    """A type by its DuckDB name, parsed once (trees only read it: it may be shared)."""
+    return exp.DataType.build(name, dialect="duckdb")
+
+
+def func(name: str, *args: exp.Expression) -> exp.Expression:
+    """A function call as DuckDB names it; sqlglot writes it for the engine's dialect."""
+    # sqlglot's Func is an Expression at run time; its stubs do not say so.
+    built: Any = exp.func(name, *args, dialect="duckdb", copy=False)
+    return built  # type: ignore[no-any-return]
+
+
+def case(whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None) -> exp.Case:
+    out = exp.Case()
+    for condition, value in whens:
+        out = out.when(condition, value, copy=False)
+    return out.else_(default, copy=False) if default is not None else out
+
+
+def _kind_of(arrow: pa.DataType) -> str:
+    if pa.types.is_boolean(arrow):
+        return "bool"
+    if pa.types.is_integer(arrow) or pa.types.is_floating(arrow) or pa.types.is_decimal(arrow):
+        return "numeric"
+    if pa.types.is_temporal(arrow):
+        return "temporal"
+    return "text"
+
+
+def text_of(name: str) -> exp.Expression:
+    """The raw value as trimmed text, blank as NULL."""
+    return exp.Nullif(
+        this=exp.Trim(this=exp.cast(column(name), sql_type("VARCHAR"), copy=False)), expression=string("")
+    )
+
+
+def _one_of(value: exp.Expression, texts: Sequence[str]) -> exp.Expression:
+    return exp.In(this=exp.Lower(this=value), expressions=[string(t) for t in texts])
+
+
+def parse(var: Variable, name: str, arrow: pa.DataType) -> exp.Expression:
+    """The typed value of `var` from input column `name`; NULL when missing or unparseable."""
+    c, kind, text = column(name), _kind_of(arrow), text_of(name)
+    if var.kind == "boolean":
+        if kind == "bool":
+            return c
+        if kind == "numeric":
+            return case(
+                [
+                    (exp.EQ(this=c, expression=exp.Literal.number(1)), exp.true()),
+                    (exp.EQ(this=c, expression=exp.Literal.number(0)), exp.false()),
+                ]
+            )
+        return case([(_one_of(text, TRUE_TEXTS), exp.true()), (_one_of(text, FALSE_TEXTS), exp.false())])
+    if var.kind in ("number", "integer"):
+        if kind == "numeric":  # NaN is how pandas and NumPy write a missing number
+            as_double = exp.cast(c, sql_type("DOUBLE"), copy=False)
+            return case([(exp.IsNan(this=as_double), exp.null())], as_double.copy())
+        decimal = exp.RegexpReplace(this=text, expression=string(DECIMAL_COMMA), replacement=string(r"\1.\2"))
+        return exp.TryCast(this=decimal, to=sql_type("DOUBLE"))
+    if var.kind == "date":
+        if kind == "temporal":
+            return exp.cast(c, sql_type("DATE"), copy=False)
+        day_first = func("try_strptime", text.copy(), string(DAY_FIRST))
+        return exp.Coalesce(
+            this=exp.TryCast(this=text, to=sql_type("DATE")),
+            expressions=[exp.TryCast(this=day_first, to=sql_type("DATE"))],
+        )
+    if var.kind == "multiple":
+        split = func("regexp_split_to_array", text.copy(), string(r"\s+"))
+        return case([(exp.not_(exp.Is(this=text, expression=exp.null()), copy=False), split)])
+    return text
+
+
+@dataclass(frozen=True)
+class Check:
+    column: str
+    condition: exp.Expr  # true when the value is invalid
+    message: Message
+
+
+def checks(var: Variable, name: str, arrow: pa.DataType, *, today: date, required: bool) -> list[Check]:
+    """What makes a value of `var` invalid, each with the message the user sees."""
+    v, text = typed(var.name), text_of(name)
+
+    def check(condition: exp.Expr, code: str, **params: Any) -> Check:
+        return Check(name, exp.paren(condition, copy=False), Message(code, params))
+
+    unparsed = {"boolean": "bad_boolean", "number": "bad_number", "integer": "bad_number", "date": "bad_date"}
+    out = []
+    if not _always_parses(var, arrow):
+        failed = exp.and_(
+            exp.not_(exp.Is(this=text, expression=exp.null()), copy=False),
+            exp.Is(this=v, expression=exp.null()),
+            copy=False,
+        )
+        out.append(check(failed, unparsed.get(var.kind, "bad_value")))
+    codes = [string(c) for c in var.values]
+    if var.kind == "category":
+        out.append(
+            check(
+                exp.not_(exp.In(this=v.copy(), expressions=codes), copy=False), "bad_code", codes=", ".join(var.values)
+            )
+        )
+    elif var.kind == "multiple":
+        contained = func("list_has_all", exp.Array(expressions=codes), v.copy())
+        out.append(check(exp.not_(contained, copy=False), "bad_codes", codes=", ".join(var.values)))
+    elif var.kind == "country":
+        out.append(check(exp.not_(func("regexp_full_match", v.copy(), string("[A-Z]{3}")), copy=False), "bad_country"))
+    elif var.kind == "integer":
+        out.append(check(exp.NEQ(this=v.copy(), expression=exp.Floor(this=v.copy())), "not_whole"))
+    elif var.kind == "date":
+        out.append(check(exp.GT(this=v.copy(), expression=_date(today)), "in_future"))
+        out.append(check(exp.LT(this=v.copy(), expression=_date(EARLIEST_DATE)), "before_1991"))
+    if var.minimum is not None:
+        out.append(check(exp.LT(this=v.copy(), expression=_number(var.minimum)), "below_min", min=f"{var.minimum:g}"))
+    if var.maximum is not None:
+        unit = Message("unit_" + var.unit, prefix=" ") if var.unit else ""
+        over = exp.GT(this=v.copy(), expression=_number(var.maximum))
+        out.append(check(over, "over_max", max=f"{var.maximum:g}", unit=unit))
+    if required:
+        out.append(check(exp.Is(this=text.copy(), expression=exp.null()), "value_missing"))
+    return out
+
+
+def _date(day: date) -> exp.Expression:
+    return exp.cast(string(day.isoformat()), sql_type("DATE"), copy=False)
+
+
+def _number(value: float) -> exp.Expression:
+    return exp.Literal.number(repr(float(value)))
+
+
+def _always_parses(var: Variable, arrow: pa.DataType) -> bool:
+    """A typed column that cannot fail to parse (a float column read as a number ...)."""
+    kind = _kind_of(arrow)
+    return (
+        var.kind in ("string", "category", "country")
+        or (var.kind in ("number", "integer") and kind == "numeric")
+        or (var.kind == "date" and kind == "temporal")
+        or (var.kind == "boolean" and kind == "bool")
+    )
+
+
+def cross_checks(present: Mapping[str, str]) -> list[Check]:
+    """Checks between variables: `present` maps variable names to their input columns."""
+    out = []
+    if "entry_date" in present and REFERENCE_DATE in present:
+        condition = exp.paren(exp.GT(this=typed("entry_date"), expression=typed(REFERENCE_DATE)))
+        out.append(Check(present["entry_date"], condition, Message("entry_after_reference")))
+    return out
+
+
+def typed_projection(schema: Schema, columns: Mapping[str, pa.DataType]) -> dict[str, exp.Expression]:
+    """For every variable of the schema, its typed value (NULL of the right type when absent)."""
+    out: dict[str, exp.Expression] = {}
+    for name, var in schema.variables.items():
+        if name in columns:
+            out[name] = parse(var, name, columns[name])
+        else:
+            out[name] = exp.cast(exp.null(), sql_type(SQL_TYPES.get(var.kind, "VARCHAR")), copy=False)
+    return out

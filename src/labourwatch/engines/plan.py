@@ -1,0 +1,98 @@
+"""What an assessment needs, whatever the engine: the input, the packs, the variables it holds, and the
+law in force over each interval of time, as a small table of constants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from labourwatch.core.columns import PROVENANCE_COLUMNS
+from labourwatch.core.errors import LabourwatchError, Message
+from labourwatch.core.model import Pack, Rule, Schema
+from labourwatch.core.readings import Judgement
+from labourwatch.core.timeline import Timeline, build_timeline, parameter_dependencies, unverified_outputs
+from labourwatch.core.types import ValueType
+
+
+class Source(Protocol):
+    """An input as the engines see it (io.readers builds them): its columns, and its records as Arrow
+    batches numbered from 1 in the column core.columns.ROW."""
+
+    label: str
+    columns: dict[str, pa.DataType]
+    total_rows: int | None
+    header_lines: int
+    notes: list[str]
+    parquet_path: str | None  # a Parquet file an engine may scan itself, in parallel
+
+    @property
+    def open(self) -> Callable[[], pa.RecordBatchReader]: ...
+
+
+@dataclass
+class Plan:
+    """What an assessment needs: the input, the packs, and the law in force over each interval."""
+
+    schema: Schema
+    packs: Sequence[Pack]
+    timeline: Timeline
+    source: Source
+    present: dict[str, str]  # variable -> input column
+    outputs: list[Rule]
+    law: LawTable
+    today: date
+
+    @property
+    def stamp(self) -> str:
+        return " ".join(p.stamp for p in self.packs)
+
+
+def plan(schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judgement, *, today: date) -> Plan:
+    timeline = build_timeline(packs, judgement)
+    present = {name: name for name in schema.variables if name in source.columns}
+    outputs = [r for p in packs for r in p.outputs]
+    clashes = [r.id for r in outputs if r.id in source.columns] + [c for c in PROVENANCE_COLUMNS if c in source.columns]
+    if clashes:
+        raise LabourwatchError(
+            Message("input_has_result_columns", {"label": source.label, "columns": ", ".join(clashes)})
+        )
+    return Plan(schema, packs, timeline, source, present, outputs, _law_table(packs, timeline, outputs), today)
+
+
+@dataclass(frozen=True)
+class LawTable:
+    """The law in force over each interval, column by column (a few dozen rows: plain Python)."""
+
+    types: dict[str, ValueType]  # column -> type
+    columns: dict[str, list[Any]]  # column -> one value per interval
+
+    def rows(self) -> list[dict[str, Any]]:
+        names = list(self.columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
+
+
+ACTS, UNVERIFIED = "__lw_acts", "__lw_unverified"
+
+
+def param_column(pack: str, name: str) -> str:
+    return f"{pack}:{name}"
+
+
+def _law_table(packs: Sequence[Pack], timeline: Timeline, outputs: Sequence[Rule]) -> LawTable:
+    deps = parameter_dependencies(packs)
+    ivs = timeline.intervals
+    types = {ACTS: ValueType.STRING, UNVERIFIED: ValueType.STRING}
+    columns: dict[str, list[Any]] = {
+        ACTS: [" ".join(iv.acts) for iv in ivs],
+        UNVERIFIED: [unverified_outputs(iv, outputs, deps) for iv in ivs],
+    }
+    for pack in packs:
+        for name, param in pack.parameters.items():
+            column = param_column(pack.id, name)
+            types[column] = param.type
+            columns[column] = [v.value if (v := iv.value((pack.id, name))) is not None else None for iv in ivs]
+    return LawTable(types, columns)

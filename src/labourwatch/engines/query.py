@@ -1,0 +1,201 @@
+"""The queries an engine runs for a plan, as sqlglot trees: the input typed, the law of each record's
+interval, the rules in layers, the result columns and provenance, the validation flags, the rows with
+problems, and one record. Rules are compiled in engines/compiler.py; sqlglot writes every tree in the
+backend's dialect, and `Dialect` holds the little that sqlglot cannot translate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from labourwatch.core.columns import ID, REFERENCE_DATE, ROW
+from labourwatch.core.model import RuleKind
+from labourwatch.core.timeline import Timeline
+from labourwatch.core.types import ValueType
+from labourwatch.engines.compiler import SqlCompiler, literal
+from labourwatch.engines.inputs import Check, case, column, func, sql_type, string, typed, typed_projection
+from labourwatch.engines.plan import ACTS, UNVERIFIED, Plan, param_column
+
+SRC = "lw_source"  # the name under which a backend attaches the input
+INTERVAL, LAW = "__lw_iv", "__lw_law"
+BAD, ID_HASH = "__lw_bad", "__lw_id_hash"
+ROW_ALIAS = "row"  # the record number, in the queries that list problems
+LAW_TYPES = {ValueType.NUMBER: "DOUBLE", ValueType.BOOL: "BOOLEAN", ValueType.DATE: "DATE", ValueType.LIST: "VARCHAR[]"}
+
+
+class Dialect:
+    """What one SQL engine writes differently beyond what sqlglot translates; a backend subclasses it."""
+
+    name = "duckdb"
+
+    def categorical(self, value: exp.Expression, labels: Sequence[str]) -> exp.Expression:
+        """A text with few distinct values on every row, stored as cheaply as the engine can."""
+        return value
+
+    def hash64(self, value: exp.Expression) -> exp.Expression:
+        return func("hash", value)
+
+
+def _star_with(columns: Sequence[exp.Expr], inner: exp.Expression | str) -> exp.Select:
+    return exp.select(exp.Star(), *columns, copy=False).from_(
+        exp.to_table(inner) if isinstance(inner, str) else _sub(inner), copy=False
+    )
+
+
+def _sub(query: exp.Expression) -> exp.Subquery:
+    """A query in FROM, named t (rules read their inputs as t.column)."""
+    return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("t")))
+
+
+def _as(value: exp.Expr, name: str) -> exp.Expr:
+    return exp.alias_(value, name, quoted=True, copy=False)
+
+
+def typed_select(p: Plan) -> exp.Select:
+    """The input with the typed value of every variable beside its columns."""
+    projection = typed_projection(p.schema, p.source.columns)
+    return _star_with([_as(sql, f"__v_{name}") for name, sql in projection.items()], SRC)
+
+
+def _interval(timeline: Timeline) -> exp.Expression:
+    """The index of the interval of law that holds each record's date."""
+    if timeline.judgement.as_of is not None:
+        return exp.Literal.number(0)
+    day = typed(REFERENCE_DATE)
+    whens: list[tuple[exp.Expression, exp.Expression]] = [
+        (exp.Is(this=day, expression=exp.null()), exp.null()),
+        (exp.LT(this=day.copy(), expression=literal(timeline.starts[0])), exp.null()),
+    ]
+    for iv in timeline.intervals[:-1]:
+        assert iv.end is not None
+        whens.append((exp.LT(this=day.copy(), expression=literal(iv.end)), exp.Literal.number(iv.index)))
+    return case(whens, exp.Literal.number(timeline.intervals[-1].index))
+
+
+def _law(p: Plan) -> exp.Expression:
+    """The law in force for each record as one struct, picked from a constant list by the record's
+    interval: a projection, not a join, so rows stream through in input order (engines do not promise
+    order through a join), and one lookup per record instead of one per parameter."""
+    structs = [
+        exp.Struct(
+            expressions=[
+                exp.PropertyEQ(
+                    this=string(name),
+                    expression=exp.cast(
+                        literal(value), sql_type(LAW_TYPES.get(p.law.types[name], "VARCHAR")), copy=False
+                    ),
+                )
+                for name, value in row.items()
+            ]
+        )
+        for row in p.law.rows()
+    ]
+    position = exp.Add(this=column(INTERVAL), expression=exp.Literal.number(1))
+    # offset=1: the position counts from 1, as DuckDB's lists do (sqlglot converts it for 0-based engines)
+    return exp.Bracket(this=exp.paren(exp.Array(expressions=structs), copy=False), expressions=[position], offset=1)
+
+
+def law_field(name: str) -> exp.Expression:
+    return func("struct_extract", column(LAW, "t"), string(name))
+
+
+def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequence[Check] = ()) -> exp.Select:
+    """Every input column (canonical ones typed), one column per result, the provenance of each row, and
+    with `checks` whether any value of the row is invalid and a hash of its id."""
+    compiler = SqlCompiler(
+        {r.id: r for pack in p.packs for r in pack.rules.values()},
+        variable=lambda name: typed(name, "t"),
+        parameter=lambda pack, name: law_field(param_column(pack, name)),
+        computed=lambda rule_id: column(f"__r_{rule_id}", "t"),
+    )
+    inner = _star_with([_as(_interval(p.timeline), INTERVAL)], typed_select(p))
+    inner = _star_with([_as(_law(p), LAW)], inner)
+    for layer in compiler.layers([r.id for r in p.outputs]):
+        inner = _star_with([_as(compiler.rule(r), f"__r_{r}") for r in layer], inner)
+        compiler.available.update(layer)
+    select: list[exp.Expr] = []
+    for col in p.source.columns:
+        value: exp.Expression = typed(col, "t") if col in p.present else column(col, "t")
+        if for_csv and col in p.present and p.schema.variables[col].kind == "multiple":
+            value = func("array_to_string", value, string(" "))  # back to the codes separated by spaces
+        select.append(_as(value, col))
+    for rule in p.outputs:
+        result = compiler.rule(rule.id)
+        if for_csv and rule.kind is RuleKind.FINDING:
+            result = case(
+                [
+                    (exp.paren(result, copy=False), string("true")),
+                    (exp.not_(exp.paren(result, copy=False), copy=False), string("false")),
+                ],
+                string("unknown"),
+            )
+        select.append(_as(result, rule.id))
+    as_of = p.timeline.judgement.as_of
+    select.append(_as(literal(as_of) if as_of else typed(REFERENCE_DATE, "t"), "lw_judged_on"))
+    texts = {
+        "lw_law_basis": (law_field(ACTS), p.law.columns[ACTS]),
+        "lw_unverified": (law_field(UNVERIFIED), p.law.columns[UNVERIFIED]),
+        "lw_packs": (string(p.stamp), [p.stamp]),
+    }
+    for name, (text, values) in texts.items():
+        select.append(_as(text if for_csv else dialect.categorical(text, values), name))
+    if checks:
+        record_id = typed(ID, "t")
+        select.append(_as(any_invalid(checks), BAD))
+        hashed = case(
+            [(exp.not_(exp.Is(this=record_id, expression=exp.null()), copy=False), dialect.hash64(record_id.copy()))]
+        )
+        select.append(_as(hashed, ID_HASH))
+    return exp.select(*select, copy=False).from_(_sub(inner), copy=False)
+
+
+def any_invalid(checks: Sequence[Check]) -> exp.Expr:
+    """True when any check fails (an unknown check does not)."""
+    if not checks:
+        return exp.false()
+    return exp.or_(*(_failed(c) for c in checks), copy=False)
+
+
+def invalid_rows(p: Plan, checks: Sequence[Check]) -> exp.Select:
+    """Only the rows with a problem: their number, the raw text of each checked column (`v<i>`, one per
+    column) and the result of each check (`c<i>`, one per check)."""
+    columns = list(dict.fromkeys(c.column for c in checks))
+    select: list[exp.Expr] = [_as(column(ROW), ROW_ALIAS)]
+    select += [_as(exp.cast(column(name), sql_type("VARCHAR"), copy=False), f"v{i}") for i, name in enumerate(columns)]
+    select += [_as(_failed(c), f"c{i}") for i, c in enumerate(checks)]
+    return (
+        exp.select(*select, copy=False).from_(_sub(typed_select(p)), copy=False).where(any_invalid(checks), copy=False)
+    )
+
+
+def problem_counts(p: Plan, checks: Sequence[Check]) -> exp.Select:
+    """How many values fail each check (`n<i>`), over the whole input."""
+    counts = [
+        _as(exp.Sum(this=case([(_failed(c), exp.Literal.number(1))], exp.Literal.number(0))), f"n{i}")
+        for i, c in enumerate(checks)
+    ]
+    return exp.select(*counts, copy=False).from_(_sub(typed_select(p)), copy=False)
+
+
+def _failed(check: Check) -> exp.Expression:
+    return exp.Coalesce(this=check.condition, expressions=[exp.false()])
+
+
+def ids(p: Plan) -> exp.Select:
+    """Every record's number and typed id."""
+    return exp.select(_as(column(ROW), ROW_ALIAS), _as(typed(ID), "id"), copy=False).from_(
+        _sub(typed_select(p)), copy=False
+    )
+
+
+def record(p: Plan, record_id: str) -> exp.Select:
+    """The number and typed answers of the first record with this id."""
+    select = [column(ROW), *(typed(name) for name in p.schema.variables)]
+    found = exp.EQ(this=typed(ID), expression=string(record_id))
+    return (
+        exp.select(*select, copy=False)
+        .from_(_sub(typed_select(p)), copy=False)
+        .where(found, copy=False)
+        .limit(1, copy=False)
+    )

@@ -1,0 +1,1 @@
+"""The questionnaire: its questions, texts and languages (definition) and the XLSForm written from them."""

@@ -1,0 +1,1 @@
+"""Reports (survey estimates) and statements (money owed): HTML, PDF, Excel."""

@@ -1,1 +1,0 @@
-"""Reports: self-contained HTML (no network, no scripts), readable on a phone and printable."""

@@ -1,0 +1,211 @@
+"""Assess records, explain one, and count how results depend on readings."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from labourwatch import __version__
+from labourwatch.core.columns import RAW_PREFIX
+from labourwatch.core.errors import LabourwatchError, Message, speaking
+from labourwatch.core.explain import Explanation, explain_record, reading_values
+from labourwatch.core.expr.typecheck import references
+from labourwatch.core.model import Rule
+from labourwatch.core.readings import Judgement, settings_of
+from labourwatch.core.values import result_text
+from labourwatch.engines import duckdb as engine
+from labourwatch.engines.plan import Plan, plan
+from labourwatch.i18n import t
+from labourwatch.io.optional import require
+from labourwatch.io.readers import Progress, open_source
+from labourwatch.packs import load_packs, load_schema
+from labourwatch.services.files import usual_permissions
+from labourwatch.services.request import Request
+
+
+@dataclass
+class Assessment:
+    """An assessed table: every input column and row, one column per finding, and provenance."""
+
+    table: pa.Table
+    provenance: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_pandas(self) -> Any:
+        return self.table.to_pandas()
+
+    def to_polars(self) -> Any:
+        return require("polars").from_arrow(self.table)
+
+
+@dataclass
+class Written:
+    """What `assess_file` wrote."""
+
+    path: Path
+    rows: int
+    provenance: dict[str, Any]
+    judgement: Judgement
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(data: Any, request: Request) -> Plan:
+    """Everything an assessment of `data` needs: the schema, the packs, the input and the law."""
+    packs = load_packs(request.packs)
+    source = open_source(data, encoding=request.encoding, lang=request.lang)
+    return plan(load_schema(), packs, source, request.judgement(packs), today=date.today())
+
+
+def provenance(p: Plan) -> dict[str, Any]:
+    j = p.timeline.judgement
+    return {
+        "labourwatch": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "input": p.source.label,
+        "judgement": {
+            "as_of": j.as_of.isoformat() if j.as_of else None,
+            "law": j.law,
+            "verified_only": j.verified_only,
+            "settings": settings_of(j),
+            "described": j.describe(),
+        },
+        "packs": [{"id": pack.id, "version": pack.version, "sha256": pack.content_hash} for pack in p.packs],
+        "schema_sha256": p.schema.version,
+        "notes": list(p.source.notes),
+    }
+
+
+def warnings_for(p: Plan, lang: str = "en") -> list[str]:
+    """Columns carried through untouched, and variables the packs use that the input lacks."""
+    out = list(p.source.notes)
+    known = list(p.schema.variables)
+    for col in p.source.columns:
+        if col not in p.schema.variables and not col.startswith(RAW_PREFIX):  # raw values kept on import
+            close = difflib.get_close_matches(col, known, n=1, cutoff=0.75)
+            hint = t("warn_did_you_mean", lang, name=close[0]) if close else ""
+            out.append(t("warn_not_canonical", lang, column=col, hint=hint))
+    used = sorted({v for pack in p.packs for r in pack.rules.values() for v in _variables(r)})
+    absent = [v for v in used if v not in p.present]
+    if absent:
+        out.append(t("warn_absent", lang, names=", ".join(absent)))
+    return out
+
+
+def _variables(rule: Rule) -> set[str]:
+    return {name for root in rule.nodes() for name in references(root)[0]}
+
+
+def assess(data: Any, request: Request) -> Assessment:
+    """Assess a table or a file into an Arrow table; DataError lists every invalid value."""
+    with speaking(request.lang):
+        p = prepare(data, request)
+        batches: list[pa.RecordBatch] = []
+        engine.DuckDB().run(p, batches.append, require_date=p.timeline.judgement.as_of is None)
+        meta = provenance(p)
+        table = pa.Table.from_batches(batches).replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
+        return Assessment(table, meta, warnings_for(p, request.lang))
+
+
+def assess_file(data: Any, output: str | Path, request: Request, progress: Progress | None = None) -> Written:
+    """Assess an input of any size into Parquet or CSV, streaming (memory does not grow with the input).
+    The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`."""
+    with speaking(request.lang):
+        out = Path(output)
+        suffix = out.suffix.lower()
+        if suffix not in (".parquet", ".csv"):
+            raise LabourwatchError(Message("output_suffix", {"path": out}), request.lang)
+        p = prepare(data, request)
+        meta = provenance(p)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=suffix, dir=out.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
+
+        def sink(batch: pa.RecordBatch) -> None:
+            nonlocal writer
+            if writer is None:
+                schema = batch.schema.with_metadata({"labourwatch": json.dumps(meta)})
+                writer = pq.ParquetWriter(tmp, schema) if suffix == ".parquet" else pacsv.CSVWriter(tmp, schema)
+            writer.write_batch(batch)
+
+        try:
+            require_date = p.timeline.judgement.as_of is None
+            rows = engine.DuckDB().run(p, sink, require_date=require_date, for_csv=suffix == ".csv", progress=progress)
+            if writer is not None:
+                writer.close()
+                writer = None
+            if suffix == ".csv":
+                sidecar = out.with_name(out.name + ".provenance.json")
+                sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
+            usual_permissions(tmp)
+            tmp.replace(out)
+        finally:
+            if writer is not None:
+                writer.close()
+            tmp.unlink(missing_ok=True)
+        return Written(out, rows, meta, p.timeline.judgement, warnings_for(p, request.lang))
+
+
+def typed(data: Any, *, require_date: bool, encoding: str | None = None, lang: str = "en") -> pa.Table:
+    """Every value checked and typed as an assessment would (DataError when any is wrong), no law
+    applied: the input's columns with the canonical ones in their types."""
+    with speaking(lang):
+        source = open_source(data, encoding=encoding, lang=lang)
+        p = plan(load_schema(), [], source, Judgement(as_of=date.today()), today=date.today())  # no law: any date
+        batches: list[pa.RecordBatch] = []
+        engine.DuckDB().run(p, batches.append, require_date=require_date)
+        return pa.Table.from_batches(batches)
+
+
+def explain(data: Any, record_id: str, request: Request) -> Explanation:
+    """Why the record with this id gets the results it gets."""
+    with speaking(request.lang):
+        p = prepare(data, request)
+        found = engine.DuckDB().typed_record(p, str(record_id))
+        if found is None:
+            raise LabourwatchError(
+                Message("record_not_found", {"label": p.source.label, "id": record_id}), request.lang
+            )
+        row, answers = found
+        return explain_record(str(record_id), row, answers, p.packs, p.timeline)
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """How many records get each result under the default readings and under each other reading."""
+
+    readings: list[str]  # "default", then "pack:name=value" for each other reading
+    counts: dict[str, dict[str, list[int]]]  # rule -> result -> one count per reading
+    records: int
+
+
+def sensitivity(data: Any, request: Request) -> Sensitivity:
+    """Assess the data once with the packs' default readings and once for each other value of each
+    reading (one changed at a time), and count the results: how much a figure depends on a reading.
+    Only the results whose counts change are kept."""
+    loaded = load_packs(request.packs)
+    others = [s for s, is_default in reading_values(loaded) if not is_default]
+    runs = [("default", None)] + [(f"{pk}:{name}={result_text(v)}", {f"{pk}:{name}": v}) for pk, name, v in others]
+    outputs = [r for p in loaded for r in p.outputs]
+    tallies: dict[str, dict[str, list[int]]] = {r.id: {} for r in outputs}
+    records = 0
+    for i, (_, settings) in enumerate(runs):
+        table = assess(data, replace(request, settings=settings)).table
+        records = table.num_rows
+        for rule in outputs:
+            for item in table.column(rule.id).value_counts().to_pylist():
+                key = result_text(item["values"])
+                tallies[rule.id].setdefault(key, [0] * len(runs))[i] = item["counts"]
+    changed = {k: v for k, v in tallies.items() if any(len(set(c)) > 1 for c in v.values())}
+    return Sensitivity([name for name, _ in runs], changed, records)

@@ -1,0 +1,129 @@
+"""One conformance suite for every backend, and a second backend to show what a backend is: only its
+dialect and connection code (engines/base.py does the rest).
+
+`ArrowStreams` is written here as a new engine would be, and differs from the DuckDB backend in
+everything a backend decides: it works on a database file instead of memory with no memory limit, never
+scans Parquet itself (every input arrives as Arrow batches), and streams results in smaller batches. Spark joins
+this suite as one more entry of BACKENDS."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+
+from labourwatch.core.errors import DataError
+from labourwatch.core.expr.evaluate import evaluate
+from labourwatch.engines.base import Engine, SqlEngine
+from labourwatch.engines.duckdb import DuckDB
+from labourwatch.engines.plan import Source
+from labourwatch.services.assessment import prepare
+from labourwatch.services.packtests import run_pack_tests
+from labourwatch.services.request import Request
+from labourwatch.services.synthetic import SynthSpec, generate
+from tests.core.test_three_valued import KLEENE, Env, bool_expr, compiled, params, records, sql_value
+
+
+class ArrowStreams(SqlEngine):  # the dialect is the default one (DuckDB's)
+    name = "ArrowStreams"
+
+    def __init__(self, folder: Any) -> None:
+        self.folder = folder
+        self.opened = 0
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        self.opened += 1
+        con = duckdb.connect(str(self.folder / f"db{self.opened}.duckdb"))
+        con.execute("SET preserve_insertion_order = true")
+        return con
+
+    def attach(self, con: Any, source: Source, name: str) -> None:
+        con.register(name, source.open())
+
+    def stream(self, con: Any, sql: str) -> pa.RecordBatchReader:
+        return con.sql(sql).to_arrow_reader(10_000)  # smaller batches than the DuckDB backend
+
+
+BACKENDS = {"DuckDB": DuckDB(), "ArrowStreams": ArrowStreams(Path(tempfile.mkdtemp(prefix="lw-backend-")))}
+
+
+@pytest.fixture(params=list(BACKENDS))
+def backend(request) -> SqlEngine:
+    return BACKENDS[request.param]
+
+
+def run(engine: Engine, data: Any, request: Request) -> pa.Table:
+    """The assessed table, with categorical columns as plain text (how a backend stores them is its own)."""
+    plan = prepare(data, request)
+    batches: list[pa.RecordBatch] = []
+    engine.run(plan, batches.append, require_date=request.as_of is None)
+    table = pa.Table.from_batches(batches)
+    plain = [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(plain))
+
+
+def test_every_pack_case_passes(backend):
+    results = run_pack_tests(engine=backend)
+    assert len(results) > 200
+    assert [f"{r.case.location}: {r.message}" for r in results if not r.ok] == []
+
+
+def test_backends_give_the_same_table(backend, tmp_path):
+    data = pa.concat_tables(generate(SynthSpec(3000, seed=11, start=date(2004, 1, 1), end=date(2025, 12, 31))))
+    path = tmp_path / "in.parquet"
+    pq.write_table(data, path)
+    expected = run(DuckDB(), path, Request())
+    assert run(backend, path, Request()).equals(expected)
+    assert run(backend, data, Request(law="kz-labour-code-2007")).equals(
+        run(DuckDB(), data, Request(law="kz-labour-code-2007"))
+    )
+
+
+def test_backends_report_the_same_problems(backend):
+    data = pa.table(
+        {
+            "id": ["a", "b", "a"],
+            "reference_date": ["2016-03-01", "2016-03-01", "2031-01-01"],
+            "hours_per_day": ["25", "8", "x"],
+        }
+    )
+    found = {}
+    for name, engine in (("reference", DuckDB()), ("backend", backend)):
+        with pytest.raises(DataError) as err:
+            run(engine, data, Request())
+        found[name] = [(p.row, p.column, p.value, p.message) for p in err.value.problems]
+    assert found["backend"] == found["reference"]
+    assert len(found["reference"]) == 4
+
+
+def test_backends_find_the_same_record(backend):
+    data = pa.table({"id": ["a", "b"], "reference_date": ["2016-03-01", "2010-05-02"], "hours_per_day": ["12", "8"]})
+    plan = prepare(data, Request())
+    assert backend.typed_record(plan, "b") == DuckDB().typed_record(plan, "b")
+    assert backend.typed_record(plan, "zz") is None
+
+
+# --- three-valued logic: the SQL a backend runs agrees with the reference evaluator --------------------
+
+
+@pytest.mark.parametrize(("p", "q"), KLEENE)
+def test_and_or_follow_kleene(backend, p, q):
+    for text in ("a and b", "a or b", "not a", "if(a, 1, 2) > 1", "x / y > 0", "min(x, y) > 0"):
+        node = compiled(text)
+        values = {"a": p, "b": q, "x": None if p is None else 1.0, "y": 0.0 if q is False else None}
+        assert sql_value(node, values, {}, backend) == evaluate(node, Env(values, {})).value, text
+
+
+@pytest.mark.parametrize("name", list(BACKENDS))
+@settings(max_examples=60, deadline=None)
+@given(text=bool_expr(3), values=records, law=params)
+def test_random_rules_agree_with_the_reference_evaluator(name, text, values, law):
+    node = compiled(text)
+    assert sql_value(node, values, law, BACKENDS[name]) == evaluate(node, Env(values, law)).value, text
