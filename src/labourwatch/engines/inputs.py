@@ -3,17 +3,13 @@ trees over the whole column at once. The same expressions feed validation and as
 either parsed exactly as validated or reported: never silently coerced. core/record.py reads one record
 by the same rules in Python (for forms), and a test holds the two together.
 
-Accepted spellings, documented in docs/reference/variables.md:
-  booleans  yes/no, true/false, 1/0, да/нет (any case);
-  numbers   a point for decimals; a comma followed by one or two digits ("7,5") is read as a decimal comma;
-            NaN in a floating-point column is missing, as in pandas;
-  dates     YYYY-MM-DD or DD.MM.YYYY;
-  multiple  codes separated by spaces (an XLSForm select_multiple).
+The spellings accepted are those of core/record.py (and docs/reference/variables.md), matched whole:
+anything else is reported, never read by a looser cast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -25,11 +21,16 @@ from sqlglot import exp
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.errors import Message
 from labourwatch.core.model import Schema, Variable
+from labourwatch.core.record import (
+    DATE_DAY_FIRST,
+    DATE_ISO,
+    EARLIEST_DATE,
+    FALSE_WORDS,
+    NUMBER,
+    NUMBER_DECIMAL_COMMA,
+    TRUE_WORDS,
+)
 
-EARLIEST_DATE = date(1991, 1, 1)  # the states concerned became independent in 1991
-TRUE_TEXTS = ("yes", "true", "1", "да")
-FALSE_TEXTS = ("no", "false", "0", "нет")
-DECIMAL_COMMA = r"^(-?[0-9]+),([0-9]{1,2})$"
 DAY_FIRST = "%d.%m.%Y"
 SQL_TYPES = {"boolean": "BOOLEAN", "number": "DOUBLE", "integer": "DOUBLE", "date": "DATE", "multiple": "VARCHAR[]"}
 
@@ -88,8 +89,13 @@ def text_of(name: str) -> exp.Expression:
     )
 
 
-def _one_of(value: exp.Expression, texts: Sequence[str]) -> exp.Expression:
-    return exp.In(this=exp.Lower(this=value), expressions=[string(t) for t in texts])
+def _one_of(value: exp.Expression, texts: Iterable[str]) -> exp.Expression:
+    return exp.In(this=exp.Lower(this=value), expressions=[string(t) for t in sorted(texts)])
+
+
+def _matches(value: exp.Expression, pattern: str) -> exp.Expression:
+    """The whole text matches the pattern (the spellings core/record.py documents and reads alike)."""
+    return func("regexp_full_match", value.copy(), string(pattern))
 
 
 def parse(var: Variable, name: str, arrow: pa.DataType) -> exp.Expression:
@@ -105,20 +111,27 @@ def parse(var: Variable, name: str, arrow: pa.DataType) -> exp.Expression:
                     (exp.EQ(this=c, expression=exp.Literal.number(0)), exp.false()),
                 ]
             )
-        return case([(_one_of(text, TRUE_TEXTS), exp.true()), (_one_of(text, FALSE_TEXTS), exp.false())])
+        return case([(_one_of(text, TRUE_WORDS), exp.true()), (_one_of(text, FALSE_WORDS), exp.false())])
     if var.kind in ("number", "integer"):
         if kind == "numeric":  # NaN is how pandas and NumPy write a missing number
             as_double = exp.cast(c, sql_type("DOUBLE"), copy=False)
             return case([(exp.IsNan(this=as_double), exp.null())], as_double.copy())
-        decimal = exp.RegexpReplace(this=text, expression=string(DECIMAL_COMMA), replacement=string(r"\1.\2"))
-        return exp.TryCast(this=decimal, to=sql_type("DOUBLE"))
+        with_point = exp.Replace(this=text.copy(), expression=string(","), replacement=string("."))
+        return case(
+            [
+                (_matches(text, NUMBER), exp.TryCast(this=text.copy(), to=sql_type("DOUBLE"))),
+                (_matches(text, NUMBER_DECIMAL_COMMA), exp.TryCast(this=with_point, to=sql_type("DOUBLE"))),
+            ]
+        )
     if var.kind == "date":
         if kind == "temporal":
             return exp.cast(c, sql_type("DATE"), copy=False)
         day_first = func("try_strptime", text.copy(), string(DAY_FIRST))
-        return exp.Coalesce(
-            this=exp.TryCast(this=text, to=sql_type("DATE")),
-            expressions=[exp.TryCast(this=day_first, to=sql_type("DATE"))],
+        return case(
+            [
+                (_matches(text, DATE_ISO), exp.TryCast(this=text.copy(), to=sql_type("DATE"))),
+                (_matches(text, DATE_DAY_FIRST), exp.TryCast(this=day_first, to=sql_type("DATE"))),
+            ]
         )
     if var.kind == "multiple":
         split = func("regexp_split_to_array", text.copy(), string(r"\s+"))

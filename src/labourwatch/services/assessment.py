@@ -121,40 +121,46 @@ def assess_file(data: Any, output: str | Path, request: Request, progress: Progr
     The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`."""
     with speaking(request.lang):
         out = Path(output)
-        suffix = out.suffix.lower()
-        if suffix not in (".parquet", ".csv"):
-            raise LabourwatchError(Message("output_suffix", {"path": out}), request.lang)
+        if out.suffix.lower() not in (".parquet", ".csv"):
+            raise LabourwatchError(Message("output_suffix", {"path": out}))
         p = prepare(data, request)
         meta = provenance(p)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=suffix, dir=out.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
-
-        def sink(batch: pa.RecordBatch) -> None:
-            nonlocal writer
-            if writer is None:
-                schema = batch.schema.with_metadata({"labourwatch": json.dumps(meta)})
-                writer = pq.ParquetWriter(tmp, schema) if suffix == ".parquet" else pacsv.CSVWriter(tmp, schema)
-            writer.write_batch(batch)
-
-        try:
-            require_date = p.timeline.judgement.as_of is None
-            rows = engine.DuckDB().run(p, sink, require_date=require_date, for_csv=suffix == ".csv", progress=progress)
-            if writer is not None:
-                writer.close()
-                writer = None
-            if suffix == ".csv":
-                sidecar = out.with_name(out.name + ".provenance.json")
-                sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
-            usual_permissions(tmp)
-            tmp.replace(out)
-        finally:
-            if writer is not None:
-                writer.close()
-            tmp.unlink(missing_ok=True)
+        rows = _stream_to(out, p, meta, progress)
         return Written(out, rows, meta, p.timeline.judgement, warnings_for(p, request.lang))
+
+
+def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | None) -> int:
+    """Write the results beside `out`, then move them into place: no half-written output."""
+    csv = out.suffix.lower() == ".csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
+
+    def sink(batch: pa.RecordBatch) -> None:
+        nonlocal writer
+        if writer is None:
+            schema = batch.schema.with_metadata({"labourwatch": json.dumps(meta)})
+            writer = pacsv.CSVWriter(tmp, schema) if csv else pq.ParquetWriter(tmp, schema)
+        writer.write_batch(batch)
+
+    try:
+        require_date = p.timeline.judgement.as_of is None
+        rows = engine.DuckDB().run(p, sink, require_date=require_date, for_csv=csv, progress=progress)
+        if writer is not None:
+            writer.close()
+            writer = None
+        if csv:
+            sidecar = out.with_name(out.name + ".provenance.json")
+            sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
+        usual_permissions(tmp)
+        tmp.replace(out)
+        return rows
+    finally:
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)
 
 
 def typed(data: Any, *, require_date: bool, encoding: str | None = None, lang: str = "en") -> pa.Table:
@@ -174,9 +180,7 @@ def explain(data: Any, record_id: str, request: Request) -> Explanation:
         p = prepare(data, request)
         found = engine.DuckDB().typed_record(p, str(record_id))
         if found is None:
-            raise LabourwatchError(
-                Message("record_not_found", {"label": p.source.label, "id": record_id}), request.lang
-            )
+            raise LabourwatchError(Message("record_not_found", {"label": p.source.label, "id": record_id}))
         row, answers = found
         return explain_record(str(record_id), row, answers, p.packs, p.timeline)
 

@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.errors import DataError
-from labourwatch.io import central, forms, mapping
+from labourwatch.io import central, forms
+from labourwatch.io import mapping as mapping_files
 from labourwatch.io.forms import Canonical, Recode
 from labourwatch.io.readers import from_table
 from labourwatch.io.submissions import Submissions, read_submissions
@@ -42,21 +43,26 @@ class Imported:
     repeats: dict[str, Path]  # repeat group -> its linked file
 
 
-def import_data(
+def import_submissions(
     source: Any,
     output: str | Path,
     *,
-    mapping_file: str | Path | None = None,
+    mapping: str | Path | None = None,
     encoding: str | None = None,
     lang: str = "en",
 ) -> Imported:
-    """`source`: a path (form export, or any table with `mapping_file`) or pulled Submissions."""
+    """Submissions into a canonical dataset (Parquet) that `assess`, `estimate` and `report` read.
+
+    `source`: an export of the labourwatch questionnaire from KoboToolbox or ODK Central (CSV, XLSX,
+    Central's CSV ZIP, Kobo or OData JSON), submissions pulled with `pull_central`, or any table
+    (SPSS, Stata, CSV, Excel) with a `mapping` file. Whole or nothing; a re-import adds no duplicates;
+    every rejected or recoded value is listed in OUTPUT.import.csv."""
     out = Path(output)
     report = out.with_name(out.name + ".import.csv")
     if isinstance(source, Submissions):
         subs, canon = source, forms.canonical_records(source)
-    elif mapping_file is not None:
-        subs, canon = mapping.apply_file(Path(source), Path(mapping_file), encoding=encoding, lang=lang)
+    elif mapping is not None:
+        subs, canon = mapping_files.apply_file(Path(source), Path(mapping), encoding=encoding, lang=lang)
     else:
         subs = read_submissions(Path(source), encoding=encoding, lang=lang)
         canon = forms.canonical_records(subs)
@@ -182,23 +188,6 @@ def _write_report(path: Path, label: str, recoded: list[Recode], rejected: DataE
     pacsv.write_csv(table, path)
 
 
-def import_submissions(
-    data: Any,
-    output: str | Path,
-    *,
-    mapping: str | Path | None = None,
-    encoding: str | None = None,
-    lang: str = "en",
-) -> Imported:
-    """Submissions into a canonical dataset (Parquet) that `assess`, `estimate` and `report` read.
-
-    `data`: an export of the labourwatch questionnaire from KoboToolbox or ODK Central (CSV, XLSX,
-    Central's CSV ZIP, Kobo or OData JSON), submissions pulled with `pull_central`, or any table
-    (SPSS, Stata, CSV, Excel) with a `mapping` file. Whole or nothing; a re-import adds no duplicates;
-    every rejected or recoded value is listed in OUTPUT.import.csv."""
-    return import_data(data, output, mapping_file=mapping, encoding=encoding, lang=lang)
-
-
 def pull_central(
     form_id: str, *, project_id: int | None = None, config: str | Path | None = None, lang: str = "en"
 ) -> Submissions:
@@ -208,4 +197,4 @@ def pull_central(
 
 def suggest_mapping(data: str | Path, *, encoding: str | None = None, lang: str = "en") -> str:
     """A draft mapping file (YAML text) for a source that is not the labourwatch questionnaire."""
-    return mapping.suggest(Path(data), encoding=encoding, lang=lang)
+    return mapping_files.suggest(Path(data), encoding=encoding, lang=lang)

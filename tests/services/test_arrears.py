@@ -231,7 +231,7 @@ def test_the_readme_examples_run(tmp_path):
     """examples/claim.yaml and examples/claims.csv, as the README uses them."""
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1] / "examples"
+    root = Path(__file__).resolve().parents[2] / "examples"
     result = CliRunner().invoke(cli, ["arrears", "--file", str(root / "claim.yaml"), "-o", str(tmp_path / "s.html")])
     assert result.exit_code == 0, result.output
     table = arrears(root / "claims.csv").claims.to_pylist()

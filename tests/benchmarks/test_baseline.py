@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from labourwatch.api import assess_file
 from labourwatch.services.synthetic import SynthSpec, write
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_assess.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_assess.py"
 
 
 def test_naive_baseline_agrees_with_labourwatch(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from labourwatch.cli import cli
 from labourwatch.cli.reference import reference_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_reference_docs_are_current():
