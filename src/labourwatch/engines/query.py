@@ -14,7 +14,7 @@ from labourwatch.core.model import RuleKind
 from labourwatch.core.timeline import Timeline
 from labourwatch.core.types import ValueType
 from labourwatch.engines.compiler import SqlCompiler, literal
-from labourwatch.engines.inputs import Check, case, column, func, sql_type, string, typed, typed_projection
+from labourwatch.engines.inputs import Check, case, column, func, sql_type, string, text_of, typed, typed_projection
 from labourwatch.engines.plan import ACTS, UNVERIFIED, Plan, param_column
 
 SRC = "lw_source"  # the name under which a backend attaches the input
@@ -52,10 +52,10 @@ def _as(value: exp.Expr, name: str) -> exp.Expr:
     return exp.alias_(value, name, quoted=True, copy=False)
 
 
-def typed_select(p: Plan) -> exp.Select:
-    """The input with the typed value of every variable beside its columns."""
+def typed_select(p: Plan, source: exp.Expression | str = SRC) -> exp.Select:
+    """The input (or a query of it) with the typed value of every variable beside its columns."""
     projection = typed_projection(p.schema, p.source.columns)
-    return _star_with([_as(sql, f"__v_{name}") for name, sql in projection.items()], SRC)
+    return _star_with([_as(sql, f"__v_{name}") for name, sql in projection.items()], source)
 
 
 def _interval(timeline: Timeline) -> exp.Expression:
@@ -190,12 +190,9 @@ def ids(p: Plan) -> exp.Select:
 
 
 def record(p: Plan, record_id: str) -> exp.Select:
-    """The number and typed answers of the first record with this id."""
+    """The number and typed answers of the first record with this id (the id is read as its typed value
+    is, and only that record is typed)."""
     select = [column(ROW), *(typed(name) for name in p.schema.variables)]
-    found = exp.EQ(this=typed(ID), expression=string(record_id))
-    return (
-        exp.select(*select, copy=False)
-        .from_(_sub(typed_select(p)), copy=False)
-        .where(found, copy=False)
-        .limit(1, copy=False)
-    )
+    found = exp.EQ(this=text_of(ID), expression=string(record_id)) if ID in p.source.columns else exp.false()
+    one = exp.select(exp.Star(), copy=False).from_(SRC, copy=False).where(found, copy=False)
+    return exp.select(*select, copy=False).from_(_sub(typed_select(p, one)), copy=False).limit(1, copy=False)
