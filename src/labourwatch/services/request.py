@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
@@ -25,11 +25,13 @@ class Options(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class Request:
+    """One use case's request: the fields of `Options`, held together."""
+
     as_of: date | str | None = None
     law: str | None = None
     verified_only: bool = False
     packs: Sequence[str] | None = None
-    settings: Mapping[str, Any] | None = field(default=None)
+    settings: Mapping[str, Any] | None = None
     encoding: str | None = None
     lang: str = "en"
 
