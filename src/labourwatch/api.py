@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from labourwatch.core.explain import Explanation
-from labourwatch.io.readers import Progress
+from labourwatch.core.types import Progress
 from labourwatch.services import assessment
 from labourwatch.services.assessment import Assessment, Sensitivity, Written
 from labourwatch.services.exporting import QUASI_IDENTIFIERS, Export, export

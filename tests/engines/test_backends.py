@@ -24,7 +24,7 @@ from labourwatch.core.expr.evaluate import evaluate
 from labourwatch.engines.base import Engine, SqlEngine
 from labourwatch.engines.duckdb import DuckDB
 from labourwatch.engines.plan import Source
-from labourwatch.services.assessment import prepare
+from labourwatch.services.assessment import prepare, results
 from labourwatch.services.packtests import run_pack_tests
 from labourwatch.services.request import Request
 from labourwatch.services.synthetic import SynthSpec, generate
@@ -61,10 +61,7 @@ def backend(request) -> SqlEngine:
 
 def run(engine: Engine, data: Any, request: Request) -> pa.Table:
     """The assessed table, with categorical columns as plain text (how a backend stores them is its own)."""
-    plan = prepare(data, request)
-    batches: list[pa.RecordBatch] = []
-    engine.run(plan, batches.append, require_date=request.as_of is None)
-    table = pa.Table.from_batches(batches)
+    table = results(prepare(data, request), engine)
     plain = [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in table.schema]
     return table.cast(pa.schema(plain))
 

@@ -68,6 +68,15 @@ class Schema:
     def symbols(self) -> dict[str, Symbol]:
         return {name: v.symbol for name, v in self.variables.items()}
 
+    def answers(self, typed: Mapping[str, Any]) -> dict[str, Any]:
+        """Every variable's value, from the typed values an engine gives (None when absent), with the
+        codes of a question with several answers as a set, as the rules read them."""
+        out: dict[str, Any] = {}
+        for name, var in self.variables.items():
+            value = typed.get(name)
+            out[name] = frozenset(value) if var.kind == "multiple" and value is not None else value
+        return out
+
 
 # --- parameters ------------------------------------------------------------------------------------
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 
 #: A text in several languages, keyed by language code ("en", "ru", ...).
 Text = Mapping[str, str]
+
+#: Told how many more records are done (a progress bar).
+Progress = Callable[[int], None]
 
 
 class ValueType(StrEnum):

@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from sqlglot import exp
 
 from labourwatch.core.columns import ID, REFERENCE_DATE, ROW
-from labourwatch.core.errors import DataError, Input, Message, Problem
+from labourwatch.core.errors import DataError, Message, Problem
+from labourwatch.core.types import Progress
 from labourwatch.engines import inputs
 from labourwatch.engines.inputs import Check, typed_name
 from labourwatch.engines.plan import Plan, Source
@@ -37,7 +38,6 @@ from labourwatch.engines.query import (
 )
 
 Sink = Callable[[pa.RecordBatch], None]
-Progress = Callable[[int], None]  # called with the number of records just assessed
 BATCH_ROWS = 122_880
 MAX_LISTED = 1000
 
@@ -115,14 +115,14 @@ class SqlEngine(ABC):
                 progress(batch.num_rows)
         reader.close()
         if clean and rows == 0:
-            raise DataError(_input(p), [Problem(None, None, None, Message("no_records"))], 1)
+            raise DataError(p.source, [Problem(None, None, None, Message("no_records"))], 1)
         if clean and not ids.repeated():
             return rows
         invalid, invalid_total = self._invalid_values(p, checks)
         repeated, repeated_total = self._repeated_ids(p)
         if invalid_total + repeated_total:  # else only two ids shared a hash: nothing was wrong
             problems = sorted(invalid + repeated, key=lambda q: (q.row or 0, q.column or ""))[:MAX_LISTED]
-            raise DataError(_input(p), problems, invalid_total + repeated_total)
+            raise DataError(p.source, problems, invalid_total + repeated_total)
         return rows
 
     def _invalid_values(self, p: Plan, checks: list[Check]) -> tuple[list[Problem], int]:
@@ -159,15 +159,7 @@ class SqlEngine(ABC):
         found = self.query(p, record(p, record_id)).to_pylist()
         if not found:
             return None
-        values = {name: found[0][typed_name(name)] for name in p.schema.variables}
-        for name, var in p.schema.variables.items():
-            if var.kind == "multiple" and values[name] is not None:
-                values[name] = frozenset(values[name])
-        return int(found[0][ROW]), values
-
-
-def _input(p: Plan) -> Input:
-    return Input(p.source.label, p.source.header_lines)
+        return int(found[0][ROW]), p.schema.answers({name: found[0][typed_name(name)] for name in p.schema.variables})
 
 
 def _checks(p: Plan, *, require_date: bool) -> list[Check]:
@@ -177,7 +169,7 @@ def _checks(p: Plan, *, require_date: bool) -> list[Check]:
         missing.remove(REFERENCE_DATE)
     if missing:
         problems = [Problem(None, name, None, Message("column_missing")) for name in missing]
-        raise DataError(_input(p), problems, len(problems))
+        raise DataError(p.source, problems, len(problems))
     checks = []
     for name, col in p.present.items():
         var = p.schema.variables[name]

@@ -14,7 +14,18 @@ from labourwatch.core.model import RuleKind
 from labourwatch.core.timeline import Timeline
 from labourwatch.core.types import ValueType
 from labourwatch.engines.compiler import SqlCompiler, literal
-from labourwatch.engines.inputs import Check, case, column, func, sql_type, string, text_of, typed, typed_projection
+from labourwatch.engines.inputs import (
+    Check,
+    case,
+    column,
+    func,
+    sql_type,
+    string,
+    text_of,
+    typed,
+    typed_name,
+    typed_projection,
+)
 from labourwatch.engines.plan import ACTS, UNVERIFIED, Plan, param_column
 
 SRC = "lw_source"  # the name under which a backend attaches the input
@@ -55,7 +66,7 @@ def _as(value: exp.Expr, name: str) -> exp.Expr:
 def typed_select(p: Plan, source: exp.Expression | str = SRC) -> exp.Select:
     """The input (or a query of it) with the typed value of every variable beside its columns."""
     projection = typed_projection(p.schema, p.source.columns)
-    return _star_with([_as(sql, f"__v_{name}") for name, sql in projection.items()], source)
+    return _star_with([_as(sql, typed_name(name)) for name, sql in projection.items()], source)
 
 
 def _interval(timeline: Timeline) -> exp.Expression:
@@ -183,10 +194,8 @@ def _failed(check: Check) -> exp.Expression:
 
 
 def ids(p: Plan) -> exp.Select:
-    """Every record's number and typed id."""
-    return exp.select(_as(column(ROW), ROW_ALIAS), _as(typed(ID), "id"), copy=False).from_(
-        _sub(typed_select(p)), copy=False
-    )
+    """Every record's number and id, read as its typed value is (no other column typed)."""
+    return exp.select(_as(column(ROW), ROW_ALIAS), _as(text_of(ID), "id"), copy=False).from_(SRC, copy=False)
 
 
 def record(p: Plan, record_id: str) -> exp.Select:

@@ -24,8 +24,6 @@ from labourwatch.io.optional import require
 
 SAMPLE_BYTES = 1 << 20
 
-Progress = Callable[[int], None]  # called with the number of rows just read
-
 
 class InputError(LabourwatchError):
     """The input cannot be read at all (missing, empty, wrong format or encoding)."""

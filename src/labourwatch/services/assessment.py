@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,14 +20,16 @@ from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
 from labourwatch.core.model import Rule
 from labourwatch.core.readings import Judgement, settings_of
+from labourwatch.core.types import Progress
 from labourwatch.core.values import result_text
-from labourwatch.engines import duckdb as engine
+from labourwatch.engines.base import Engine
+from labourwatch.engines.duckdb import DuckDB
 from labourwatch.engines.plan import Plan, plan
 from labourwatch.i18n import t
 from labourwatch.io.optional import require
-from labourwatch.io.readers import Progress, open_source
+from labourwatch.io.readers import open_source
 from labourwatch.packs import load_packs, load_schema
-from labourwatch.services.files import usual_permissions
+from labourwatch.services.files import temp_beside
 from labourwatch.services.request import Request
 
 
@@ -57,6 +57,24 @@ class Written:
     provenance: dict[str, Any]
     judgement: Judgement
     warnings: list[str] = field(default_factory=list)
+
+
+def default_engine() -> Engine:
+    """The engine the services run on (DuckDB; the Spark issue adds a choice)."""
+    return DuckDB()
+
+
+def dates_needed(p: Plan) -> bool:
+    """Each record needs its reference date unless one date judges them all."""
+    return p.timeline.judgement.as_of is None
+
+
+def results(p: Plan, engine: Engine | None = None, *, require_date: bool | None = None) -> pa.Table:
+    """The whole assessed table (for inputs that fit in memory; `assess_file` streams)."""
+    batches: list[pa.RecordBatch] = []
+    needed = dates_needed(p) if require_date is None else require_date
+    (engine or default_engine()).run(p, batches.append, require_date=needed)
+    return pa.Table.from_batches(batches)
 
 
 def prepare(data: Any, request: Request) -> Plan:
@@ -109,10 +127,8 @@ def assess(data: Any, request: Request) -> Assessment:
     """Assess a table or a file into an Arrow table; DataError lists every invalid value."""
     with speaking(request.lang):
         p = prepare(data, request)
-        batches: list[pa.RecordBatch] = []
-        engine.DuckDB().run(p, batches.append, require_date=p.timeline.judgement.as_of is None)
         meta = provenance(p)
-        table = pa.Table.from_batches(batches).replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
+        table = results(p).replace_schema_metadata({b"labourwatch": json.dumps(meta).encode()})
         return Assessment(table, meta, warnings_for(p, request.lang))
 
 
@@ -132,10 +148,7 @@ def assess_file(data: Any, output: str | Path, request: Request, progress: Progr
 def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | None) -> int:
     """Write the results beside `out`, then move them into place: no half-written output."""
     csv = out.suffix.lower() == ".csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".lw-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = temp_beside(out)
     writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
 
     def sink(batch: pa.RecordBatch) -> None:
@@ -146,15 +159,13 @@ def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | No
         writer.write_batch(batch)
 
     try:
-        require_date = p.timeline.judgement.as_of is None
-        rows = engine.DuckDB().run(p, sink, require_date=require_date, for_csv=csv, progress=progress)
+        rows = default_engine().run(p, sink, require_date=dates_needed(p), for_csv=csv, progress=progress)
         if writer is not None:
             writer.close()
             writer = None
         if csv:
             sidecar = out.with_name(out.name + ".provenance.json")
             sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
-        usual_permissions(tmp)
         tmp.replace(out)
         return rows
     finally:
@@ -169,16 +180,14 @@ def typed(data: Any, *, require_date: bool, encoding: str | None = None, lang: s
     with speaking(lang):
         source = open_source(data, encoding=encoding, lang=lang)
         p = plan(load_schema(), [], source, Judgement(as_of=date.today()), today=date.today())  # no law: any date
-        batches: list[pa.RecordBatch] = []
-        engine.DuckDB().run(p, batches.append, require_date=require_date)
-        return pa.Table.from_batches(batches)
+        return results(p, require_date=require_date)
 
 
 def explain(data: Any, record_id: str, request: Request) -> Explanation:
     """Why the record with this id gets the results it gets."""
     with speaking(request.lang):
         p = prepare(data, request)
-        found = engine.DuckDB().typed_record(p, str(record_id))
+        found = default_engine().typed_record(p, str(record_id))
         if found is None:
             raise LabourwatchError(Message("record_not_found", {"label": p.source.label, "id": record_id}))
         row, answers = found

@@ -8,8 +8,6 @@ OUTPUT.import.csv lists every value rejected or recoded, with file, row, column,
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from labourwatch.io.readers import from_table
 from labourwatch.io.submissions import Submissions, read_submissions
 from labourwatch.packs import load_schema
 from labourwatch.services import assessment
-from labourwatch.services.files import usual_permissions
+from labourwatch.services.files import temp_beside
 
 
 @dataclass(frozen=True)
@@ -154,16 +152,13 @@ def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[s
 
 
 def _stage(table: pa.Table, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".lw-", suffix=".parquet", dir=target.parent)
-    os.close(fd)
+    tmp = temp_beside(target)
     try:
-        pq.write_table(table, name)
+        pq.write_table(table, tmp)
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    usual_permissions(Path(name))
-    return Path(name)
+    return tmp
 
 
 def _write_report(path: Path, label: str, recoded: list[Recode], rejected: DataError | None, lang: str) -> None:

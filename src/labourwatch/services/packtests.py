@@ -27,10 +27,8 @@ import pyarrow as pa
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.errors import Location, PackError
 from labourwatch.core.explain import RecordEnv
-from labourwatch.core.model import Schema
 from labourwatch.core.values import as_text
 from labourwatch.engines.base import Engine
-from labourwatch.engines.duckdb import DuckDB
 from labourwatch.packs import builtin_pack_dirs, load_packs
 from labourwatch.packs.yamlio import line_of, load_yaml
 from labourwatch.services import assessment
@@ -114,19 +112,10 @@ def _table(cases: Sequence[Case]) -> pa.Table:
     return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
 
 
-def _answers(schema: Schema, row: dict[str, Any]) -> dict[str, Any]:
-    """Every variable's typed value in an assessed row (None when the input lacks it)."""
-    answers: dict[str, Any] = {}
-    for name, var in schema.variables.items():
-        value = row.get(name)
-        answers[name] = frozenset(value) if var.kind == "multiple" and value is not None else value
-    return answers
-
-
 def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None = None) -> list[CaseResult]:
     """Every case of these packs (all by default) on an engine (DuckDB by default) and on the reference
     evaluator: the conformance suite a backend must pass."""
-    engine = engine or DuckDB()
+    engine = engine or assessment.default_engine()
     cases = load_cases(pack_ids)
     groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for c in cases:
@@ -138,11 +127,9 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None 
         table = _table(group)
         request = Request(as_of=as_of, law=law, verified_only=verified_only, settings=dict(settings))
         plan = assessment.prepare(table, request)
-        batches: list[pa.RecordBatch] = []
-        engine.run(plan, batches.append, require_date=as_of is None)
-        sql_rows = pa.Table.from_batches(batches).to_pylist()
+        sql_rows = assessment.results(plan, engine).to_pylist()
         for i, case in enumerate(group):
-            answers = _answers(plan.schema, sql_rows[i])  # as the engine typed them
+            answers = plan.schema.answers(sql_rows[i])  # as the engine typed them
             env = RecordEnv(answers, plan.timeline.interval_for(answers.get(REFERENCE_DATE)), rules)
             problems, actual = [], {}
             for key, expected in case.expected.items():
