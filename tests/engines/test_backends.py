@@ -20,7 +20,6 @@ import pytest
 from hypothesis import given, settings
 
 from labourwatch.core.errors import DataError
-from labourwatch.core.expr.evaluate import evaluate
 from labourwatch.engines.base import Engine, SqlEngine
 from labourwatch.engines.duckdb import DuckDB
 from labourwatch.engines.plan import Source
@@ -28,7 +27,7 @@ from labourwatch.services.assessment import prepare, results
 from labourwatch.services.packtests import run_pack_tests
 from labourwatch.services.request import Request
 from labourwatch.services.synthetic import SynthSpec, generate
-from tests.core.test_three_valued import KLEENE, Env, bool_expr, compiled, params, records, sql_value
+from tests.core.test_three_valued import KLEENE, bool_expr, compiled, params, records, reference, sql_value
 
 
 class ArrowStreams(SqlEngine):  # the dialect is the default one (DuckDB's)
@@ -115,7 +114,7 @@ def test_and_or_follow_kleene(backend, p, q):
     for text in ("a and b", "a or b", "not a", "if(a, 1, 2) > 1", "x / y > 0", "min(x, y) > 0"):
         node = compiled(text)
         values = {"a": p, "b": q, "x": None if p is None else 1.0, "y": 0.0 if q is False else None}
-        assert sql_value(node, values, {}, backend) == evaluate(node, Env(values, {})).value, text
+        assert sql_value(node, values, {}, backend) == reference(node, values, {}), text
 
 
 @pytest.mark.parametrize("name", list(BACKENDS))
@@ -123,4 +122,4 @@ def test_and_or_follow_kleene(backend, p, q):
 @given(text=bool_expr(3), values=records, law=params)
 def test_random_rules_agree_with_the_reference_evaluator(name, text, values, law):
     node = compiled(text)
-    assert sql_value(node, values, law, BACKENDS[name]) == evaluate(node, Env(values, law)).value, text
+    assert sql_value(node, values, law, BACKENDS[name]) == reference(node, values, law), text

@@ -7,6 +7,7 @@ import pytest
 
 from labourwatch.api import assess, explain, sensitivity
 from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.values import result_in
 from labourwatch.presentation.explanations import explanation_dict, explanation_text
 from tests.builtin import ALL_PACKS
 
@@ -41,7 +42,7 @@ def test_explanation_names_answers_law_and_references():
 
 
 def test_unknown_results_name_the_answers_and_law_that_would_settle_them():
-    data = explanation_dict(explain(RECORD, "w-1"))
+    data = explanation_dict(explain(RECORD, "w-1", asked=["all"]))  # a screening: every question may be asked
     cap = result(data, "overtime_over_daily_cap")
     assert cap["result"] == "unknown"
     assert cap["missing_answers"] == ["hazardous_work"]
@@ -59,10 +60,10 @@ def test_yardstick_changes_the_explanation():
 def test_explanation_agrees_with_the_assessment():
     row = assess(RECORD).table.to_pylist()[0]
     data = explanation_dict(explain(RECORD, "w-1"))
-    words = {True: "yes", False: "no", None: "unknown"}
+    words = {True: "yes", False: "no", None: "unknown", "not_measured": "not_measured"}
     for item in data["results"]:
-        value = row[item["id"]]
-        if item["kind"] == "measure":
+        value = result_in(row, item["id"])
+        if item["kind"] == "measure" and value != "not_measured":
             expected = "unknown" if value is None else pytest.approx(value)
         else:
             expected = value if item["kind"] == "classification" else words[value]
@@ -70,7 +71,7 @@ def test_explanation_agrees_with_the_assessment():
 
 
 def test_text_in_english_and_russian():
-    ex = explain(RECORD, "w-1")
+    ex = explain(RECORD, "w-1", asked=["all"])
     en, ru = explanation_text(ex, "en"), explanation_text(ex, "ru")
     assert "[YES] Hourly pay below the hourly minimum" in en
     assert "[ДА] Оплата часа ниже часового минимума" in ru
@@ -132,7 +133,7 @@ def test_a_dimension_shows_its_tallies_and_the_clause_that_decided():
     record = pd.DataFrame(
         {"id": ["d"], "reference_date": ["2024-06-03"], "documents_held_by_employer": ["yes"], "confinement": ["yes"]}
     )
-    cd = result(explanation_dict(explain(record, "d", packs=["ilo-ec-2009"])), "thb_cd")
+    cd = result(explanation_dict(explain(record, "d", packs=["ilo-ec-2009"], asked=["all"])), "thb_cd")
     assert cd["result"] == "yes"
     assert cd["decided_by"] == "at_least(2, strong)"
     assert cd["indicators"]["strong"]["held"] == [
@@ -175,3 +176,52 @@ def test_sensitivity_counts_each_result_under_each_reading():
     assert s.counts["fl12_ur"]["true"] == [1, 0, 2]
     assert s.counts["fl12_ur"]["false"] == [1, 2, 0]
     assert "fl12_ur_deception_terms" not in s.counts  # indicators do not depend on the reading
+
+
+# --- questions not asked -----------------------------------------------------------------------------
+
+
+def test_a_question_not_asked_is_named_and_its_results_are_not_measured():
+    data = explanation_dict(explain(MEDIUM_PAIR, "m", packs=["icls-2018"]))
+    assert data["instrument"]["basis"] == "columns" and "hours_per_day" in data["instrument"]["not_asked"]
+    involuntary = result(data, "icls_inv_c_abusive_overtime_on_call")
+    assert involuntary["result"] == "not_measured"
+    assert set(involuntary["not_asked"]) == {
+        "on_call_day_and_night",
+        "overtime_compulsory",
+        "hours_per_day",
+        "agreed_hours_per_day",
+    }
+    coercion = result(data, "icls_coercion")
+    assert coercion["coverage"]["of"] == "indicators" and coercion["coverage"]["size"] == 6
+    assert coercion["indicators"]["elements"]["not_measured"] == [
+        "icls_coe_c_debt_bondage_manipulation",  # must_work_off_debt, debt_inflated: not asked
+        "icls_coe_d_withholding_wages_benefits",  # pay_withheld, pay_timing: not asked
+    ]
+
+
+def test_the_text_states_the_questions_asked_and_coverage_in_both_languages():
+    ex = explain(MEDIUM_PAIR, "m", packs=["icls-2018"])
+    en, ru = explanation_text(ex, "en"), explanation_text(ex, "ru")
+    assert f"Questions asked: {len(MEDIUM_PAIR.columns)} of" in en and "(the columns of the input)" in en
+    assert "[NOT MEASURED] Abusive overtime or on-call work not agreed" in en
+    assert "[НЕ ИЗМЕРЕНО]" in ru and "Не спрашивали в этом опросе" in ru
+    assert "Measured by 4 of its 6 indicators" in en
+
+
+def test_questions_to_ask_next_are_ranked_by_the_results_they_settle():
+    record = pd.DataFrame(
+        {"id": ["s"], "reference_date": ["2024-06-03"], "age": ["30"], "documents_held_by_employer": ["yes"]}
+    )
+    ex = explain(record, "s", packs=["icls-2018"], asked=["all"])
+    ranked = [(q.variable, q.settles) for q in ex.next_questions]
+    settles = [s or 0 for _, s in ranked]
+    assert settles == sorted(settles, reverse=True)
+    top, count = ranked[0]
+    assert count and count > 0
+    # the top question does settle that many unknown results whatever the answer
+    for answer in ("yes", "no"):
+        again = explain(record.assign(**{top: [answer]}), "s", packs=["icls-2018"], asked=["all"])
+        before = {r.rule.id for r in ex.rules if not r.result.known and not r.result.absent}
+        after = {r.rule.id for r in again.rules if not r.result.known and not r.result.absent}
+        assert len(before - after) >= count

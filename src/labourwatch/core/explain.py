@@ -9,44 +9,16 @@ from datetime import date
 from typing import Any
 
 from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.core.coverage import Coverage, coverage
+from labourwatch.core.environment import LAW_PREFIX, RecordEnv
 from labourwatch.core.expr import nodes as n
-from labourwatch.core.expr.evaluate import Env, Tri, classify, evaluate
+from labourwatch.core.expr.evaluate import Env, Tri, evaluate
 from labourwatch.core.expr.unparse import to_text
-from labourwatch.core.model import Pack, Parameter, ParamValue, Rule, RuleKind, Status
+from labourwatch.core.instrument import Instrument, presumptions
+from labourwatch.core.model import Pack, Parameter, ParamValue, Presumption, Rule, RuleKind, Schema, Status
+from labourwatch.core.questions import NextQuestion, next_questions
 from labourwatch.core.readings import Judgement, Setting
 from labourwatch.core.timeline import Interval, Timeline, build_timeline
-
-LAW_PREFIX = "law:"  # how missing law values are told apart from missing answers
-
-
-class RecordEnv:
-    """The evaluation environment of one record under one interval of law."""
-
-    def __init__(self, answers: Mapping[str, Any], interval: Interval | None, rules: Mapping[str, Rule]) -> None:
-        self.answers = answers
-        self.interval = interval
-        self.rules = rules
-        self._memo: dict[str, Tri] = {}
-
-    def variable(self, name: str) -> Tri:
-        value = self.answers.get(name)
-        return Tri(None, frozenset({name})) if value is None else Tri(value)
-
-    def parameter(self, pack: str, name: str) -> Tri:
-        pv = self.interval.value((pack, name)) if self.interval else None
-        if pv is None or pv.value is None:
-            return Tri(None, frozenset({f"{LAW_PREFIX}{pack}:{name}"}))
-        return Tri(pv.value)
-
-    def rule(self, name: str) -> Tri:
-        if name not in self._memo:
-            rule = self.rules[name]
-            if rule.kind is RuleKind.CLASSIFICATION:
-                self._memo[name] = classify(((c.label, c.when) for c in rule.cases), rule.otherwise or "unknown", self)
-            else:
-                assert rule.expr is not None
-                self._memo[name] = evaluate(rule.expr, self)
-        return self._memo[name]
 
 
 @dataclass(frozen=True)
@@ -62,6 +34,7 @@ class Tally:
     held: list[str]
     unknown: list[str]
     size: int
+    not_measured: list[str] = field(default_factory=list)  # left out: they rest on questions not asked
 
 
 @dataclass(frozen=True)
@@ -85,6 +58,9 @@ class RuleExplanation:
     tallies: dict[str, Tally] = field(default_factory=dict)
     holding: list[str] = field(default_factory=list)  # the findings it reads that hold
     alternatives: list[Alternative] = field(default_factory=list)  # results that differ under other readings
+    not_asked: list[str] = field(default_factory=list)  # questions it reads that the survey did not ask
+    presumed: list[Presumption] = field(default_factory=list)  # presumptions standing in for some of them
+    coverage: Coverage | None = None  # which of its indicators the survey measured
 
 
 @dataclass(frozen=True)
@@ -96,6 +72,8 @@ class Explanation:
     interval: Interval | None
     packs: Sequence[Pack]
     rules: list[RuleExplanation] = field(default_factory=list)
+    instrument: Instrument | None = None
+    next_questions: list[NextQuestion] = field(default_factory=list)  # the most useful first
 
 
 def _reach(rule: Rule, rules: Mapping[str, Rule]) -> tuple[list[str], list[tuple[str, str]], list[str]]:
@@ -127,6 +105,8 @@ def deciding_clause(node: n.Node, env: Env) -> n.Node:
         cond = evaluate(node.args[0], env)
         return deciding_clause(node.args[1] if cond.value else node.args[2], env) if cond.known else node.args[0]
     value = evaluate(node, env).value
+    if isinstance(node, n.Call) and node.func == "any" and value is True:
+        return deciding_clause(next(a for a in node.args if evaluate(a, env).value is True), env)
     if isinstance(node, n.Binary) and node.op in ("or", "and") and value is (node.op == "or"):
         for part in _chain(node, node.op):
             if evaluate(part, env).value is value:
@@ -155,9 +135,11 @@ def _decided_by(rule: Rule, env: RecordEnv) -> str:
 def _tallies(rule: Rule, env: RecordEnv) -> dict[str, Tally]:
     out = {}
     for name, members in rule.groups.items():
-        values = {m: env.rule(m).value for m in members}
-        held = [m for m, v in values.items() if v is True]
-        out[name] = Tally(held, [m for m, v in values.items() if v is None], len(members))
+        results = {m: env.rule(m) for m in members}
+        held = [m for m, r in results.items() if r.value is True]
+        unknown = [m for m, r in results.items() if not r.known and not r.absent]
+        absent = [m for m, r in results.items() if r.absent]
+        out[name] = Tally(held, unknown, len(members), absent)
     return out
 
 
@@ -181,24 +163,28 @@ def explain_record(
     answers: Mapping[str, Any],
     packs: Sequence[Pack],
     timeline: Timeline,
+    instrument: Instrument,
+    schema: Schema,
 ) -> Explanation:
     judged_on = timeline.judgement.as_of or answers.get(REFERENCE_DATE)
     interval = _interval(timeline, answers)
     rules = {r.id: r for p in packs for r in p.rules.values()}
     params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
-    env = RecordEnv(answers, interval, rules)
-    others = _other_readings(answers, packs, timeline.judgement, rules)
+    presumed = presumptions(packs, timeline)
+    env = RecordEnv(answers, interval, rules, instrument, presumed)
+    others = _other_readings(answers, packs, timeline.judgement, rules, instrument)
+    covered = coverage(packs, instrument, timeline)
     out = []
     for pack in packs:
         for rule in pack.outputs:
             result = env.rule(rule.id)
             variables, used_params, used_rules = _reach(rule, rules)
-            missing = sorted(result.missing)
+            missing = sorted(result.missing) if not result.absent else []
             out.append(
                 RuleExplanation(
                     rule=rule,
                     result=result,
-                    answers={v: answers.get(v) for v in variables},
+                    answers={v: answers.get(v) for v in variables if instrument.was_asked(v)},
                     derived={d: env.rule(d) for d in used_rules if rules[d].kind is RuleKind.DERIVED},
                     law=[LawValue(params[k], interval.value(k) if interval else None) for k in used_params],
                     missing_answers=[m for m in missing if not m.startswith(LAW_PREFIX)],
@@ -209,11 +195,16 @@ def explain_record(
                     alternatives=[
                         Alternative(setting, other.rule(rule.id))
                         for setting, other in others
-                        if other.rule(rule.id).value != result.value
+                        if (other.rule(rule.id).value, other.rule(rule.id).absent) != (result.value, result.absent)
                     ],
+                    not_asked=[v for v in variables if not instrument.was_asked(v) and v not in presumed],
+                    presumed=[presumed[v] for v in variables if not instrument.was_asked(v) and v in presumed],
+                    coverage=covered.get(rule.id),
                 )
             )
-    return Explanation(record_id, row, judged_on, timeline, interval, packs, out)
+    outputs = [r for p in packs for r in p.outputs]
+    asking = next_questions(env, outputs, schema)
+    return Explanation(record_id, row, judged_on, timeline, interval, packs, out, instrument, asking)
 
 
 def _interval(timeline: Timeline, answers: Mapping[str, Any]) -> Interval | None:
@@ -221,7 +212,11 @@ def _interval(timeline: Timeline, answers: Mapping[str, Any]) -> Interval | None
 
 
 def _other_readings(
-    answers: Mapping[str, Any], packs: Sequence[Pack], judgement: Judgement, rules: Mapping[str, Rule]
+    answers: Mapping[str, Any],
+    packs: Sequence[Pack],
+    judgement: Judgement,
+    rules: Mapping[str, Rule],
+    instrument: Instrument | None,
 ) -> list[tuple[Setting, RecordEnv]]:
     """The record under each alternative reading, one reading changed at a time."""
     chosen = {(p, name): v for p, name, v in judgement.settings}
@@ -233,5 +228,6 @@ def _other_readings(
             continue
         settings = (*(s for s in judgement.settings if (s[0], s[1]) != (pack, name)), setting)
         other = build_timeline(packs, Judgement(judgement.as_of, judgement.law, judgement.verified_only, settings))
-        out.append((setting, RecordEnv(answers, _interval(other, answers), rules)))
+        interval = _interval(other, answers)
+        out.append((setting, RecordEnv(answers, interval, rules, instrument, presumptions(packs, other))))
     return out

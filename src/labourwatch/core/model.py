@@ -204,6 +204,19 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Presumption:
+    """What the law presumes of a fact when the survey did not ask it (work is not hazardous unless it
+    is on the government's list): used only while the pack's reading `reading` is true, and named in
+    every explanation that rests on it. Its legal basis is the reference of that reading."""
+
+    variable: str
+    value: Any
+    pack: str
+    reading: str  # a parameter of the pack, a true/false reading
+    explanation: Text  # what the presumption means for the findings, as an explanation says it
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     version: str
@@ -215,6 +228,7 @@ class Pack:
     content_hash: str
     description: Text | None = None
     requires: tuple[str, ...] = ()
+    presumptions: Mapping[str, Presumption] = field(default_factory=dict)  # by variable
 
     @property
     def outputs(self) -> tuple[Rule, ...]:

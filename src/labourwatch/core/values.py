@@ -8,6 +8,11 @@ import math
 from datetime import date, datetime, time
 from typing import Any
 
+from labourwatch.core.columns import NOT_MEASURED
+
+UNKNOWN_LABEL = "unknown"
+NOT_MEASURED_LABEL = "not_measured"  # docs/concepts.md#asked
+
 
 def as_text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):  # NaN: a missing number
@@ -34,4 +39,9 @@ def _texts(values: Any) -> list[str]:
 def result_text(value: Any) -> str:
     """A result as a count's key: "unknown" when there is none."""
     text = as_text(value)
-    return "unknown" if text is None else text
+    return UNKNOWN_LABEL if text is None else text
+
+
+def result_in(row: dict[str, Any], rule_id: str) -> Any:
+    """A result of an assessed row, `not_measured` where it rests on questions not asked."""
+    return NOT_MEASURED_LABEL if rule_id in (row.get(NOT_MEASURED) or "").split() else row.get(rule_id)

@@ -8,6 +8,7 @@ engines differ on division by zero (DuckDB gives infinity) and on LEAST/GREATEST
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,11 +16,93 @@ from sqlglot import exp
 
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.model import Rule, RuleKind
+from labourwatch.core.types import ValueType
+from labourwatch.core.values import UNKNOWN_LABEL
 
-ColumnFor = Callable[[str], exp.Expression]
+Absence = bool | exp.Expression  # not measured on every record (True), on none (False), or where an SQL test holds
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A compiled expression: its value under Kleene logic (NULL when unknown or not measured) and when
+    it is not measured, because it rests on questions the survey did not ask (core/expr/evaluate.py
+    gives the semantics). The test is never NULL, and where it holds the value is NULL. Whether a
+    question was asked is known for the whole input, so the test folds to a constant almost everywhere
+    and costs nothing; only `and` beside a part not asked makes it depend on the record."""
+
+    value: exp.Expression
+    absent: Absence = False
+
+    def copy(self) -> Measured:
+        return Measured(self.value.copy(), _copy(self.absent))
+
+
+VariableFor = Callable[[str], Measured]
 ParamColumnFor = Callable[[str, str], exp.Expression]
+ComputedFor = Callable[[str, bool], exp.Expression]  # a computed rule's column: its value, or its absence
 
-UNKNOWN_LABEL = "unknown"
+
+def _copy(a: Absence) -> Absence:
+    return a if isinstance(a, bool) else a.copy()
+
+
+def as_sql(a: Absence) -> exp.Expression:
+    return exp.Boolean(this=a) if isinstance(a, bool) else a.copy()
+
+
+def any_of(*parts: Absence) -> Absence:
+    """OR of absence tests, folded where they are constants."""
+    if any(p is True for p in parts):
+        return True
+    tests = [p for p in parts if isinstance(p, exp.Expression)]  # the rest are False
+    if not tests:
+        return False
+    either: Any = exp.or_(*(_wrap(t) for t in tests), copy=False)
+    return tests[0] if len(tests) == 1 else either
+
+
+def all_of(*parts: Absence) -> Absence:
+    """AND of absence tests, folded where they are constants."""
+    if any(p is False for p in parts):
+        return False
+    tests = [p for p in parts if isinstance(p, exp.Expression)]  # the rest are True
+    if not tests:
+        return True
+    both: Any = exp.and_(*(_wrap(t) for t in tests), copy=False)
+    return tests[0] if len(tests) == 1 else both
+
+
+def negate(a: Absence) -> Absence:
+    return (not a) if isinstance(a, bool) else exp.Not(this=_wrap(a))
+
+
+def _is(value: exp.Expression, truth: bool) -> exp.Expression:
+    return exp.Is(this=_wrap(value.copy()), expression=exp.Boolean(this=truth))
+
+
+def _connective(value: exp.Expression, a: Measured, b: Measured, *, decisive: bool) -> Measured:
+    """`and` (decisive: false) or `or` (decisive: true): not measured where a part is not measured and
+    every other part is neither decisive nor unknown, that is, it either holds the other value or is
+    not measured too."""
+    either = any_of(a.absent, b.absent)
+    if either is False:
+        return Measured(value)
+    undecided = [any_of(m.absent, _is(m.value, not decisive)) for m in (a, b)]
+    return Measured(value, all_of(either, *undecided))
+
+
+def typed_null(kind: ValueType) -> exp.Expression:
+    sql = {ValueType.NUMBER: "DOUBLE", ValueType.DATE: "DATE", ValueType.STRING: "VARCHAR", ValueType.SET: "VARCHAR[]"}
+    return exp.cast(exp.Null(), sql.get(kind, "BOOLEAN"))
+
+
+def guarded(m: Measured, kind: ValueType | None) -> Measured:
+    """No value where not measured (the invariant of Measured), for operations that would make one."""
+    if m.absent is False:
+        return m
+    if m.absent is True:
+        return Measured(typed_null(kind or ValueType.BOOL), True)
+    return Measured(_case([(as_sql(m.absent), typed_null(kind or ValueType.BOOL))], m.value), m.absent)
 
 
 def literal(value: object) -> exp.Expression:
@@ -78,28 +161,30 @@ class SqlCompiler:
     def __init__(
         self,
         rules: Mapping[str, Rule],
-        variable: ColumnFor,
+        variable: VariableFor,
         parameter: ParamColumnFor,
-        computed: ColumnFor | None = None,
+        computed: ComputedFor | None = None,
     ) -> None:
         self.rules = rules
         self.variable = variable
         self.parameter = parameter
         self.computed = computed
         self.available: set[str] = set()  # rules already computed as columns
-        self._memo: dict[str, exp.Expression] = {}
+        self._memo: dict[str, Measured] = {}
 
-    def rule(self, rule_id: str) -> exp.Expression:
-        if rule_id in self.available and self.computed is not None:
-            return self.computed(rule_id)
+    def rule(self, rule_id: str) -> Measured:
         if rule_id not in self._memo:
             rule = self.rules[rule_id]
             if rule.kind is RuleKind.CLASSIFICATION:
-                self._memo[rule_id] = _wrap(self.classification(rule))
+                self._memo[rule_id] = self.classification(rule)
             else:
                 assert rule.expr is not None
                 self._memo[rule_id] = self.compile(rule.expr)
-        return self._memo[rule_id].copy()
+        inlined = self._memo[rule_id]
+        if rule_id in self.available and self.computed is not None:
+            absent = inlined.absent if isinstance(inlined.absent, bool) else self.computed(rule_id, True)
+            return Measured(self.computed(rule_id, False), absent)
+        return inlined.copy()
 
     def layers(self, rule_ids: Sequence[str]) -> list[list[str]]:
         """The rules these need, grouped by depth: a rule's layer comes after every rule it reads. Each
@@ -120,50 +205,94 @@ class SqlCompiler:
             out[d].append(rule_id)
         return out
 
-    def classification(self, rule: Rule) -> exp.Expression:
-        ifs: list[tuple[exp.Expression, exp.Expression]] = []
-        for case in rule.cases:
-            cond = self.compile(case.when)
-            ifs.append((_is_null(cond), exp.Literal.string(UNKNOWN_LABEL)))
-            ifs.append((cond, exp.Literal.string(case.label)))
-        return _case(ifs, exp.Literal.string(rule.otherwise or UNKNOWN_LABEL))
+    def classification(self, rule: Rule) -> Measured:
+        """The first case that holds; unknown after an unknown case, not measured after one not
+        measured on the record; a case not measured on any record is passed over, and when every one
+        is, so is the classification."""
+        conditions = [(case.label, self.compile(case.when)) for case in rule.cases]
+        conditions = [(label, c) for label, c in conditions if c.absent is not True]
+        if rule.cases and not conditions:
+            return guarded(Measured(exp.Null(), True), ValueType.STRING)
+        labels: list[tuple[exp.Expression, exp.Expression]] = []
+        absences: list[tuple[exp.Expression, exp.Expression]] = []
+        for label, cond in conditions:
+            if cond.absent is not False:
+                labels.append((as_sql(cond.absent), exp.Null()))
+                absences.append((as_sql(cond.absent), exp.true()))
+            labels.append((_is_null(cond.value), exp.Literal.string(UNKNOWN_LABEL)))
+            labels.append((cond.value.copy(), exp.Literal.string(label)))
+            absences.append((_is_null(cond.value), exp.false()))
+            absences.append((cond.value.copy(), exp.false()))
+        value = _case(labels, exp.Literal.string(rule.otherwise or UNKNOWN_LABEL))
+        if all(c.absent is False for _, c in conditions):
+            return Measured(_wrap(value))
+        return Measured(_wrap(value), _wrap(_case(absences, exp.false())))
 
-    def compile(self, node: n.Node) -> exp.Expression:
-        return _wrap(self._compile(node))
+    def compile(self, node: n.Node) -> Measured:
+        m = self._compile(node)
+        return Measured(_wrap(m.value), m.absent)
 
-    def _compile(self, node: n.Node) -> exp.Expression:
+    def _compile(self, node: n.Node) -> Measured:
         match node:
             case n.Literal(value=v):
-                return literal(v)
+                return Measured(literal(v))
             case n.VarRef(name=name):
                 return self.variable(name)
             case n.ParamRef(pack=pack, name=name):
-                return self.parameter(pack, name)
+                return Measured(self.parameter(pack, name))
             case n.RuleRef(name=name):
                 return self.rule(name)
             case n.Unary(op="not", operand=o):
-                return exp.Not(this=self.compile(o))
+                m = self.compile(o)
+                return Measured(exp.Not(this=m.value), m.absent)
             case n.Unary(op="-", operand=o):
-                return exp.Neg(this=self.compile(o))
+                m = self.compile(o)
+                return Measured(exp.Neg(this=m.value), m.absent)
+            case n.Binary(op="and", left=a, right=b):
+                return self._and(self.compile(a), self.compile(b))
+            case n.Binary(op="or", left=a, right=b):
+                return self._or(self.compile(a), self.compile(b))
             case n.Binary(op="/", left=a, right=b):
-                right = exp.Nullif(this=self.compile(b), expression=literal(0.0))
-                return exp.Div(this=self.compile(a), expression=right)
+                left, right = self.compile(a), self.compile(b)
+                divisor = exp.Nullif(this=right.value, expression=literal(0.0))
+                return Measured(exp.Div(this=left.value, expression=divisor), any_of(left.absent, right.absent))
             case n.Binary(op=op, left=a, right=b):
-                combined: exp.Expression = _BINARY[op](this=self.compile(a), expression=self.compile(b))
-                return combined
+                return self._strict(_BINARY[op], self.compile(a), self.compile(b))
             case n.Compare(op=op, left=a, right=b):
-                compared: exp.Expression = _COMPARE[op](this=self.compile(a), expression=self.compile(b))
-                return compared
+                return self._strict(_COMPARE[op], self.compile(a), self.compile(b))
             case n.In(needle=needle, haystack=haystack, negated=negated):
                 found = self._in(self.compile(needle), haystack)
-                return exp.Not(this=_wrap(found)) if negated else found
+                return Measured(exp.Not(this=_wrap(found.value)), found.absent) if negated else found
             case n.Call(func=func, args=args):
                 return self._call(func, args)
         raise TypeError(f"cannot compile {node!r}")  # pragma: no cover - the checker rejects these
 
     @staticmethod
-    def _threshold(func: str, compiled: list[exp.Expression]) -> exp.Expression:
-        """count() and at_least(): sums of 0/1 tests that are never NULL; see evaluate._threshold."""
+    def _strict(kind: Any, a: Measured, b: Measured) -> Measured:
+        """An operation whose result is unknown with any unknown part, and not measured with any part
+        not measured (NULL in, NULL out: the value needs no guard)."""
+        combined: exp.Expression = kind(this=a.value, expression=b.value)
+        return Measured(combined, any_of(a.absent, b.absent))
+
+    @staticmethod
+    def _and(a: Measured, b: Measured) -> Measured:
+        """Kleene's AND on the values (what is not measured has none); not measured where a part is not
+        and no other part is false or unknown."""
+        return _connective(exp.And(this=a.value, expression=b.value), a, b, decisive=False)
+
+    @staticmethod
+    def _or(a: Measured, b: Measured) -> Measured:
+        """Kleene's OR; not measured where a part is not and no other part is true or unknown."""
+        return _connective(exp.Or(this=a.value, expression=b.value), a, b, decisive=True)
+
+    @staticmethod
+    def _threshold(func: str, k: Measured | None, items: list[Measured]) -> Measured:
+        """any(), at_least() and count(): sums of 0/1 tests that are never NULL; see
+        evaluate._threshold. An indicator not measured on any record is left out of both sums."""
+        measured = [m for m in items if m.absent is not True]
+        kind = ValueType.NUMBER if func == "count" else ValueType.BOOL
+        if items and not measured:
+            return guarded(Measured(exp.Null(), True), kind)
 
         def tally(tests: list[exp.Expression]) -> exp.Expression:
             total: exp.Expression = exp.Literal.number(0)
@@ -171,49 +300,63 @@ class SqlCompiler:
                 total = exp.Add(this=total, expression=exp.cast(_wrap(t), exp.DataType.Type.INT))
             return _wrap(total)
 
-        findings = compiled if func == "count" else compiled[1:]
-        held = tally([exp.Is(this=f.copy(), expression=exp.true()) for f in findings])
+        held = tally([_is(m.value, True) for m in measured])
         if func == "count":
-            return exp.cast(held, exp.DataType.Type.DOUBLE)
-        possible = tally([exp.Not(this=_wrap(exp.Is(this=f.copy(), expression=exp.false()))) for f in findings])
-        k = compiled[0]
-        return _case(
-            [(exp.GTE(this=held, expression=k), exp.true()), (exp.LT(this=possible, expression=k.copy()), exp.false())],
-            exp.Null(),
-        )
+            return Measured(exp.cast(held, exp.DataType.Type.DOUBLE))
+        need = k.value if k is not None else exp.Literal.number(1)
+        possible = tally([exp.Not(this=_is(m.value, False)) for m in measured])
+        reached, beyond = exp.GTE(this=held, expression=need), exp.LT(this=possible, expression=need.copy())
+        value = _case([(reached, exp.true()), (beyond, exp.false())], exp.Null())
+        if all(m.absent is False for m in measured):  # what is open is unknown, not unmeasured
+            return Measured(value, k.absent if k is not None else False)
+        open_unmeasured = all_of(*(any_of(m.absent, exp.Not(this=_is_null(m.value))) for m in measured))
+        either: Any = exp.or_(reached.copy(), beyond.copy(), copy=False)
+        undecided = exp.Not(this=_wrap(either))
+        absent = exp.Coalesce(this=_wrap(as_sql(all_of(undecided, open_unmeasured))), expressions=[exp.false()])
+        return Measured(value, any_of(k.absent if k is not None else False, absent))
 
-    def _in(self, needle: exp.Expression, haystack: n.Node) -> exp.Expression:
+    def _in(self, needle: Measured, haystack: n.Node) -> Measured:
         if isinstance(haystack, n.ListLit):
-            return exp.In(this=needle, expressions=[self.compile(i) for i in haystack.items])
+            items = [self.compile(i) for i in haystack.items]
+            found = exp.In(this=needle.value, expressions=[i.value for i in items])
+            return guarded(Measured(found, any_of(needle.absent, *(i.absent for i in items))), ValueType.BOOL)
         pool = self.compile(haystack)
         # ARRAY_CONTAINS is NULL when either side is NULL, as Kleene logic wants.
-        return exp.ArrayContains(this=pool, expression=needle)
+        return Measured(exp.ArrayContains(this=pool.value, expression=needle.value), any_of(needle.absent, pool.absent))
 
-    def _call(self, func: str, args: tuple[n.Node, ...]) -> exp.Expression:
+    def _call(self, func: str, args: tuple[n.Node, ...]) -> Measured:
         if func == "answer":
-            value = self.compile(args[0])
-            codes = [self.compile(c) for c in args[1].children()]
+            given = self.compile(args[0])
+            codes = [self.compile(c).value for c in args[1].children()]
             if not codes:
-                return value
-            return _case([(exp.In(this=value.copy(), expressions=codes), exp.Null())], value)  # wrapped by compile
+                return given
+            value = _case([(exp.In(this=given.value.copy(), expressions=codes), exp.Null())], given.value)
+            return Measured(value, given.absent)  # wrapped by compile
+        if func in ("any", "at_least", "count"):
+            compiled = [self.compile(a) for a in args]
+            return self._threshold(func, compiled[0] if func == "at_least" else None, compiled[func == "at_least" :])
         compiled = [self.compile(a) for a in args]
-        if func in ("at_least", "count"):
-            return self._threshold(func, compiled)
+        values = [c.value for c in compiled]
         if func == "if":
             cond, yes, no = compiled
-            return _case([(_is_null(cond), exp.Null()), (cond, yes)], no)
+            value = _case([(_is_null(cond.value), exp.Null()), (cond.value, yes.value)], no.value)
+            chose = (all_of(yes.absent, _is(cond.value, True)), all_of(no.absent, _is(cond.value, False)))
+            return Measured(value, any_of(cond.absent, *chose))
         if func == "coalesce":
-            return exp.Coalesce(this=compiled[0], expressions=compiled[1:])
+            present = [c for c in compiled if c.absent is not True] or compiled[:1]
+            value = exp.Coalesce(this=present[0].value, expressions=[c.value for c in present[1:]])
+            return Measured(value, all_of(*(c.absent for c in compiled)))
+        absent = any_of(*(c.absent for c in compiled))
         if func == "is_missing":
-            return _is_null(compiled[0])
+            return guarded(Measured(_is_null(values[0]), absent), ValueType.BOOL)
         if func in ("min", "max"):
-            any_null = exp.or_(*(_is_null(c) for c in compiled))
+            any_null = exp.or_(*(_is_null(v) for v in values))
             pick = exp.Least if func == "min" else exp.Greatest
-            return _case([(any_null, exp.Null())], pick(this=compiled[0], expressions=compiled[1:]))
+            return Measured(_case([(any_null, exp.Null())], pick(this=values[0], expressions=values[1:])), absent)
         if func == "days_between":
-            start, end = compiled
+            start, end = values
             diff = exp.DateDiff(this=end, expression=start, unit=exp.var("DAY"))
-            return exp.cast(diff, exp.DataType.Type.DOUBLE)
+            return Measured(exp.cast(diff, exp.DataType.Type.DOUBLE), absent)
         if func == "year":
-            return exp.cast(exp.Year(this=compiled[0]), exp.DataType.Type.DOUBLE)
+            return Measured(exp.cast(exp.Year(this=values[0]), exp.DataType.Type.DOUBLE), absent)
         raise TypeError(f"unknown function {func}")  # pragma: no cover

@@ -3,7 +3,7 @@ law in force over each interval of time, as a small table of constants."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -12,7 +12,8 @@ import pyarrow as pa
 
 from labourwatch.core.columns import PROVENANCE_COLUMNS
 from labourwatch.core.errors import LabourwatchError, Message
-from labourwatch.core.model import Pack, Rule, Schema
+from labourwatch.core.instrument import Instrument, from_columns, presumptions
+from labourwatch.core.model import Pack, Presumption, Rule, Schema
 from labourwatch.core.readings import Judgement
 from labourwatch.core.timeline import Timeline, build_timeline, parameter_dependencies, unverified_outputs
 from labourwatch.core.types import ValueType
@@ -45,13 +46,24 @@ class Plan:
     outputs: list[Rule]
     law: LawTable
     today: date
+    instrument: Instrument
+    presumptions: Mapping[str, Presumption]  # in force under the judgement
 
     @property
     def stamp(self) -> str:
         return " ".join(p.stamp for p in self.packs)
 
 
-def plan(schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judgement, *, today: date) -> Plan:
+def plan(
+    schema: Schema,
+    packs: Sequence[Pack],
+    source: Source,
+    judgement: Judgement,
+    *,
+    today: date,
+    instrument: Instrument | None = None,
+) -> Plan:
+    """`instrument`: the questions asked; by default those the input has columns for."""
     timeline = build_timeline(packs, judgement)
     present = {name: name for name in schema.variables if name in source.columns}
     outputs = [r for p in packs for r in p.outputs]
@@ -60,7 +72,9 @@ def plan(schema: Schema, packs: Sequence[Pack], source: Source, judgement: Judge
         raise LabourwatchError(
             Message("input_has_result_columns", {"label": source.label, "columns": ", ".join(clashes)})
         )
-    return Plan(schema, packs, timeline, source, present, outputs, _law_table(packs, timeline, outputs), today)
+    asked = instrument or from_columns(schema, source.columns)
+    law = _law_table(packs, timeline, outputs)
+    return Plan(schema, packs, timeline, source, present, outputs, law, today, asked, presumptions(packs, timeline))
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,20 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from labourwatch.core.columns import ID, REFERENCE_DATE, ROW
-from labourwatch.core.model import RuleKind
+from labourwatch.core.columns import ID, NOT_MEASURED, REFERENCE_DATE, ROW
+from labourwatch.core.model import Rule, RuleKind
 from labourwatch.core.timeline import Timeline
 from labourwatch.core.types import ValueType
-from labourwatch.engines.compiler import SqlCompiler, literal
+from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL
+from labourwatch.engines.compiler import (
+    Absence,
+    Measured,
+    SqlCompiler,
+    VariableFor,
+    as_sql,
+    literal,
+    typed_null,
+)
 from labourwatch.engines.inputs import (
     Check,
     case,
@@ -111,19 +120,43 @@ def law_field(name: str) -> exp.Expression:
     return func("struct_extract", column(LAW, "t"), string(name))
 
 
+def _variable(p: Plan) -> VariableFor:
+    """A variable as the rules read it: its typed value when asked; when not asked, the value the law
+    presumes (while the pack's reading holds), else nothing: not measured."""
+
+    def variable(name: str) -> Measured:
+        if p.instrument.was_asked(name):
+            return Measured(typed(name, "t"))
+        if name in p.presumptions:
+            return Measured(literal(p.presumptions[name].value))
+        return Measured(typed_null(p.schema.variables[name].type), True)
+
+    return variable
+
+
+def _absent_column(rule_id: str) -> str:
+    return f"__n_{rule_id}"
+
+
 def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequence[Check] = ()) -> exp.Select:
     """Every input column (canonical ones typed), one column per result, the provenance of each row, and
     with `checks` whether any value of the row is invalid and a hash of its id."""
     compiler = SqlCompiler(
         {r.id: r for pack in p.packs for r in pack.rules.values()},
-        variable=lambda name: typed(name, "t"),
+        variable=_variable(p),
         parameter=lambda pack, name: law_field(param_column(pack, name)),
-        computed=lambda rule_id: column(f"__r_{rule_id}", "t"),
+        computed=lambda rule_id, absent: column(_absent_column(rule_id) if absent else f"__r_{rule_id}", "t"),
     )
     inner = _star_with([_as(_interval(p.timeline), INTERVAL)], typed_select(p))
     inner = _star_with([_as(_law(p), LAW)], inner)
     for layer in compiler.layers([r.id for r in p.outputs]):
-        inner = _star_with([_as(compiler.rule(r), f"__r_{r}") for r in layer], inner)
+        computed: list[exp.Expr] = []
+        for rule_id in layer:
+            m = compiler.rule(rule_id)
+            computed.append(_as(m.value, f"__r_{rule_id}"))
+            if not isinstance(m.absent, bool):
+                computed.append(_as(m.absent, _absent_column(rule_id)))
+        inner = _star_with(computed, inner)
         compiler.available.update(layer)
     select: list[exp.Expr] = []
     for col in p.source.columns:
@@ -131,17 +164,11 @@ def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequ
         if for_csv and col in p.present and p.schema.variables[col].kind == "multiple":
             value = func("array_to_string", value, string(" "))  # back to the codes separated by spaces
         select.append(_as(value, col))
+    absences: list[tuple[str, Absence]] = []
     for rule in p.outputs:
-        result = compiler.rule(rule.id)
-        if for_csv and rule.kind is RuleKind.FINDING:
-            result = case(
-                [
-                    (exp.paren(result, copy=False), string("true")),
-                    (exp.not_(exp.paren(result, copy=False), copy=False), string("false")),
-                ],
-                string("unknown"),
-            )
-        select.append(_as(result, rule.id))
+        m = compiler.rule(rule.id)
+        absences.append((rule.id, m.absent))
+        select.append(_as(_result(rule, m, for_csv), rule.id))
     as_of = p.timeline.judgement.as_of
     select.append(_as(literal(as_of) if as_of else typed(REFERENCE_DATE, "t"), "lw_judged_on"))
     texts = {
@@ -151,6 +178,7 @@ def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequ
     }
     for name, (text, values) in texts.items():
         select.append(_as(text if for_csv else dialect.categorical(text, values), name))
+    select.append(_as(_not_measured(absences), NOT_MEASURED))
     if checks:
         record_id = typed(ID, "t")
         select.append(_as(any_invalid(checks), BAD))
@@ -159,6 +187,34 @@ def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequ
         )
         select.append(_as(hashed, ID_HASH))
     return exp.select(*select, copy=False).from_(_sub(inner), copy=False)
+
+
+def _result(rule: Rule, m: Measured, for_csv: bool) -> exp.Expression:
+    """A result column: a classification says `not_measured` in words, and so does a finding in CSV,
+    where a finding is `true`, `false` or `unknown`."""
+    absent = exp.paren(as_sql(m.absent), copy=False)
+    if rule.kind is RuleKind.CLASSIFICATION and m.absent is not False:
+        return case([(absent, string(NOT_MEASURED_LABEL))], m.value)
+    if not (for_csv and rule.kind is RuleKind.FINDING):
+        return m.value
+    value = exp.paren(m.value, copy=False)
+    whens = [(value, string("true")), (exp.not_(value.copy(), copy=False), string("false"))]
+    if m.absent is not False:
+        whens.insert(0, (absent, string(NOT_MEASURED_LABEL)))
+    return case(whens, string(UNKNOWN_LABEL))
+
+
+def _not_measured(absences: Sequence[tuple[str, Absence]]) -> exp.Expression:
+    """The ids of the results not measured on the row, separated by spaces ('' when all were)."""
+    fixed = [rule_id for rule_id, a in absences if a is True]
+    varying = [(rule_id, a) for rule_id, a in absences if not isinstance(a, bool)]
+    if not varying:
+        return string(" ".join(fixed))
+    joined: exp.Expression = string(" ".join(fixed))
+    for rule_id, a in varying:
+        part = case([(exp.paren(as_sql(a), copy=False), string(" " + rule_id))], string(""))
+        joined = exp.DPipe(this=joined, expression=part)
+    return exp.Trim(this=joined)
 
 
 def any_invalid(checks: Sequence[Check]) -> exp.Expr:

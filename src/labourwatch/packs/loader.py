@@ -26,6 +26,7 @@ from labourwatch.core.model import (
     Pack,
     Parameter,
     ParamValue,
+    Presumption,
     Rule,
     RuleKind,
     Schema,
@@ -251,7 +252,7 @@ def content_hash(directory: Path) -> str:
     return digest.hexdigest()
 
 
-_PACK_KEYS = {"id", "version", "title", "description", "jurisdiction", "requires", "acts"}
+_PACK_KEYS = {"id", "version", "title", "description", "jurisdiction", "requires", "acts", "presumptions"}
 
 
 def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pack:
@@ -286,7 +287,33 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
         rules=rules,
         content_hash=content_hash(directory),
         requires=requires,
+        presumptions=_presumptions(ctx, doc, pack_id, schema, parameters),
     )
+
+
+def _presumptions(
+    ctx: _Ctx, doc: Mapping[Any, Any], pack: str, schema: Schema, parameters: Mapping[str, Parameter]
+) -> dict[str, Presumption]:
+    """`presumptions:` of pack.yaml: for a question, the value the law presumes when it was not asked,
+    the pack's true/false reading that switches it on (its reference is the legal basis), and what it
+    means, as explanations say it."""
+    raw = ctx.mapping(doc.get("presumptions") or {}, "presumptions", doc, "presumptions")
+    out = {}
+    for name, spec in raw.items():
+        spec = ctx.mapping(spec, f"presumption of '{name}'", raw, name)
+        ctx.known_keys(spec, {"value", "reading", "explanation"}, f"presumption of '{name}'")
+        variable = schema.variables.get(str(name))
+        if variable is None:
+            raise ctx.fail(f"presumption of '{name}': no such variable in the schema", raw, name)
+        value = spec.get("value")
+        if _value_type(value) is not variable.type:
+            raise ctx.fail(f"presumption of '{name}': {value!r} is not a {variable.kind}", spec, "value")
+        reading = parameters.get(str(spec.get("reading")))
+        if reading is None or reading.type is not ValueType.BOOL or reading.values[-1].status is not Status.READING:
+            raise ctx.fail(f"presumption of '{name}': 'reading' must name a true/false reading of the pack", spec)
+        explanation = ctx.text(spec.get("explanation"), f"explanation of presumption '{name}'", spec, "explanation")
+        out[str(name)] = Presumption(str(name), value, pack, reading.name, explanation or {})
+    return out
 
 
 def _closure(requires: Iterable[str], loaded: Mapping[str, Pack]) -> list[str]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from labourwatch.core.coverage import Coverage
 from labourwatch.core.explain import Explanation, LawValue, RuleExplanation
-from labourwatch.core.model import RuleKind
+from labourwatch.core.expr.evaluate import Tri
+from labourwatch.core.model import Presumption, RuleKind
 from labourwatch.core.readings import Judgement
 from labourwatch.core.types import pick
+from labourwatch.core.values import NOT_MEASURED_LABEL
 from labourwatch.i18n import t
+from labourwatch.packs import load_schema
 
 
 def plain(value: Any) -> Any:
@@ -25,9 +29,13 @@ def plain(value: Any) -> Any:
     return value
 
 
-def result_code(rx: RuleExplanation, value: Any = ...) -> Any:
-    """yes / no / unknown for a finding, the label for a classification, the number for a measure."""
-    value = rx.result.value if value is ... else value
+def result_code(rx: RuleExplanation, result: Tri | None = None) -> Any:
+    """yes / no / unknown / not_measured for a finding, the label for a classification, the number for
+    a measure."""
+    result = rx.result if result is None else result
+    if result.absent:
+        return NOT_MEASURED_LABEL
+    value = result.value
     if rx.rule.kind is RuleKind.CLASSIFICATION:
         return str(value)
     if value is None:
@@ -58,6 +66,7 @@ def _law_dict(lv: LawValue, acts: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
     acts = {a.id: a for p in ex.packs for a in p.acts.values()}
+    schema = load_schema()
     judgement = ex.timeline.judgement
     return {
         "record": {"id": ex.record_id, "row": ex.row},
@@ -83,20 +92,58 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
                 "references": [r.cite(acts, lang) for r in rx.rule.references],
                 "decided_by": rx.decided_by,
                 "indicators": {
-                    name: {"held": tally.held, "unknown": tally.unknown, "size": tally.size}
+                    name: {
+                        "held": tally.held,
+                        "unknown": tally.unknown,
+                        "not_measured": tally.not_measured,
+                        "size": tally.size,
+                    }
                     for name, tally in rx.tallies.items()
                 },
+                "not_asked": rx.not_asked,
+                "presumed": [_presumption_dict(p, ex, lang) for p in rx.presumed],
+                "coverage": _coverage_dict(rx.coverage),
                 "holding": rx.holding,
                 "other_readings": [
                     {
                         "setting": f"{a.setting[0]}:{a.setting[1]}={plain(a.setting[2])}",
-                        "result": result_code(rx, a.result.value),
+                        "result": result_code(rx, a.result),
                     }
                     for a in rx.alternatives
                 ],
             }
             for rx in ex.rules
         ],
+        "instrument": ex.instrument.to_json(schema) if ex.instrument else None,
+        "next_questions": [
+            {"question": q.variable, "settles": q.settles, "needed_by": list(q.bears_on)} for q in ex.next_questions
+        ],
+    }
+
+
+def _presumption_dict(p: Presumption, ex: Explanation, lang: str) -> dict[str, Any]:
+    acts = {a.id: a for pack in ex.packs for a in pack.acts.values()}
+    reading = next(pack.parameters[p.reading] for pack in ex.packs if pack.id == p.pack)
+    basis = reading.values[-1].reference
+    return {
+        "question": p.variable,
+        "presumed": plain(p.value),
+        "meaning": pick(p.explanation, lang),
+        "basis": basis.cite(acts, lang),
+        "note": basis.note,
+        "reading": f"{p.pack}:{p.reading}",
+    }
+
+
+def _coverage_dict(c: Coverage | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "of": "questions" if c.by_questions else "indicators",
+        "measured": list(c.asked),
+        "size": len(c.indicators),
+        "not_measured": [x for x in c.indicators if x not in c.asked],
+        "parts_not_measured": list(c.unmeasured_parts),
     }
 
 
@@ -112,7 +159,7 @@ def _word(value: Any, lang: str) -> str:
 
 
 def _shown(rx: RuleExplanation, code: Any, lang: str) -> str:
-    if code in ("yes", "no", "unknown"):
+    if code in ("yes", "no", "unknown", NOT_MEASURED_LABEL):
         return t(str(code), lang)
     return pick(rx.rule.labels.get(code), lang) or str(code)
 
@@ -137,6 +184,8 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
         f"{t('packs_used', lang)}: {', '.join(p.stamp for p in ex.packs)}",
         "",
     ]
+    if data["instrument"]:
+        lines.insert(-1, instrument_text(data["instrument"], lang))
     for item, rx in zip(data["results"], ex.rules, strict=True):
         if only and item["id"] != only:
             continue
@@ -148,8 +197,19 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
         for group, tally in item["indicators"].items():
             counts = t("indicators_held", lang, group=group, held=len(tally["held"]), size=tally["size"])
             unknown = f"; {t('indicators_unknown', lang, count=len(tally['unknown']))}" if tally["unknown"] else ""
+            if tally["not_measured"]:
+                unknown += f"; {t('indicators_not_measured', lang, count=len(tally['not_measured']))}"
             held = f" ({', '.join(tally['held'])})" if tally["held"] else ""
             lines.append(f"    {counts}{held}{unknown}")
+        if (cover := item["coverage"]) and cover["not_measured"]:
+            lines.append(f"    {coverage_text(cover, lang)}")
+        if item["not_asked"]:
+            lines.append(f"    {t('not_asked_here', lang)}: {', '.join(item['not_asked'])}")
+        for presumed in item["presumed"]:
+            lines.append(
+                f"    {t('presumed_here', lang)}: {presumed['question']} = {_word(presumed['presumed'], lang)}. "
+                f"{presumed['meaning']} ({presumed['basis']}; {presumed['reading']})"
+            )
         if rx.answers:
             answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
             lines.append(f"    {t('answers', lang)}: {answers}")
@@ -180,4 +240,29 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
                 f"    {t('under_other_reading', lang)} {other['setting']}: {_shown(rx, other['result'], lang)}"
             )
         lines.append("")
+    if data["next_questions"] and not only:
+        lines.append(t("ask_next", lang) + ":")
+        for q in data["next_questions"][:10]:
+            settles = "-" if q["settles"] is None else q["settles"]
+            lines.append(
+                "    " + t("ask_next_item", lang, name=q["question"], settles=settles, bears=len(q["needed_by"]))
+            )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def coverage_text(cover: dict[str, Any], lang: str) -> str:
+    """ "Measured by 9 of its 15 indicators: ...; not measured at all: ..." from `_coverage_dict`."""
+    key = "coverage_questions" if cover["of"] == "questions" else "coverage_indicators"
+    text = t(key, lang, asked=len(cover["measured"]), size=cover["size"])
+    if cover["measured"]:
+        text += ": " + ", ".join(cover["measured"])
+    if cover["parts_not_measured"]:
+        text += "; " + t("coverage_parts_missing", lang, parts=", ".join(cover["parts_not_measured"]))
+    return text
+
+
+def instrument_text(instrument: dict[str, Any], lang: str) -> str:
+    size = len(instrument["asked"]) + len(instrument["not_asked"])
+    basis = t(f"basis_{instrument['basis']}", lang)
+    detail = f"; {instrument['detail']}" if instrument["detail"] else ""
+    return t("instrument_line", lang, asked=len(instrument["asked"]), size=size, basis=basis + detail)

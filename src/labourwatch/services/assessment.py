@@ -18,6 +18,7 @@ from labourwatch.core.columns import RAW_PREFIX
 from labourwatch.core.errors import LabourwatchError, Message, speaking
 from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
+from labourwatch.core.instrument import from_columns
 from labourwatch.core.model import Rule
 from labourwatch.core.readings import Judgement, settings_of
 from labourwatch.core.types import Progress
@@ -81,7 +82,9 @@ def prepare(data: Any, request: Request) -> Plan:
     """Everything an assessment of `data` needs: the schema, the packs, the input and the law."""
     packs = load_packs(request.packs)
     source = open_source(data, encoding=request.encoding, lang=request.lang)
-    return plan(load_schema(), packs, source, request.judgement(packs), today=date.today())
+    schema = load_schema()
+    instrument = request.instrument(schema, from_columns(schema, source.columns))
+    return plan(schema, packs, source, request.judgement(packs), today=date.today(), instrument=instrument)
 
 
 def provenance(p: Plan) -> dict[str, Any]:
@@ -99,6 +102,7 @@ def provenance(p: Plan) -> dict[str, Any]:
         },
         "packs": [{"id": pack.id, "version": pack.version, "sha256": pack.content_hash} for pack in p.packs],
         "schema_sha256": p.schema.version,
+        "instrument": p.instrument.to_json(p.schema),
         "notes": list(p.source.notes),
     }
 
@@ -191,7 +195,7 @@ def explain(data: Any, record_id: str, request: Request) -> Explanation:
         if found is None:
             raise LabourwatchError(Message("record_not_found", {"label": p.source.label, "id": record_id}))
         row, answers = found
-        return explain_record(str(record_id), row, answers, p.packs, p.timeline)
+        return explain_record(str(record_id), row, answers, p.packs, p.timeline, p.instrument, p.schema)
 
 
 @dataclass(frozen=True)

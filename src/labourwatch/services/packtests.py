@@ -6,8 +6,10 @@ Each case gives answers and the results the law prescribes:
       input: {reference_date: 2010-03-01, hours_per_day: 12}
       output: {hours_over_daily_norm: true, overtime_over_daily_cap: true}
 
-Optional keys: `as_of`, `law`, `verified_only`, `settings` (readings chosen instead of the defaults).
-Expected values: true, false, unknown, a label, or a number (derived values; compared to 1e-6). Every
+Optional keys: `as_of`, `law`, `verified_only`, `settings` (readings chosen instead of the defaults),
+`not_asked` (questions or modules the survey did not ask; every other question counts as asked).
+Expected values: true, false, unknown, not_measured, a label, or a number (derived values; compared to
+1e-6). Every
 case runs twice, through the SQL compiled for DuckDB and through the reference evaluator, and both must
 give the expected result.
 """
@@ -25,9 +27,10 @@ from typing import Any
 import pyarrow as pa
 
 from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.core.environment import RecordEnv
 from labourwatch.core.errors import Location, PackError
-from labourwatch.core.explain import RecordEnv
-from labourwatch.core.values import as_text
+from labourwatch.core.instrument import EVERY
+from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL, as_text, result_in
 from labourwatch.engines.base import Engine
 from labourwatch.packs import builtin_pack_dirs, load_packs
 from labourwatch.packs.yamlio import line_of, load_yaml
@@ -46,6 +49,7 @@ class Case:
     law: str | None = None
     verified_only: bool = False
     settings: tuple[tuple[str, Any], ...] = ()
+    not_asked: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,7 +78,7 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
     out = []
     for item in doc:
         where = Location(str(path), getattr(item, "line", None))
-        unknown = set(item) - {"name", "input", "output", "as_of", "law", "verified_only", "settings"}
+        unknown = set(item) - {"name", "input", "output", "as_of", "law", "verified_only", "settings", "not_asked"}
         if unknown or not item.get("name") or "output" not in item:
             raise PackError(f"a case needs name, input and output (unknown keys: {sorted(unknown)})", where)
         as_of = item.get("as_of")
@@ -89,14 +93,15 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
                 law=item.get("law"),
                 verified_only=bool(item.get("verified_only", False)),
                 settings=tuple(sorted((item.get("settings") or {}).items())),
+                not_asked=tuple(str(x) for x in item.get("not_asked") or ()),
             )
         )
     return out
 
 
 def _same(expected: Any, actual: Any) -> bool:
-    if expected == "unknown":
-        return actual is None or actual == "unknown"
+    if expected == UNKNOWN_LABEL:
+        return actual is None or actual == UNKNOWN_LABEL
     if isinstance(expected, bool) or isinstance(actual, bool):
         return expected is actual
     if isinstance(expected, int | float) and isinstance(actual, int | float):
@@ -119,29 +124,38 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None 
     cases = load_cases(pack_ids)
     groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for c in cases:
-        groups[(c.as_of, c.law, c.verified_only, c.settings)].append(c)
+        groups[(c.as_of, c.law, c.verified_only, c.settings, c.not_asked)].append(c)
     packs = load_packs()
     rules = {r.id: r for p in packs for r in p.rules.values()}
     results = []
-    for (as_of, law, verified_only, settings), group in groups.items():
+    for (as_of, law, verified_only, settings, not_asked), group in groups.items():
         table = _table(group)
-        request = Request(as_of=as_of, law=law, verified_only=verified_only, settings=dict(settings))
+        request = Request(
+            as_of=as_of,
+            law=law,
+            verified_only=verified_only,
+            settings=dict(settings),
+            asked=[EVERY],
+            not_asked=not_asked,
+        )
         plan = assessment.prepare(table, request)
         sql_rows = assessment.results(plan, engine).to_pylist()
         for i, case in enumerate(group):
             answers = plan.schema.answers(sql_rows[i])  # as the engine typed them
-            env = RecordEnv(answers, plan.timeline.interval_for(answers.get(REFERENCE_DATE)), rules)
+            interval = plan.timeline.interval_for(answers.get(REFERENCE_DATE))
+            env = RecordEnv(answers, interval, rules, plan.instrument, plan.presumptions)
             problems, actual = [], {}
             for key, expected in case.expected.items():
                 if key not in rules:
                     problems.append(f"'{key}' is not a rule of the loaded packs")
                     continue
-                reference = env.rule(key).value
+                found = env.rule(key)
+                reference = NOT_MEASURED_LABEL if found.absent else found.value
                 actual[key] = reference
                 if not _same(expected, reference):
                     problems.append(f"{key}: expected {expected!r}, reference evaluator gives {reference!r}")
                 if key in sql_rows[i]:
-                    got = sql_rows[i][key]
+                    got = result_in(sql_rows[i], key)
                     if not _same(expected, got):
                         problems.append(f"{key}: expected {expected!r}, {engine.name} gives {got!r}")
             results.append(CaseResult(case, not problems, "; ".join(problems), actual))

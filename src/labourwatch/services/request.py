@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
-from labourwatch.core.model import Pack
+from labourwatch.core.instrument import Instrument, declared
+from labourwatch.core.model import Pack, Schema
 from labourwatch.core.readings import Judgement, judgement
 
 
@@ -21,6 +22,8 @@ class Options(TypedDict, total=False):
     settings: Mapping[str, Any] | None  # readings chosen: {"pack:name" or "name": value}
     encoding: str | None  # of a CSV input (default: detected)
     lang: str  # of messages
+    asked: Sequence[str] | None  # the questions asked (variables, modules, or "all"); default: what the data came with
+    not_asked: Sequence[str]  # questions or modules not asked, taken out of those
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Request:
     settings: Mapping[str, Any] | None = None
     encoding: str | None = None
     lang: str = "en"
+    asked: Sequence[str] | None = None
+    not_asked: Sequence[str] = ()
 
     @classmethod
     def of(cls, options: Options) -> Request:
@@ -44,3 +49,7 @@ class Request:
         return judgement(
             packs, as_of=self.as_of, law=self.law, verified_only=self.verified_only, settings=self.settings
         )
+
+    def instrument(self, schema: Schema, data_came_with: Instrument) -> Instrument:
+        """The questions asked: what the data came with, unless the request declares otherwise."""
+        return declared(schema, data_came_with, self.asked, self.not_asked)

@@ -1,11 +1,18 @@
 """Reference semantics of the language, one record at a time (used for explanations and to test the
 SQL compilers against). Three-valued (Kleene) logic: `None` is unknown. Each result carries the
-missing inputs that made it unknown, so an explanation can name the answers that would settle it."""
+missing inputs that made it unknown, so an explanation can name the answers that would settle it.
+
+A fourth value, *not measured*, stands for what the survey never asked (docs/concepts.md#asked). It
+is absent from the measure, as the ILO guidelines treat an indicator a survey did not cover: `or`,
+`at_least`, `count` and `coalesce` leave it out (if all their parts are absent, so are they); `and`
+needs every part, so it is false when another part is false, unknown when another is unknown, and
+not measured otherwise; everything else that reads it is not measured. A result that is not measured
+has no value, so it can never be read as "no"."""
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -18,7 +25,9 @@ Value = Any  # bool | float | str | date | frozenset[str] | tuple[str, ...] | No
 @dataclass(frozen=True)
 class Tri:
     value: Value
-    missing: frozenset[str] = frozenset()
+    missing: frozenset[str] = frozenset()  # unknown: the answers that would settle it; absent: those not asked
+    absent: bool = False  # not measured: it rests on questions that were not asked
+    always: bool = False  # not measured on any record, whatever the answers (left out of groups)
 
     @property
     def known(self) -> bool:
@@ -28,6 +37,10 @@ class Tri:
 UNKNOWN = Tri(None)
 
 
+def not_asked(name: str) -> Tri:
+    return Tri(None, frozenset({name}), absent=True, always=True)
+
+
 class Env(Protocol):
     def variable(self, name: str) -> Tri: ...
     def parameter(self, pack: str, name: str) -> Tri: ...
@@ -35,11 +48,35 @@ class Env(Protocol):
 
 
 def _unknown(parts: Iterable[Tri]) -> Tri:
-    missing: frozenset[str] = frozenset()
-    for p in parts:
-        if not p.known:
-            missing |= p.missing
-    return Tri(None, missing)
+    """The result of an operation that needs every part, some of which have no value: not measured if
+    any part is not (no answer could give it a value), otherwise unknown, naming the inputs behind it."""
+    parts = [p for p in parts if not p.known]
+    absent = [p for p in parts if p.absent]
+    missing: frozenset[str] = frozenset().union(*(p.missing for p in absent or parts))
+    return Tri(None, missing, absent=bool(absent), always=any(p.always for p in absent))
+
+
+def _unsettled(parts: Sequence[Tri]) -> Tri:
+    """The result when open parts could still decide it: unknown if an answer could (one part is
+    unknown), else not measured; not measured on every record only when every part is."""
+    unknown = [p for p in parts if not p.known and not p.absent]
+    if unknown:
+        return _unknown(unknown)
+    return _absent(parts, always=all(p.always for p in parts))
+
+
+def _measured(parts: Sequence[Tri]) -> list[Tri]:
+    """The parts of a group left in the measure: all but those not measured on any record."""
+    return [p for p in parts if not p.always]
+
+
+def _absent(parts: Iterable[Tri], *, always: bool) -> Tri:
+    return Tri(None, frozenset().union(*(p.missing for p in parts if p.absent)), absent=True, always=always)
+
+
+def _sometimes(t: Tri) -> Tri:
+    """`t` as the result of one branch taken on this record: not measured here, not everywhere."""
+    return Tri(t.value, t.missing, t.absent) if t.always else t
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -93,7 +130,7 @@ def _kleene(op: str, a: Tri, b: Tri) -> Tri:
         return Tri(decisive)
     if a.known and b.known:
         return Tri(not decisive)
-    return _unknown((a, b))
+    return _unsettled((a, b))
 
 
 def _arith(op: str, a: float, b: float) -> float | None:
@@ -108,7 +145,10 @@ def _arith(op: str, a: float, b: float) -> float | None:
 
 def _in(needle: Tri, haystack: n.Node, env: Env, negated: bool) -> Tri:
     if isinstance(haystack, n.ListLit):
-        pool = Tri(tuple(evaluate(i, env).value for i in haystack.items))
+        items = [evaluate(i, env) for i in haystack.items]
+        if needle.absent or any(i.absent for i in items):
+            return _unknown([needle, *items])
+        pool = Tri(tuple(i.value for i in items))
     else:
         pool = evaluate(haystack, env)
     if not (needle.known and pool.known):
@@ -122,26 +162,24 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
         cond = evaluate(args[0], env)
         if not cond.known:
             return cond
-        return evaluate(args[1] if cond.value else args[2], env)
+        return _sometimes(evaluate(args[1] if cond.value else args[2], env))
     if func == "coalesce":
-        tried = []
-        for a in args:
-            r = evaluate(a, env)
-            if r.known:
-                return r
-            tried.append(r)
-        return _unknown(tried)
+        every = [evaluate(a, env) for a in args]
+        tried = _measured(every)
+        if not tried:
+            return _absent(every, always=True)
+        return next((r for r in tried if r.known), None) or _unsettled(tried)
     if func == "answer":
         given = evaluate(args[0], env)
         non_answers = {item.value for item in args[1].children() if isinstance(item, n.Literal)}
         if given.value in non_answers:
             return Tri(None, given.missing | _names(args[0]))
         return given
-    if func in ("at_least", "count"):
+    if func in ("any", "at_least", "count"):
         return _threshold(func, args, env)
     values = [evaluate(a, env) for a in args]
     if func == "is_missing":
-        return Tri(not values[0].known)
+        return values[0] if values[0].absent else Tri(not values[0].known)
     if not all(v.known for v in values):
         return _unknown(values)
     if func == "min":
@@ -159,12 +197,16 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
 
 def _threshold(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
     """at_least(k, ...) is exact under Kleene logic: true if k hold already, false if k cannot hold
-    even when every unknown one does, unknown (naming the unknown ones) otherwise."""
-    findings = [evaluate(a, env) for a in (args[1:] if func == "at_least" else args)]
+    even when every open one does, unknown (naming the unknown ones) otherwise. An indicator not
+    measured on any record is left out; with none left the result is not measured."""
+    every = [evaluate(a, env) for a in (args[1:] if func == "at_least" else args)]
+    findings = _measured(every)
+    if every and not findings:
+        return _absent(every, always=True)
     held = sum(1 for f in findings if f.value is True)
     if func == "count":
         return Tri(float(held))
-    k = evaluate(args[0], env)
+    k = Tri(1.0) if func == "any" else evaluate(args[0], env)
     open_ = [f for f in findings if not f.known]
     if not k.known:
         return _unknown([k])
@@ -172,18 +214,26 @@ def _threshold(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
         return Tri(True)
     if held + len(open_) < k.value:
         return Tri(False)
-    return _unknown(open_)
+    return _unsettled(open_)
 
 
 def _names(node: n.Node) -> frozenset[str]:
     return frozenset(x.name for x in node.walk() if isinstance(x, n.VarRef))
 
 
-def classify(cases: Iterable[tuple[str, n.Node]], otherwise: str, env: Env, unknown: str = "unknown") -> Tri:
+def classify(cases: Sequence[tuple[str, n.Node]], otherwise: str, env: Env, unknown: str = "unknown") -> Tri:
     """First case whose condition holds. An unknown condition before any that holds makes the result
-    unknown, because the missing answers could make that earlier case hold."""
-    for label, when in cases:
-        r = evaluate(when, env)
+    unknown, because the missing answers could make that earlier case hold; one not measured on this
+    record makes it not measured. A condition not measured on any record is passed over (when every
+    one is, so is the classification)."""
+    tried = [evaluate(when, env) for _, when in cases]
+    if cases and all(r.always for r in tried):
+        return _absent(tried, always=True)
+    for (label, _), r in zip(cases, tried, strict=True):
+        if r.always:
+            continue
+        if r.absent:
+            return _sometimes(r)
         if not r.known:
             return Tri(unknown, r.missing)
         if r.value:

@@ -45,6 +45,7 @@ FUNCTIONS: dict[str, str] = {
     "answer": "answer(x): the coded answer x, unknown when it is a non-answer such as 'dont_know'",
     "days_between": "days_between(start, end): days from start to end",
     "year": "year(date): the calendar year",
+    "any": "any(a, b, ...): an indicator group: true when one of the findings holds, false when none can",
     "at_least": "at_least(k, a, b, ...): true when k or more of the findings hold, false when they cannot",
     "count": "count(a, b, ...): how many of the findings hold (an unknown one is not counted)",
 }
@@ -239,6 +240,10 @@ class Checker:
         for a in args:
             self.expect(a, T.BOOL)
         return T.NUMBER
+
+    def _fn_any(self, node: n.Call, args: tuple[n.Node, ...]) -> T:
+        self._fn_count(node, args)
+        return T.BOOL
 
     def _fn_year(self, node: n.Call, args: tuple[n.Node, ...]) -> T:
         self._arity(node, args, 1, 1)

@@ -1,0 +1,107 @@
+"""What a survey's questions can measure of each finding: which of its indicators were asked (ILO
+practice: a prevalence means "as measured by these indicators"), which of its parts none of whose
+indicators was asked, and which questions not asked a legal presumption stands in for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from labourwatch.core.environment import RecordEnv
+from labourwatch.core.expr import nodes as n
+from labourwatch.core.instrument import Instrument, presumptions
+from labourwatch.core.model import Pack, Rule
+from labourwatch.core.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the survey measures one result."""
+
+    rule: Rule
+    measured: bool  # False: not measured even when every question asked is left blank
+    indicators: tuple[str, ...]  # its indicators (rules), or the questions it rests on when it has none
+    asked: tuple[str, ...]  # those the survey measured
+    by_questions: bool  # True when `indicators` are questions (a rule of law, with no indicator groups)
+    unmeasured_parts: tuple[str, ...] = ()  # parts (indicator groups) none of whose indicators was asked
+    presumed: tuple[str, ...] = ()  # questions not asked that a presumption of the law stands in for
+
+    @property
+    def complete(self) -> bool:
+        return len(self.asked) == len(self.indicators)
+
+
+def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) -> dict[str, Coverage]:
+    """The coverage of every result of these packs under this instrument."""
+    rules = {r.id: r for p in packs for r in p.rules.values()}
+    presumed = presumptions(packs, timeline)
+    # A record with every question blank, under the latest law: what is not measured even then rests
+    # on questions not asked (unknown answers would leave it unknown, not unmeasured).
+    blank = RecordEnv({}, timeline.intervals[-1] if timeline.intervals else None, rules, instrument, presumed)
+    out = {}
+    for rule in (r for p in packs for r in p.outputs):
+        reach = _reach(rule.id, rules)
+        variables = sorted({x.name for r in reach for x in _walk(rules[r]) if isinstance(x, n.VarRef)})
+        leaves = indicators(rule.id, rules)
+        if leaves:
+            asked = tuple(x for x in leaves if not blank.rule(x).absent)
+        else:  # a rule of law: its questions
+            leaves = tuple(variables)
+            asked = tuple(v for v in leaves if instrument.was_asked(v) or v in presumed)
+        out[rule.id] = Coverage(
+            rule=rule,
+            measured=not blank.rule(rule.id).absent,
+            indicators=leaves,
+            asked=asked,
+            by_questions=not rule_groups_reached(rule.id, rules),
+            unmeasured_parts=tuple(r for r in reach if rules[r].groups and blank.rule(r).absent),
+            presumed=tuple(v for v in variables if not instrument.was_asked(v) and v in presumed),
+        )
+    return out
+
+
+def indicators(rule_id: str, rules: Mapping[str, Rule]) -> tuple[str, ...]:
+    """The indicators a result rests on: the members of the indicator groups it reads, directly or
+    through other rules, down to those that have no groups of their own."""
+    found: dict[str, None] = {}
+
+    def visit(rid: str) -> None:
+        rule = rules[rid]
+        if rule.groups:
+            for member in (m for members in rule.groups.values() for m in members):
+                if rule_groups_reached(member, rules):
+                    visit(member)
+                else:
+                    found[member] = None
+        else:
+            for ref in _refs(rule):
+                if rule_groups_reached(ref, rules):
+                    visit(ref)
+
+    visit(rule_id)
+    return tuple(found)
+
+
+def rule_groups_reached(rule_id: str, rules: Mapping[str, Rule]) -> bool:
+    """The rule has indicator groups, or reads, directly or not, a rule that has."""
+    return any(rules[r].groups for r in _reach(rule_id, rules))
+
+
+def _walk(rule: Rule) -> list[n.Node]:
+    return [x for root in rule.nodes() for x in root.walk()]
+
+
+def _refs(rule: Rule) -> list[str]:
+    return list(dict.fromkeys(x.name for x in _walk(rule) if isinstance(x, n.RuleRef)))
+
+
+def _reach(rule_id: str, rules: Mapping[str, Rule]) -> list[str]:
+    """The rule and every rule it reads, directly or not."""
+    seen: dict[str, None] = {}
+    stack = [rule_id]
+    while stack:
+        rid = stack.pop()
+        if rid not in seen:
+            seen[rid] = None
+            stack.extend(_refs(rules[rid]))
+    return list(seen)
