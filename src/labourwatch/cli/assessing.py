@@ -53,14 +53,17 @@ def assess(
     law: str | None,
     verified_only: bool,
     settings: tuple[str, ...],
+    asked: tuple[str, ...],
+    not_asked: tuple[str, ...],
 ) -> None:
     """Assess every record of INPUT (CSV, Parquet, Excel, SPSS) and write OUTPUT.
 
-    Every input column and row is kept; one column is added per finding (true, false or unknown),
-    with the date and acts each record was judged under and the packs' versions and hashes.
+    Every input column and row is kept; one column is added per finding (true, false, unknown, or
+    not measured where it rests on questions the survey did not ask), with the date and acts each
+    record was judged under and the packs' versions and hashes.
     """
     lang = _lang(ctx)
-    options = _judgement(as_of, law, verified_only, packs, encoding, settings)
+    options = _judgement(as_of, law, verified_only, packs, encoding, settings, asked, not_asked)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -120,13 +123,15 @@ def explain(
     law: str | None,
     verified_only: bool,
     settings: tuple[str, ...],
+    asked: tuple[str, ...],
+    not_asked: tuple[str, ...],
 ) -> None:
     """Explain the findings of one record: the answers used, the law values with their dates,
-    references and verification status, and the missing answers that would settle an unknown."""
+    references and verification status, what was not asked and which indicators were measured, the
+    missing answers that would settle an unknown, and the questions to ask next."""
     lang = _lang(ctx)
-    ex = api.explain(
-        input_path, record_id, **_judgement(as_of, law, verified_only, packs, encoding, settings), lang=lang
-    )
+    options = _judgement(as_of, law, verified_only, packs, encoding, settings, asked, not_asked)
+    ex = api.explain(input_path, record_id, **options, lang=lang)
     known = [r.rule.id for r in ex.rules]
     if finding and finding not in known:
         raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")

@@ -50,7 +50,24 @@ def design_options(f: F) -> F:
     return f
 
 
+def _names(values: tuple[str, ...]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 def judgement_options(f: F) -> F:
+    f = click.option(
+        "--not-asked",
+        multiple=True,
+        metavar="NAMES",
+        help="Questions or modules the survey did not ask (comma-separated, repeatable).",
+    )(f)
+    f = click.option(
+        "--asked",
+        multiple=True,
+        metavar="NAMES",
+        help="The questions the survey asked: variables or modules, comma-separated, or 'all' "
+        "(default: what the data came with: its form, its mapping, or its columns).",
+    )(f)
     f = click.option(
         "--set",
         "settings",
@@ -81,6 +98,8 @@ def _judgement(
     packs: tuple[str, ...],
     encoding: str | None,
     settings: tuple[str, ...] = (),
+    asked: tuple[str, ...] = (),
+    not_asked: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The API keywords the judgement options stand for."""
     if as_of is not None and law:  # options that exclude each other: a usage error (exit status 2)
@@ -96,6 +115,8 @@ def _judgement(
         "packs": packs or None,
         "encoding": encoding,
         "settings": chosen,
+        "asked": _names(asked) or None,
+        "not_asked": _names(not_asked),
     }
 
 

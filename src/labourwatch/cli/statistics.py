@@ -14,6 +14,7 @@ from rich.table import Table
 from labourwatch import api
 from labourwatch.cli.common import _lang, cli, design_options, encoding_option, err, lang_option, out
 from labourwatch.i18n import t
+from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.reports.survey import build_report
 
 
@@ -66,21 +67,34 @@ def estimate(
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
+    covered = {r.variable: result.coverage[r.variable] for r in result.rows if r.variable in result.coverage}
     if as_json:
         tests = {k: dataclasses.asdict(v) if v else None for k, v in result.tests.items()}
-        data = {"estimates": rows, "tests": tests, "notes": result.notes, "policy": result.policy.describe()}
+        data = {
+            "estimates": rows,
+            "tests": tests,
+            "coverage": {name: coverage_dict(c) for name, c in covered.items()},
+            "notes": result.notes,
+            "policy": result.policy.describe(),
+        }
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     for note in result.notes:
         err.print(note)
     out.print(_estimates_table(result, round(options["level"] * 100), options["method"], lang))
+    partial = {name: c for name, c in covered.items() if not c.complete}
+    if partial:
+        out.print(f"{t('coverage_title', lang)}:")
+        for name, c in partial.items():
+            out.print(f"  {name}: {coverage_text(coverage_dict(c), lang)}", markup=False)
     if result.tests:
         out.print(_tests_table(result, options["by"], lang))
 
 
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
     table = Table(title=t("estimates_title", lang))
-    for key in ("col_finding", "col_domain", "col_known", "col_unknown", "col_percent", "col_ci", "col_deff"):
+    columns = ("col_finding", "col_domain", "col_known", "col_unknown", "col_not_measured", "col_percent", "col_ci")
+    for key in (*columns, "col_deff"):
         left = key in ("col_finding", "col_domain")
         table.add_column(t(key, lang, level=level, method=method), justify="left" if left else "right")
     for r in result.rows:
@@ -89,8 +103,8 @@ def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) 
         if r.lower is not None and r.upper is not None:
             ci = f"{100 * r.lower:.1f}–{100 * r.upper:.1f}" + ("*" if r.fallback else "")
         deff = "-" if r.deff is None else f"{r.deff:.2f}"
-        known, unknown = ("-" if c is None else str(c) for c in (r.known, r.unknown))
-        table.add_row(r.variable, r.domain, known, unknown, pct, ci, deff)
+        known, unknown, absent = ("-" if c is None else str(c) for c in (r.known, r.unknown, r.not_measured))
+        table.add_row(r.variable, r.domain, known, unknown, absent, pct, ci, deff)
     return table
 
 

@@ -9,9 +9,20 @@ from dataclasses import dataclass
 
 from labourwatch.core.environment import RecordEnv
 from labourwatch.core.expr import nodes as n
+from labourwatch.core.expr.possible import (
+    ALWAYS_ABSENT,
+    ANSWERED,
+    ANSWERED_BOOL,
+    FALSE,
+    TRUE,
+    Kinds,
+    classify_possible,
+    of_value,
+    possible,
+)
 from labourwatch.core.instrument import Instrument, presumptions
-from labourwatch.core.model import Pack, Rule
-from labourwatch.core.timeline import Timeline
+from labourwatch.core.model import Pack, Presumption, Rule, RuleKind
+from labourwatch.core.timeline import Interval, Timeline
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,13 @@ class Coverage:
     by_questions: bool  # True when `indicators` are questions (a rule of law, with no indicator groups)
     unmeasured_parts: tuple[str, ...] = ()  # parts (indicator groups) none of whose indicators was asked
     presumed: tuple[str, ...] = ()  # questions not asked that a presumption of the law stands in for
+    can_hold: bool = True  # False: no answers to the questions asked make it hold
+    can_fail: bool = True  # False: no answers make it false
+
+    @property
+    def supports_prevalence(self) -> bool:
+        """Whether the questions can tell those for whom it holds from those for whom it does not."""
+        return self.measured and self.can_hold and self.can_fail
 
     @property
     def complete(self) -> bool:
@@ -37,7 +55,9 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
     presumed = presumptions(packs, timeline)
     # A record with every question blank, under the latest law: what is not measured even then rests
     # on questions not asked (unknown answers would leave it unknown, not unmeasured).
-    blank = RecordEnv({}, timeline.intervals[-1] if timeline.intervals else None, rules, instrument, presumed)
+    latest = timeline.intervals[-1] if timeline.intervals else None
+    blank = RecordEnv({}, latest, rules, instrument, presumed)
+    kinds = PossibleEnv(latest, rules, instrument, presumed)
     out = {}
     for rule in (r for p in packs for r in p.outputs):
         reach = _reach(rule.id, rules)
@@ -56,8 +76,44 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
             by_questions=not rule_groups_reached(rule.id, rules),
             unmeasured_parts=tuple(r for r in reach if rules[r].groups and blank.rule(r).absent),
             presumed=tuple(v for v in variables if not instrument.was_asked(v) and v in presumed),
+            can_hold=rule.kind is not RuleKind.FINDING or TRUE in kinds.rule(rule.id),
+            can_fail=rule.kind is not RuleKind.FINDING or FALSE in kinds.rule(rule.id),
         )
     return out
+
+
+class PossibleEnv:
+    """What each question, law value and rule can be, whatever the answers (core/expr/possible.py)."""
+
+    def __init__(
+        self,
+        interval: Interval | None,
+        rules: Mapping[str, Rule],
+        instrument: Instrument,
+        presumed: Mapping[str, Presumption],
+    ) -> None:
+        self.interval, self.rules, self.instrument, self.presumed = interval, rules, instrument, presumed
+        self._memo: dict[str, Kinds] = {}
+
+    def variable(self, name: str, boolean: bool) -> Kinds:
+        if self.instrument.was_asked(name):
+            return ANSWERED_BOOL if boolean else ANSWERED
+        return of_value(self.presumed[name].value) if name in self.presumed else ALWAYS_ABSENT
+
+    def parameter(self, pack: str, name: str) -> Kinds:
+        value = self.interval.value((pack, name)) if self.interval else None
+        return of_value(value.value if value else None)
+
+    def rule(self, name: str) -> Kinds:
+        if name not in self._memo:
+            rule = self.rules[name]
+            if rule.kind is RuleKind.CLASSIFICATION:
+                conditions = [(c.label, possible(c.when, self)) for c in rule.cases]
+                self._memo[name] = classify_possible(conditions, rule.otherwise or "unknown")
+            else:
+                assert rule.expr is not None
+                self._memo[name] = possible(rule.expr, self)
+        return self._memo[name]
 
 
 def indicators(rule_id: str, rules: Mapping[str, Rule]) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from labourwatch.core.types import pick
 from labourwatch.core.values import NOT_MEASURED_LABEL
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
+from labourwatch.presentation.coverage import coverage_dict, coverage_text
 
 
 def plain(value: Any) -> Any:
@@ -136,15 +137,7 @@ def _presumption_dict(p: Presumption, ex: Explanation, lang: str) -> dict[str, A
 
 
 def _coverage_dict(c: Coverage | None) -> dict[str, Any] | None:
-    if c is None:
-        return None
-    return {
-        "of": "questions" if c.by_questions else "indicators",
-        "measured": list(c.asked),
-        "size": len(c.indicators),
-        "not_measured": [x for x in c.indicators if x not in c.asked],
-        "parts_not_measured": list(c.unmeasured_parts),
-    }
+    return None if c is None else coverage_dict(c)
 
 
 def _word(value: Any, lang: str) -> str:
@@ -248,17 +241,6 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
                 "    " + t("ask_next_item", lang, name=q["question"], settles=settles, bears=len(q["needed_by"]))
             )
     return "\n".join(lines).rstrip() + "\n"
-
-
-def coverage_text(cover: dict[str, Any], lang: str) -> str:
-    """ "Measured by 9 of its 15 indicators: ...; not measured at all: ..." from `_coverage_dict`."""
-    key = "coverage_questions" if cover["of"] == "questions" else "coverage_indicators"
-    text = t(key, lang, asked=len(cover["measured"]), size=cover["size"])
-    if cover["measured"]:
-        text += ": " + ", ".join(cover["measured"])
-    if cover["parts_not_measured"]:
-        text += "; " + t("coverage_parts_missing", lang, parts=", ".join(cover["parts_not_measured"]))
-    return text
 
 
 def instrument_text(instrument: dict[str, Any], lang: str) -> str:

@@ -18,7 +18,7 @@ from labourwatch.core.columns import RAW_PREFIX
 from labourwatch.core.errors import LabourwatchError, Message, speaking
 from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
-from labourwatch.core.instrument import from_columns
+from labourwatch.core.instrument import ALWAYS_ASKED, COLUMNS, from_columns
 from labourwatch.core.model import Rule
 from labourwatch.core.readings import Judgement, settings_of
 from labourwatch.core.types import Progress
@@ -117,9 +117,15 @@ def warnings_for(p: Plan, lang: str = "en") -> list[str]:
             hint = t("warn_did_you_mean", lang, name=close[0]) if close else ""
             out.append(t("warn_not_canonical", lang, column=col, hint=hint))
     used = sorted({v for pack in p.packs for r in pack.rules.values() for v in _variables(r)})
-    absent = [v for v in used if v not in p.present]
-    if absent:
-        out.append(t("warn_absent", lang, names=", ".join(absent)))
+    not_asked = [v for v in p.instrument.not_asked(used) if v not in p.present and v not in p.presumptions]
+    if not_asked and p.instrument.basis == COLUMNS:
+        out.append(t("warn_absent", lang, names=", ".join(not_asked)))
+    blank = [v for v in used if p.instrument.was_asked(v) and v not in p.present and v not in ALWAYS_ASKED]
+    if blank:
+        out.append(t("warn_asked_absent", lang, names=", ".join(blank)))
+    ignored = p.instrument.not_asked(p.present)
+    if ignored:
+        out.append(t("warn_not_asked_present", lang, names=", ".join(ignored)))
     return out
 
 

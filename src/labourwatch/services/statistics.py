@@ -3,17 +3,26 @@ each classification, protected cross-tables and k-anonymity, from an assessed fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from labourwatch.core.columns import NOT_MEASURED
+from labourwatch.core.coverage import Coverage, coverage
 from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.instrument import Instrument
 from labourwatch.core.model import RuleKind
+from labourwatch.core.readings import judgement
+from labourwatch.core.timeline import build_timeline
 from labourwatch.core.types import pick
+from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL
 from labourwatch.i18n import t
 from labourwatch.io.readers import Source, open_source
 from labourwatch.packs import load_packs
@@ -32,6 +41,36 @@ class Estimates:
     design: stats_design.Design
     notes: list[str]
     policy: disclosure.Policy
+    coverage: dict[str, Coverage] = field(default_factory=dict)  # empty when the instrument is not recorded
+    instrument: Instrument | None = None
+
+
+def provenance_of(data: Any) -> dict[str, Any]:
+    """What `assess` recorded of an assessed file: in a Parquet file's metadata, or in the
+    `.provenance.json` beside a CSV file ({} for anything else)."""
+    if not isinstance(data, str | Path):
+        return {}
+    path = Path(data)
+    if path.suffix.lower() == ".parquet" and path.exists():
+        meta = pq.read_schema(path).metadata or {}
+        return dict(json.loads(meta[b"labourwatch"])) if b"labourwatch" in meta else {}
+    sidecar = path.with_name(path.name + ".provenance.json")
+    return dict(json.loads(sidecar.read_text(encoding="utf-8"))) if sidecar.exists() else {}
+
+
+def coverage_of(provenance: Mapping[str, Any]) -> tuple[Instrument | None, dict[str, Coverage]]:
+    """The questions the assessment took as asked, and what they measure of each result."""
+    recorded = provenance.get("instrument")
+    if not recorded:
+        return None, {}
+    instrument = Instrument(frozenset(recorded["asked"]), recorded["basis"], recorded.get("detail", ""))
+    packs = load_packs([p["id"] for p in provenance.get("packs", [])] or None)
+    judged = provenance.get("judgement", {})
+    settings = judged.get("settings") or {}
+    chosen = judgement(
+        packs, law=judged.get("law"), verified_only=judged.get("verified_only", False), settings=settings
+    )
+    return instrument, coverage(packs, instrument, build_timeline(packs, chosen))
 
 
 def estimate_findings(
@@ -63,6 +102,7 @@ def estimate_findings(
     if missing or not present:
         raise LabourwatchError(t("no_findings", lang, label=source.label, names=", ".join(missing or names[:5])))
     columns = {n: _finding_values(table.column(n), source, n, lang) for n in present}
+    unmeasured = {n: _not_measured(table, n) | _says_not_measured(table.column(n)) for n in present}
     design = stats_design.Design.build(
         table.num_rows,
         weights=numbers(table, weights, source, lang),
@@ -75,11 +115,23 @@ def estimate_findings(
     )
     domains = coded(table, by, source, lang) if by else None
     policy = disclosure.Policy(threshold=threshold)
-    rows = prevalence.protect(prevalence.prevalence(columns, design, domains, method, level), policy.threshold)
+    found = prevalence.prevalence(columns, design, domains, method, level, unmeasured)
+    rows = prevalence.protect(found, policy.threshold)
     tests = prevalence.associations(columns, design, domains) if domains else {}
     notes = [t("not_representative", lang, method=sampling)] if sampling in NON_PROBABILITY else []
     notes.append(t("disclosure_policy", lang, threshold=policy.threshold))
-    return Estimates(rows, tests, design, notes, policy)
+    instrument, covered = coverage_of(provenance_of(data))
+    unsupported = sorted(
+        {r.variable for r in rows if r.variable in covered and not covered[r.variable].supports_prevalence}
+    )
+    if unsupported:
+        rows = [_withheld(r) if r.variable in unsupported else r for r in rows]
+        notes.append(t("unsupported_prevalence", lang, names=", ".join(unsupported)))
+    return Estimates(rows, tests, design, notes, policy, covered, instrument)
+
+
+def _withheld(row: prevalence.Row) -> prevalence.Row:
+    return replace(row, estimate=None, se=None, lower=None, upper=None, deff=None, df=None, unsupported=True)
 
 
 @dataclass(frozen=True)
@@ -231,11 +283,11 @@ def coded(table: pa.Table, name: str, source: Source, lang: str) -> prevalence.D
 
 
 def _finding_values(col: pa.ChunkedArray, source: Source, name: str, lang: str) -> Any:
-    """true / false / unknown (from Parquet booleans or CSV texts) as 1.0 / 0.0 / NaN."""
+    """true / false / unknown / not_measured (from Parquet booleans or CSV texts) as 1.0 / 0.0 / NaN."""
     if pa.types.is_boolean(col.type):
         return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
     text = pc.utf8_lower(pc.cast(col, pa.string()))
-    allowed = pc.is_in(text, value_set=pa.array(["true", "false", "unknown"]))
+    allowed = pc.is_in(text, value_set=pa.array(["true", "false", UNKNOWN_LABEL, NOT_MEASURED_LABEL]))
     if not pc.all(pc.or_kleene(allowed, pc.is_null(text))).as_py():
         bad = int(pc.index(pc.fill_null(allowed, True), False).as_py())
         raise LabourwatchError(
@@ -243,3 +295,19 @@ def _finding_values(col: pa.ChunkedArray, source: Source, name: str, lang: str) 
         )
     values = pc.if_else(pc.equal(text, "true"), 1.0, pc.if_else(pc.equal(text, "false"), 0.0, None))
     return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _says_not_measured(col: pa.ChunkedArray) -> Any:
+    """Where a CSV cell says `not_measured`."""
+    if pa.types.is_boolean(col.type):
+        return np.zeros(len(col), dtype=bool)
+    said = pc.equal(pc.utf8_lower(pc.cast(col, pa.string())), NOT_MEASURED_LABEL)
+    return pc.fill_null(said, False).to_numpy(zero_copy_only=False)
+
+
+def _not_measured(table: pa.Table, name: str) -> Any:
+    """Where the row's `lw_not_measured` names the result (all False without that column)."""
+    if NOT_MEASURED not in table.column_names:
+        return np.zeros(table.num_rows, dtype=bool)
+    named = pc.match_substring_regex(pc.cast(table.column(NOT_MEASURED), pa.string()), f"(^| ){name}( |$)")
+    return pc.fill_null(named, False).to_numpy(zero_copy_only=False)

@@ -31,6 +31,8 @@ class Row:
     df: int | None
     fallback: bool  # the interval is Clopper-Pearson because the estimate is 0 or 1
     suppressed: bool = False  # withheld by disclosure control: too few respondents
+    not_measured: int | None = 0  # records where it rests on questions not asked (apart from `unknown`)
+    unsupported: bool = False  # withheld: the questions asked cannot make it hold (or fail) on any record
 
 
 def protect(rows: list[Row], threshold: int) -> list[Row]:
@@ -45,7 +47,9 @@ def protect(rows: list[Row], threshold: int) -> list[Row]:
         small = r.known is not None and 0 < r.known < threshold
         if small:
             r = dataclasses.replace(r, estimate=None, se=None, lower=None, upper=None, deff=None, suppressed=True)
-        out.append(dataclasses.replace(r, known=shown(r.known), unknown=shown(r.unknown)))
+        out.append(
+            dataclasses.replace(r, known=shown(r.known), unknown=shown(r.unknown), not_measured=shown(r.not_measured))
+        )
     return out
 
 
@@ -63,25 +67,44 @@ def prevalence(
     by: Domains | None = None,
     method: CiMethod | str = CiMethod.LOGIT,
     level: float = 0.95,
+    unmeasured: Mapping[str, npt.NDArray[np.bool_]] | None = None,
 ) -> list[Row]:
-    """One row per finding (1.0 / 0.0, NaN for unknown) and domain (ALL first, then each value of `by`)."""
+    """One row per finding (1.0 / 0.0, NaN for unknown) and domain (ALL first, then each value of `by`).
+    `unmeasured` marks, per finding, the records (NaN) where it was not measured: counted apart from
+    the unknown, and like them outside the estimate."""
     groups: list[tuple[str, npt.NDArray[np.bool_]]] = [(ALL, np.ones(design.n, dtype=bool))]
     if by is not None:
         groups += [(label, by.codes == i) for i, label in enumerate(by.labels)]
     rows = []
     for name, values in findings.items():
         known = ~np.isnan(values)
+        absent = unmeasured[name] if unmeasured and name in unmeasured else np.zeros(design.n, dtype=bool)
         for label, members in groups:
             domain = members & known
+            unknown, not_measured = int((members & ~known & ~absent).sum()), int((members & absent).sum())
             if not domain.any():
-                rows.append(Row(name, label, 0, int(members.sum()), None, None, None, None, None, None, False))
+                rows.append(
+                    Row(name, label, 0, unknown, None, None, None, None, None, None, False, False, not_measured)
+                )
                 continue
             est = mean(np.nan_to_num(values), design, domain)
             ci = ci_proportion(est, method, level)
             deff = est.deff if np.isfinite(est.deff) else est.deff_replace
-            unknown = int((members & ~known).sum())
             rows.append(
-                Row(name, label, est.n, unknown, est.value, est.se, ci.lower, ci.upper, deff, est.df, ci.fallback)
+                Row(
+                    name,
+                    label,
+                    est.n,
+                    unknown,
+                    est.value,
+                    est.se,
+                    ci.lower,
+                    ci.upper,
+                    deff,
+                    est.df,
+                    ci.fallback,
+                    not_measured=not_measured,
+                )
             )
     return rows
 

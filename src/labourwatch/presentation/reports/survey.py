@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -129,18 +128,8 @@ def _context(
         "chart": _chart(overall, labels),
         "design": described or {"": t("report_srs", lang)},
         "policy": result.policy.describe(),
-        "provenance": _provenance(data),
+        "provenance": statistics.provenance_of(data),
     }
-
-
-def _provenance(data: Any) -> dict[str, Any]:
-    """What the assessment recorded (packs, versions, hashes, readings), from Parquet metadata."""
-    if isinstance(data, str | Path) and str(data).endswith(".parquet"):
-        meta = pq.read_schema(data).metadata or {}
-        if b"labourwatch" in meta:
-            found: dict[str, Any] = json.loads(meta[b"labourwatch"])
-            return found
-    return {}
 
 
 def _chart(rows: list[Row], labels: dict[str, str]) -> Markup:
