@@ -81,6 +81,13 @@ def case_naive(src: Path, out: Path) -> int:
     def kleene_and(*xs: bool | None) -> bool | None:
         return False if any(x is False for x in xs) else (None if any(x is None for x in xs) else True)
 
+    def ge(a: object, b: object) -> bool | None:
+        return None if a is None or b is None else a >= b  # type: ignore[operator]
+
+    def band(certain: bool | None, possible: bool | None) -> bool | None:
+        """Yes when certain, no only when not even possible, else unknown."""
+        return pick(certain, True, pick(possible, None, False))
+
     def kleene_not(x: bool | None) -> bool | None:
         return None if x is None else not x
 
@@ -119,7 +126,10 @@ def case_naive(src: Path, out: Path) -> int:
         weekly = hours * days_week if hours is not None and days_week is not None else None
         month_days = days if days is not None else ((7 - rest) * 4.348 if rest is not None else None)
         monthly = hours * month_days if hours is not None and month_days is not None else None
-        avg = law("kz-labour", "wages.avg_monthly_hours", when)
+        avg = law("kz-labour", "wages.avg_monthly_hours", when)  # the lowest plausible (or verified) divisor
+        avg_max = law("kz-labour", "wages.avg_monthly_hours_max", when)
+        days_week_most = 7 - rest if rest is not None else (days * norm / avg if days is not None else None)
+        weekly_most = hours * days_week_most if hours is not None and days_week_most is not None else None
         mzp = law("kz-labour", "wages.mzp", when)
         pay, currency = val(row, "monthly_pay"), val(row, "pay_currency")
         kzt = None if currency is None else currency == "KZT"
@@ -127,7 +137,14 @@ def case_naive(src: Path, out: Path) -> int:
         entry = val(row, "entry_date")
         since = (when - entry).days if entry is not None else None
         overtime = max(monthly - avg, 0) if monthly is not None and avg is not None else None
+        overtime_least = max(monthly - avg_max, 0) if monthly is not None and avg_max is not None else None
         months = min(since / 30.4375, 12) if since is not None else None
+        months_most = min(since / 28, 12) if since is not None else None
+        monthly_cap = law("kz-labour", "overtime.monthly_cap", when)
+        hourly = pay / monthly if kzt and monthly and pay is not None else None
+        full = kleene_or(ge(weekly, norm), ge(monthly, None if daily is None else daily * 20))
+        days_week_rest = None if days is None else (True if days >= 28 else (None if days >= 27 else False))
+        days_five_day = None if days is None else (True if days > 23 else (None if days >= 22 else False))
         yearly_cap = law("kz-labour", "overtime.yearly_cap", when)
         citizenship = val(row, "citizenship")
         members = law("kz-migration", "work.eaeu_members", when)
@@ -152,36 +169,50 @@ def case_naive(src: Path, out: Path) -> int:
                     kleene_and(under16, gt(hours, child)),
                     kleene_and(hazardous, gt(hours, haz)),
                 ),
-                "hours_over_weekly_norm": kleene_or(
-                    gt(weekly, norm),
-                    kleene_and(under18, gt(weekly, minor * 5)),
-                    kleene_and(under16, gt(weekly, child * 5)),
-                    kleene_and(hazardous, gt(weekly, haz * 5)),
+                "hours_over_weekly_norm": band(
+                    kleene_or(
+                        gt(weekly, norm),
+                        kleene_and(under18, gt(weekly, minor * 5)),
+                        kleene_and(under16, gt(weekly, child * 5)),
+                        kleene_and(hazardous, gt(weekly, haz * 5)),
+                    ),
+                    kleene_or(
+                        gt(weekly_most, norm),
+                        kleene_and(under18, gt(weekly_most, minor * 5)),
+                        kleene_and(under16, gt(weekly_most, child * 5)),
+                        kleene_and(hazardous, gt(weekly_most, haz * 5)),
+                    ),
                 ),
                 "overtime_over_daily_cap": kleene_or(
                     gt(hours, daily + cap if daily is not None and cap is not None else None),
                     kleene_and(hazardous, gt(hours, haz + cap_haz if cap_haz is not None else None)),
                 ),
-                "no_weekly_rest_day": either(None if rest is None else rest < 1, None if days is None else days >= 28),
-                "monthly_pay_below_minimum_wage": None
-                if not kzt
-                else kleene_and(gt(mzp, pay), None if monthly is None or avg is None else monthly >= avg),
+                "no_weekly_rest_day": either(None if rest is None else rest < 1, days_week_rest),
+                "monthly_pay_below_minimum_wage": None if not kzt else kleene_and(gt(mzp, pay), full),
                 "hourly_pay_below_floor": None
-                if not kzt or not monthly or pay is None or not avg
-                else pay / monthly < mzp / avg,
+                if hourly is None or not avg or not avg_max
+                else band(hourly < mzp / avg_max, hourly < mzp / avg),
                 "no_written_contract": None if written is None else not written,
                 "registration_missing": kleene_and(
                     None if registration in (None, "hard_to_say") else registration == "no", gt(since, deadline)
                 ),
                 "stay_over_limit": kleene_and(gt(since, stay_limit), kleene_not(kleene_and(eaeu, written))),
-                "fewer_rest_days_than_five_day_week": either(None if rest is None else rest < 2, gt(days, 23)),
-                "overtime_over_monthly_cap": gt(overtime, law("kz-labour", "overtime.monthly_cap", when)),
-                "overtime_over_yearly_cap": kleene_or(
-                    gt(overtime, yearly_cap),
-                    gt(None if overtime is None or months is None else overtime * months, yearly_cap),
+                "fewer_rest_days_than_five_day_week": either(None if rest is None else rest < 2, days_five_day),
+                "overtime_over_monthly_cap": band(gt(overtime_least, monthly_cap), gt(overtime, monthly_cap)),
+                "overtime_over_yearly_cap": band(
+                    kleene_or(
+                        gt(overtime_least, yearly_cap),
+                        gt(None if overtime_least is None or months is None else overtime_least * months, yearly_cap),
+                    ),
+                    kleene_or(
+                        gt(overtime, yearly_cap),
+                        gt(None if overtime is None or months_most is None else overtime * months_most, yearly_cap),
+                    ),
                 ),
                 "overtime_by_minor": kleene_and(
-                    law("kz-labour", "overtime.minors_barred", when), under18, gt(hours, minor)
+                    law("kz-labour", "overtime.minors_barred", when),
+                    under18,
+                    kleene_or(gt(hours, minor), kleene_and(under16, gt(hours, child))),
                 ),
                 "no_migration_card": kleene_and(
                     None if age is None else age >= 16, None if card in (None, "hard_to_say") else card == "no"

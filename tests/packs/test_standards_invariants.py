@@ -85,7 +85,9 @@ def test_duckdb_agrees_with_the_reference_evaluator(records, results):
     for i in range(0, N, 15):  # 200 records, one at a time through the reference evaluator
         _, answers = engine.typed_record(plan, f"r{i}")
         index = plan.timeline.index_for(answers.get("reference_date"))
-        env = RecordEnv(answers, plan.timeline.intervals[index], rules, plan.instrument, plan.presumptions)
+        env = RecordEnv(
+            answers, plan.timeline.intervals[index], rules, plan.instrument, plan.presumptions, plan.timeline.readings
+        )
         for rule_id in outputs:
             found = env.rule(rule_id)
             expected = NOT_MEASURED_LABEL if found.absent else found.value

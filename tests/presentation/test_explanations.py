@@ -34,7 +34,8 @@ def test_explanation_names_answers_law_and_references():
     floor = result(data, "hourly_pay_below_floor")
     assert floor["result"] == "yes"
     assert floor["answers"]["monthly_pay"] == 15000
-    assert floor["computed"]["hourly_floor"] == pytest.approx(53.0779, abs=1e-4)
+    assert floor["computed"]["hourly_floor_least"] == pytest.approx(53.0779, abs=1e-4)  # 9,200 / 173.33
+    assert floor["computed"]["hourly_floor"] == pytest.approx(56.5597, abs=1e-4)  # 9,200 / 162.66
     mzp = next(v for v in floor["law"] if v["parameter"] == "kz-labour:wages.mzp")
     assert (mzp["value"], mzp["effective_from"], mzp["status"]) == (9200, "2006-01-01", "partly_verified")
     assert data["judged"]["acts"] == ["kz-labour-law-1999"]
@@ -170,11 +171,12 @@ def test_sensitivity_counts_each_result_under_each_reading():
     assert s.records == 2
     assert s.readings == [
         "default",
+        "kz-labour:reading.presume_not_hazardous=false",
         "ilo-2012:reading.strength_rule=both_strong",
         "ilo-2012:reading.strength_rule=none",
     ]
-    assert s.counts["fl12_ur"]["true"] == [1, 0, 2]
-    assert s.counts["fl12_ur"]["false"] == [1, 2, 0]
+    assert s.counts["fl12_ur"]["true"] == [1, 1, 0, 2]  # hazardous work plays no part in fl12_ur
+    assert s.counts["fl12_ur"]["false"] == [1, 1, 2, 0]
     assert "fl12_ur_deception_terms" not in s.counts  # indicators do not depend on the reading
 
 

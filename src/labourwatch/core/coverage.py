@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from labourwatch.core.environment import RecordEnv
 from labourwatch.core.expr import nodes as n
+from labourwatch.core.expr.evaluate import Tri, evaluate
 from labourwatch.core.expr.possible import (
     ALWAYS_ABSENT,
     ANSWERED,
     ANSWERED_BOOL,
     FALSE,
+    NEVER_MEASURED,
+    NOT_MEASURED,
     TRUE,
+    UNKNOWN,
     Kinds,
     classify_possible,
     of_value,
@@ -30,7 +34,7 @@ class Coverage:
     """How far the survey measures one result."""
 
     rule: Rule
-    measured: bool  # False: not measured even when every question asked is left blank
+    measured: bool  # False: no answers to the questions asked give it a value
     indicators: tuple[str, ...]  # its indicators (rules), or the questions it rests on when it has none
     asked: tuple[str, ...]  # those the survey measured
     by_questions: bool  # True when `indicators` are questions (a rule of law, with no indicator groups)
@@ -53,33 +57,54 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
     """The coverage of every result of these packs under this instrument."""
     rules = {r.id: r for p in packs for r in p.rules.values()}
     presumed = presumptions(packs, timeline)
-    # A record with every question blank, under the latest law: what is not measured even then rests
-    # on questions not asked (unknown answers would leave it unknown, not unmeasured).
+    # What each result can be under the latest law, whatever the answers to the questions asked.
     latest = timeline.intervals[-1] if timeline.intervals else None
-    blank = RecordEnv({}, latest, rules, instrument, presumed)
-    kinds = PossibleEnv(latest, rules, instrument, presumed)
+    kinds = PossibleEnv(latest, rules, instrument, presumed, timeline.readings)
+
+    def measured(rule_id: str) -> bool:
+        return bool(kinds.rule(rule_id) - {UNKNOWN, NOT_MEASURED, NEVER_MEASURED})
+
     out = {}
     for rule in (r for p in packs for r in p.outputs):
         reach = _reach(rule.id, rules)
         variables = sorted({x.name for r in reach for x in _walk(rules[r]) if isinstance(x, n.VarRef)})
         leaves = indicators(rule.id, rules)
         if leaves:
-            asked = tuple(x for x in leaves if not blank.rule(x).absent)
+            asked = tuple(x for x in leaves if measured(x))
         else:  # a rule of law: its questions
             leaves = tuple(variables)
             asked = tuple(v for v in leaves if instrument.was_asked(v) or v in presumed)
         out[rule.id] = Coverage(
             rule=rule,
-            measured=not blank.rule(rule.id).absent,
+            measured=measured(rule.id),
             indicators=leaves,
             asked=asked,
             by_questions=not rule_groups_reached(rule.id, rules),
-            unmeasured_parts=tuple(r for r in reach if rules[r].groups and blank.rule(r).absent),
+            unmeasured_parts=tuple(r for r in reach if rules[r].groups and not measured(r)),
             presumed=tuple(v for v in variables if not instrument.was_asked(v) and v in presumed),
             can_hold=rule.kind is not RuleKind.FINDING or TRUE in kinds.rule(rule.id),
             can_fail=rule.kind is not RuleKind.FINDING or FALSE in kinds.rule(rule.id),
         )
     return out
+
+
+class _Law:
+    """The law values of one interval, for an expression that reads nothing else."""
+
+    def __init__(self, interval: Interval | None, readings: Mapping[tuple[str, str], Any]) -> None:
+        self.interval, self.readings = interval, readings
+
+    def parameter(self, pack: str, name: str) -> Tri:
+        if (pack, name) in self.readings:
+            return Tri(self.readings[(pack, name)], fixed=True)
+        value = self.interval.value((pack, name)) if self.interval else None
+        return Tri(value.value if value else None)
+
+    def variable(self, name: str) -> Tri:  # pragma: no cover - only expressions of law reach here
+        raise KeyError(name)
+
+    def rule(self, name: str) -> Tri:  # pragma: no cover
+        raise KeyError(name)
 
 
 class PossibleEnv:
@@ -91,9 +116,14 @@ class PossibleEnv:
         rules: Mapping[str, Rule],
         instrument: Instrument,
         presumed: Mapping[str, Presumption],
+        readings: Mapping[tuple[str, str], Any],
     ) -> None:
         self.interval, self.rules, self.instrument, self.presumed = interval, rules, instrument, presumed
+        self.readings = readings
         self._memo: dict[str, Kinds] = {}
+
+    def law(self, node: n.Node) -> Tri:
+        return evaluate(node, _Law(self.interval, self.readings))
 
     def variable(self, name: str, boolean: bool) -> Kinds:
         if self.instrument.was_asked(name):

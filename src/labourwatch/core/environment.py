@@ -25,7 +25,9 @@ class RecordEnv:
         rules: Mapping[str, Rule],
         instrument: Instrument | None = None,
         presumed: Mapping[str, Presumption] | None = None,  # in force: core.instrument.presumptions
+        readings: Mapping[tuple[str, str], Any] | None = None,  # chosen once for every record (Timeline.readings)
     ) -> None:
+        self.readings = readings or {}
         self.answers = answers
         self.interval = interval
         self.rules = rules
@@ -40,6 +42,8 @@ class RecordEnv:
         return Tri(None, frozenset({name})) if value is None else Tri(value)
 
     def parameter(self, pack: str, name: str) -> Tri:
+        if (pack, name) in self.readings:
+            return Tri(self.readings[(pack, name)], fixed=True)
         pv = self.interval.value((pack, name)) if self.interval else None
         if pv is None or pv.value is None:
             return Tri(None, frozenset({f"{LAW_PREFIX}{pack}:{name}"}))

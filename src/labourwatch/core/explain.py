@@ -171,7 +171,7 @@ def explain_record(
     rules = {r.id: r for p in packs for r in p.rules.values()}
     params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
     presumed = presumptions(packs, timeline)
-    env = RecordEnv(answers, interval, rules, instrument, presumed)
+    env = RecordEnv(answers, interval, rules, instrument, presumed, timeline.readings)
     others = _other_readings(answers, packs, timeline.judgement, rules, instrument)
     covered = coverage(packs, instrument, timeline)
     out = []
@@ -229,5 +229,6 @@ def _other_readings(
         settings = (*(s for s in judgement.settings if (s[0], s[1]) != (pack, name)), setting)
         other = build_timeline(packs, Judgement(judgement.as_of, judgement.law, judgement.verified_only, settings))
         interval = _interval(other, answers)
-        out.append((setting, RecordEnv(answers, interval, rules, instrument, presumptions(packs, other))))
+        env = RecordEnv(answers, interval, rules, instrument, presumptions(packs, other), other.readings)
+        out.append((setting, env))
     return out

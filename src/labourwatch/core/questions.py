@@ -64,4 +64,4 @@ def _answers(variable: Variable, schema: Schema) -> tuple[Any, ...]:
 
 def _with(env: RecordEnv, name: str, value: Any) -> RecordEnv:
     answers: Mapping[str, Any] = {**env.answers, name: value}
-    return RecordEnv(answers, env.interval, env.rules, env.instrument, env.presumed)
+    return RecordEnv(answers, env.interval, env.rules, env.instrument, env.presumed, env.readings)

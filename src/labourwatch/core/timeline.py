@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.model import Act, Pack, ParamValue, Rule, Status
@@ -38,6 +39,7 @@ class Timeline:
     judgement: Judgement
     intervals: tuple[Interval, ...]
     starts: tuple[date, ...] = field(default=())  # start of each interval, for lookup by date
+    readings: Mapping[ParamKey, Any] = field(default_factory=dict)  # readings chosen once for every record
 
     def index_for(self, when: date | None) -> int | None:
         if self.judgement.as_of is not None:
@@ -57,13 +59,29 @@ def build_timeline(packs: Sequence[Pack], judgement: Judgement) -> Timeline:
     check(packs, judgement)
     yardstick = find_act(packs, judgement.law) if judgement.law else None
     if judgement.as_of is not None:
-        return Timeline(judgement, (_interval(0, judgement.as_of, None, None, packs, judgement, yardstick),))
+        only = (_interval(0, judgement.as_of, None, None, packs, judgement, yardstick),)
+        return Timeline(judgement, only, readings=_readings(packs, only))
     starts = sorted(_breakpoints(packs))
     ends: list[date | None] = [*starts[1:], None]
     intervals = tuple(
         _interval(i, s, s, e, packs, judgement, yardstick) for i, (s, e) in enumerate(zip(starts, ends, strict=True))
     )
-    return Timeline(judgement, intervals, tuple(starts))
+    return Timeline(judgement, intervals, tuple(starts), _readings(packs, intervals))
+
+
+def _readings(packs: Sequence[Pack], intervals: Sequence[Interval]) -> dict[ParamKey, Any]:
+    """The readings (choices of interpretation, not law) that take one value over the whole timeline:
+    a rule reading one is decided once, the same for every record, whatever its date."""
+    out: dict[ParamKey, Any] = {}
+    for pack in packs:
+        for name, param in pack.parameters.items():
+            if param.values[-1].status is not Status.READING:
+                continue
+            held = {repr(v.value) if (v := iv.value((pack.id, name))) else None for iv in intervals}
+            value = intervals[0].value((pack.id, name)) if intervals else None
+            if len(held) == 1 and value is not None and value.value is not None:
+                out[(pack.id, name)] = value.value
+    return out
 
 
 def _breakpoints(packs: Iterable[Pack]) -> set[date]:

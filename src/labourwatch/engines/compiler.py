@@ -15,6 +15,7 @@ from typing import Any
 from sqlglot import exp
 
 from labourwatch.core.expr import nodes as n
+from labourwatch.core.expr.evaluate import Tri, evaluate, is_dimension, law_only
 from labourwatch.core.model import Rule, RuleKind
 from labourwatch.core.types import ValueType
 from labourwatch.core.values import UNKNOWN_LABEL
@@ -32,9 +33,10 @@ class Measured:
 
     value: exp.Expression
     absent: Absence = False
+    fixed: Any = None  # the value, when it is the same on every record (see evaluate.Tri.fixed)
 
     def copy(self) -> Measured:
-        return Measured(self.value.copy(), _copy(self.absent))
+        return Measured(self.value.copy(), _copy(self.absent), self.fixed)
 
 
 VariableFor = Callable[[str], Measured]
@@ -83,7 +85,10 @@ def _is(value: exp.Expression, truth: bool) -> exp.Expression:
 def _connective(value: exp.Expression, a: Measured, b: Measured, *, decisive: bool) -> Measured:
     """`and` (decisive: false) or `or` (decisive: true): not measured where a part is not measured and
     every other part is neither decisive nor unknown, that is, it either holds the other value or is
-    not measured too."""
+    not measured too. A part decided for every record (a reading) settles it, or is no part at all."""
+    for fixed, other in ((a, b), (b, a)):
+        if fixed.fixed is not None:
+            return Measured(literal(decisive), fixed=decisive) if fixed.fixed is decisive else other
     either = any_of(a.absent, b.absent)
     if either is False:
         return Measured(value)
@@ -154,6 +159,22 @@ _COMPARE: dict[str, Any] = {
 }
 
 
+class _Readings:
+    """The readings chosen for every record, as the reference evaluator reads law values."""
+
+    def __init__(self, readings: Mapping[tuple[str, str], Any]) -> None:
+        self.readings = readings
+
+    def parameter(self, pack: str, name: str) -> Tri:
+        return Tri(self.readings[(pack, name)], fixed=True)
+
+    def variable(self, name: str) -> Tri:  # pragma: no cover - only literals and readings reach here
+        raise KeyError(name)
+
+    def rule(self, name: str) -> Tri:  # pragma: no cover
+        raise KeyError(name)
+
+
 class SqlCompiler:
     """Compiles the rules of loaded packs. A rule referring to another rule either inlines it or, once
     the caller has computed that rule as a column of an inner query (`computed`), reads the column."""
@@ -164,11 +185,13 @@ class SqlCompiler:
         variable: VariableFor,
         parameter: ParamColumnFor,
         computed: ComputedFor | None = None,
+        readings: Mapping[tuple[str, str], Any] | None = None,
     ) -> None:
         self.rules = rules
         self.variable = variable
         self.parameter = parameter
         self.computed = computed
+        self.readings = readings or {}  # chosen once for every record: read as constants
         self.available: set[str] = set()  # rules already computed as columns
         self._memo: dict[str, Measured] = {}
 
@@ -229,8 +252,20 @@ class SqlCompiler:
         return Measured(_wrap(value), _wrap(_case(absences, exp.false())))
 
     def compile(self, node: n.Node) -> Measured:
+        fixed = self._fixed(node)
+        if fixed is not None:
+            return Measured(literal(fixed), fixed=fixed)
         m = self._compile(node)
-        return Measured(_wrap(m.value), m.absent)
+        return Measured(_wrap(m.value), m.absent, m.fixed)
+
+    def _fixed(self, node: n.Node) -> Any:
+        """The value of an expression of literals and readings only (the same for every record), or None;
+        as the reference evaluator decides it (evaluate.evaluate)."""
+        params = law_only(node)
+        if params is None or isinstance(node, n.ListLit) or any((p.pack, p.name) not in self.readings for p in params):
+            return None
+        value = evaluate(node, _Readings(self.readings)).value
+        return value if isinstance(value, bool | float | str) else None
 
     def _compile(self, node: n.Node) -> Measured:
         match node:
@@ -286,13 +321,13 @@ class SqlCompiler:
         return _connective(exp.Or(this=a.value, expression=b.value), a, b, decisive=True)
 
     @staticmethod
-    def _threshold(func: str, k: Measured | None, items: list[Measured]) -> Measured:
+    def _threshold(func: str, k: Measured | None, items: list[Measured], dimension: bool) -> Measured:
         """any(), at_least() and count(): sums of 0/1 tests that are never NULL; see
         evaluate._threshold. An indicator not measured on any record is left out of both sums."""
-        measured = [m for m in items if m.absent is not True]
+        measured = [m for m in items if m.absent is not True and not (dimension and m.fixed is False)]
         kind = ValueType.NUMBER if func == "count" else ValueType.BOOL
-        if items and not measured:
-            return guarded(Measured(exp.Null(), True), kind)
+        if items and not measured:  # out of the measure on every record only as a dimension
+            return guarded(Measured(exp.Null(), True if dimension else exp.true()), kind)
 
         def tally(tests: list[exp.Expression]) -> exp.Expression:
             total: exp.Expression = exp.Literal.number(0)
@@ -334,11 +369,14 @@ class SqlCompiler:
             return Measured(value, given.absent)  # wrapped by compile
         if func in ("any", "at_least", "count"):
             compiled = [self.compile(a) for a in args]
-            return self._threshold(func, compiled[0] if func == "at_least" else None, compiled[func == "at_least" :])
+            k = compiled[0] if func == "at_least" else None
+            return self._threshold(func, k, compiled[func == "at_least" :], is_dimension(func, args))
         compiled = [self.compile(a) for a in args]
         values = [c.value for c in compiled]
         if func == "if":
             cond, yes, no = compiled
+            if isinstance(cond.fixed, bool):  # decided for every record: only that branch
+                return yes if cond.fixed else no
             value = _case([(_is_null(cond.value), exp.Null()), (cond.value, yes.value)], no.value)
             chose = (all_of(yes.absent, _is(cond.value, True)), all_of(no.absent, _is(cond.value, False)))
             return Measured(value, any_of(cond.absent, *chose))
@@ -347,8 +385,8 @@ class SqlCompiler:
             value = exp.Coalesce(this=present[0].value, expressions=[c.value for c in present[1:]])
             return Measured(value, all_of(*(c.absent for c in compiled)))
         absent = any_of(*(c.absent for c in compiled))
-        if func == "is_missing":
-            return guarded(Measured(_is_null(values[0]), absent), ValueType.BOOL)
+        if func == "is_missing":  # it reads the blank itself: never left out of a group
+            return guarded(Measured(_is_null(values[0]), exp.true() if absent is True else absent), ValueType.BOOL)
         if func in ("min", "max"):
             any_null = exp.or_(*(_is_null(v) for v in values))
             pick = exp.Least if func == "min" else exp.Greatest

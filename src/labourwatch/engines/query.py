@@ -146,6 +146,7 @@ def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequ
         variable=_variable(p),
         parameter=lambda pack, name: law_field(param_column(pack, name)),
         computed=lambda rule_id, absent: column(_absent_column(rule_id) if absent else f"__r_{rule_id}", "t"),
+        readings=p.timeline.readings,
     )
     inner = _star_with([_as(_interval(p.timeline), INTERVAL)], typed_select(p))
     inner = _star_with([_as(_law(p), LAW)], inner)

@@ -7,7 +7,8 @@ Each case gives answers and the results the law prescribes:
       output: {hours_over_daily_norm: true, overtime_over_daily_cap: true}
 
 Optional keys: `as_of`, `law`, `verified_only`, `settings` (readings chosen instead of the defaults),
-`not_asked` (questions or modules the survey did not ask; every other question counts as asked).
+`asked` (the only questions or modules the survey asked) and `not_asked` (questions or modules it did
+not ask); without them every question counts as asked.
 Expected values: true, false, unknown, not_measured, a label, or a number (derived values; compared to
 1e-6). Every
 case runs twice, through the SQL compiled for DuckDB and through the reference evaluator, and both must
@@ -49,6 +50,7 @@ class Case:
     law: str | None = None
     verified_only: bool = False
     settings: tuple[tuple[str, Any], ...] = ()
+    asked: tuple[str, ...] = (EVERY,)
     not_asked: tuple[str, ...] = ()
 
 
@@ -78,7 +80,8 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
     out = []
     for item in doc:
         where = Location(str(path), getattr(item, "line", None))
-        unknown = set(item) - {"name", "input", "output", "as_of", "law", "verified_only", "settings", "not_asked"}
+        keys = {"name", "input", "output", "as_of", "law", "verified_only", "settings", "asked", "not_asked"}
+        unknown = set(item) - keys
         if unknown or not item.get("name") or "output" not in item:
             raise PackError(f"a case needs name, input and output (unknown keys: {sorted(unknown)})", where)
         as_of = item.get("as_of")
@@ -93,6 +96,7 @@ def _cases(pack_id: str, path: Path) -> list[Case]:
                 law=item.get("law"),
                 verified_only=bool(item.get("verified_only", False)),
                 settings=tuple(sorted((item.get("settings") or {}).items())),
+                asked=tuple(str(x) for x in item.get("asked") or (EVERY,)),
                 not_asked=tuple(str(x) for x in item.get("not_asked") or ()),
             )
         )
@@ -124,18 +128,18 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None 
     cases = load_cases(pack_ids)
     groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for c in cases:
-        groups[(c.as_of, c.law, c.verified_only, c.settings, c.not_asked)].append(c)
+        groups[(c.as_of, c.law, c.verified_only, c.settings, c.asked, c.not_asked)].append(c)
     packs = load_packs()
     rules = {r.id: r for p in packs for r in p.rules.values()}
     results = []
-    for (as_of, law, verified_only, settings, not_asked), group in groups.items():
+    for (as_of, law, verified_only, settings, asked, not_asked), group in groups.items():
         table = _table(group)
         request = Request(
             as_of=as_of,
             law=law,
             verified_only=verified_only,
             settings=dict(settings),
-            asked=[EVERY],
+            asked=asked,
             not_asked=not_asked,
         )
         plan = assessment.prepare(table, request)
@@ -143,7 +147,7 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None 
         for i, case in enumerate(group):
             answers = plan.schema.answers(sql_rows[i])  # as the engine typed them
             interval = plan.timeline.interval_for(answers.get(REFERENCE_DATE))
-            env = RecordEnv(answers, interval, rules, plan.instrument, plan.presumptions)
+            env = RecordEnv(answers, interval, rules, plan.instrument, plan.presumptions, plan.timeline.readings)
             problems, actual = [], {}
             for key, expected in case.expected.items():
                 if key not in rules:

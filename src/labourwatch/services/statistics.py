@@ -153,24 +153,29 @@ def classification_shares(
     encoding: str | None = None,
     lang: str = "en",
 ) -> ClassShares:
-    """Each value of each classification present, as a share of the records where it is known."""
+    """Each value of each classification present, as a share of the records where it is known (not
+    unknown, and measured)."""
     source = open_source(data, encoding=encoding, lang=lang)
     table = source.open().read_all()
     indicators: dict[str, Any] = {}
+    unmeasured: dict[str, Any] = {}
     labels: dict[str, str] = {}
     for pack in load_packs():
         for rule in pack.outputs:
             if rule.kind is not RuleKind.CLASSIFICATION or rule.id not in table.column_names:
                 continue
             text = pc.cast(pc.cast(table.column(rule.id), pa.string()), pa.string())
-            known = pc.and_kleene(pc.invert(pc.is_null(text)), pc.not_equal(text, "unknown"))
+            no_class = pa.array([UNKNOWN_LABEL, NOT_MEASURED_LABEL])
+            known = pc.fill_null(pc.invert(pc.is_in(text, value_set=no_class)), False)
+            absent = pc.fill_null(pc.equal(text, NOT_MEASURED_LABEL), False).to_numpy(zero_copy_only=False)
             for code, label in rule.labels.items():
                 hit = pc.if_else(known, pc.cast(pc.equal(text, code), pa.float64()), pa.scalar(None, pa.float64()))
                 key = f"{rule.id} = {code}"
                 indicators[key] = hit.to_numpy(zero_copy_only=False)
+                unmeasured[key] = absent
                 labels[key] = f"{pick(rule.label, lang)}: {pick(label, lang)}"
     domains = coded(table, by, source, lang) if by else None
-    rows = prevalence.prevalence(indicators, design, domains, method, level) if indicators else []
+    rows = prevalence.prevalence(indicators, design, domains, method, level, unmeasured) if indicators else []
     return ClassShares(prevalence.protect(rows, threshold), labels)
 
 

@@ -7,19 +7,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from labourwatch.core.model import Pack, RuleKind
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
-from labourwatch.services import assessment
+from labourwatch.presentation.coverage import coverage_dict, coverage_text
+from labourwatch.presentation.explanations import instrument_text
+from labourwatch.presentation.reports.survey import no_prevalence_text
+from labourwatch.services import assessment, statistics
 from labourwatch.services.request import Request
 from labourwatch.services.synthetic import write_table
+from labourwatch.stats.prevalence import ALL
 from labourwatch.studies.osce import calibrated_sample, published
 from labourwatch.studies.tables import erratum_text, osce_tables
 
 TEMPLATES = Path(__file__).with_name("templates")
+# The headline finding of each standard (ICLS 2018, ILO 2012, Palermo, ILO-EC 2009), and the
+# classifications that sum them up (the ILO 11-indicator screen, the typology's situation).
+HEADLINES = ("forced_labour", "fl12_forced_labour", "trafficking", "thb_trafficked")
+CLASSIFICATIONS = ("ilo11_screen", "situation")
 
 
 @dataclass
@@ -32,13 +44,13 @@ class Demo:
 def _bars(rows: list[dict[str, Any]], classes: list[str]) -> Markup:
     """Grouped horizontal bars, one group per condition, one bar per class; a tick marks the published %."""
     colours = ["#2e6f9e", "#d98c1f", "#7a3e9d"]
-    bar, gap, label_w, width = 11, 10, 250, 680
+    bar, gap, label_w, width = 11, 10, 270, 680
     scale = (width - label_w - 40) / 100
     height = len(rows) * (len(classes) * bar + gap) + 30
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" font-size="11">']
     y = 5
     for row in rows:
-        label = row["label"] if len(row["label"]) <= 40 else row["label"][:39] + "…"
+        label = row["label"] if len(row["label"]) <= 38 else row["label"][:37] + "…"
         parts.append(f'<text x="0" y="{y + bar * len(classes) / 2 + 4}">{escape(label)}</text>')
         for i, cell in enumerate(row["cells"]):
             value = cell["percent"] or 0
@@ -50,12 +62,118 @@ def _bars(rows: list[dict[str, Any]], classes: list[str]) -> Markup:
             )
             y += bar
         y += gap
+    x = label_w
     for i, cls in enumerate(classes):
-        x = label_w + i * 130
         parts.append(f'<rect x="{x}" y="{y + 5}" width="10" height="10" fill="{colours[i % 3]}"/>')
         parts.append(f'<text x="{x + 14}" y="{y + 14}">{escape(cls)}</text>')
+        x += 14 + 7 * len(cls) + 18  # about 7 units a letter at this size, Cyrillic included
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _percent(part: int, whole: int) -> str:
+    return "–" if not whole else f"{100 * part / whole:.1f}"
+
+
+def _holds(table: pa.Table, name: str) -> pa.Array:
+    """Where a boolean result column of the assessed table is true (null: unknown or not measured)."""
+    return pc.fill_null(table.column(name).combine_chunks(), False)
+
+
+def _standards(assessed: Path, packs: list[Pack], lang: str) -> dict[str, Any]:
+    """What the study's questions can support of each standard's headline finding: its prevalence (none
+    where the questions cannot make it hold), the records known, unknown and not measured, what the
+    questions measured of it, and, where it has a prevalence, how often each indicator measured holds
+    among the records where the finding holds."""
+    columns = set(pq.read_schema(assessed).names)
+    rules = {r.id: r for p in packs for r in p.rules.values()}
+    titles = {p.id: pick(p.title, lang) for p in packs}
+    names = [n for n in HEADLINES if n in columns]
+    estimates = statistics.estimate_findings(assessed, findings=names, lang=lang)
+    overall = {r.variable: r for r in estimates.rows if r.domain == ALL}
+    covered = estimates.coverage
+    wanted = {*names, *(x for n in names if n in covered for x in covered[n].asked)}
+    wanted |= {n for n in CLASSIFICATIONS if n in rules}
+    table = pq.read_table(assessed, columns=sorted(wanted & columns))
+
+    def label(name: str) -> str:
+        return pick(rules[name].label, lang) if name in rules else name
+
+    findings = []
+    for name in names:
+        row, cover = overall[name], covered.get(name)
+        if row.unsupported or row.estimate is None or row.lower is None or row.upper is None:
+            rate = no_prevalence_text(cover, lang) if row.unsupported else "–"
+        else:
+            rate = t(
+                "demo_fl_rate",
+                lang,
+                percent=f"{100 * row.estimate:.1f}",
+                lower=f"{100 * row.lower:.1f}",
+                upper=f"{100 * row.upper:.1f}",
+            )
+        elements: list[dict[str, Any]] = []
+        holding = 0
+        if not row.unsupported and row.estimate is not None and cover is not None:
+            holds = _holds(table, name)
+            holding = int(pc.sum(holds).as_py() or 0)
+            for indicator in cover.asked:
+                if indicator not in table.column_names or not pa.types.is_boolean(table.column(indicator).type):
+                    continue
+                both = int(pc.sum(pc.and_(holds, _holds(table, indicator))).as_py() or 0)
+                elements.append(
+                    {"id": indicator, "label": label(indicator), "records": both, "percent": _percent(both, holding)}
+                )
+            elements.sort(key=lambda e: -e["records"])
+        findings.append(
+            {
+                "id": name,
+                "label": label(name),
+                "standard": titles.get(rules[name].pack, "") if name in rules else "",
+                "rate": rate,
+                "supported": not row.unsupported,
+                "known": "–" if row.known is None else row.known,
+                "unknown": "–" if row.unknown is None else row.unknown,
+                "not_measured": "–" if row.not_measured is None else row.not_measured,
+                "coverage": coverage_text(coverage_dict(cover), lang) if cover else "",
+                "holding": holding,
+                "elements_title": t("demo_fl_elements", lang, n=holding),
+                "elements": elements,
+            }
+        )
+    classifications = []
+    for name in (n for n in CLASSIFICATIONS if n in table.column_names):
+        rule = rules[name]
+        if rule.kind is not RuleKind.CLASSIFICATION:
+            continue
+        counts = {v["values"]: v["counts"] for v in table.column(name).value_counts().to_pylist()}
+        extra = {"unknown": t("unknown", lang), "not_measured": t("not_measured", lang)}
+        classes = [(code, pick(text, lang)) for code, text in rule.labels.items()] + list(extra.items())
+        classifications.append(
+            {
+                "id": name,
+                "label": label(name),
+                "standard": titles.get(rule.pack, ""),
+                "coverage": coverage_text(coverage_dict(covered[name]), lang) if name in covered else "",
+                "classes": [
+                    {
+                        "label": text,
+                        "records": counts.get(code, 0),
+                        "percent": _percent(counts.get(code, 0), table.num_rows),
+                        "apart": code in extra,
+                    }
+                    for code, text in classes
+                    if code not in extra or counts.get(code)
+                ],
+            }
+        )
+    recorded = statistics.provenance_of(assessed).get("instrument")
+    return {
+        "findings": findings,
+        "classifications": classifications,
+        "instrument": instrument_text(recorded, lang) if recorded else "",
+        "records": table.num_rows,
+    }
 
 
 def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
@@ -115,7 +233,18 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
                 "total",
                 "chart_caption",
                 "rules",
+                "readings",
                 "provenance",
+                "fl_title",
+                "fl_intro",
+                "fl_prevalence",
+                "fl_elements_note",
+                "fl_indicator",
+                "fl_records",
+                "fl_share",
+                "fl_classes",
+                "fl_of_all",
+                "fl_classes_note",
             )
         }
         | {
@@ -124,7 +253,13 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
             "erratum": erratum_text(t1, lang),
             "without_sector": t("without_sector", lang, n=t1["without_sector"]),
             "source": t("tables_source", lang, source=result["source"]),
+            "known": t("report_known", lang),
+            "unknown": t("report_unknown", lang),
+            "not_measured": t("report_not_measured", lang),
+            "finding": t("report_finding", lang),
+            "class": t("report_class", lang),
         },
+        "standards": _standards(assessed_path, packs, lang),
         "classes": {
             "compliance": class_row(comp, "compliance", ["non_compliant", "semi_compliant", "compliant", "unknown"]),
             "unfreedom": class_row(unf, "unfreedom", ["free", "ambivalent", "unfree", "unknown"]),

@@ -15,6 +15,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, Protocol
 
 from labourwatch.core.expr import nodes as n
@@ -28,6 +29,7 @@ class Tri:
     missing: frozenset[str] = frozenset()  # unknown: the answers that would settle it; absent: those not asked
     absent: bool = False  # not measured: it rests on questions that were not asked
     always: bool = False  # not measured on any record, whatever the answers (left out of groups)
+    fixed: bool = False  # the same known value on every record: literals and law values that do not change
 
     @property
     def known(self) -> bool:
@@ -65,9 +67,10 @@ def _unsettled(parts: Sequence[Tri]) -> Tri:
     return _absent(parts, always=all(p.always for p in parts))
 
 
-def _measured(parts: Sequence[Tri]) -> list[Tri]:
-    """The parts of a group left in the measure: all but those not measured on any record."""
-    return [p for p in parts if not p.always]
+def _measured(parts: Sequence[Tri], *, dimension: bool = False) -> list[Tri]:
+    """The parts of a group left in the measure: all but those not measured on any record, and in a
+    dimension those a reading rules out (false on every record)."""
+    return [p for p in parts if not p.always and not (dimension and p.fixed and p.value is False)]
 
 
 def _absent(parts: Iterable[Tri], *, always: bool) -> Tri:
@@ -89,10 +92,28 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+@cache
+def law_only(node: n.Node) -> tuple[n.ParamRef, ...] | None:
+    """The law values an expression reads when it reads nothing else (no answer, no rule), else None."""
+    if any(isinstance(x, n.VarRef | n.RuleRef) for x in node.walk()):
+        return None
+    return tuple(x for x in node.walk() if isinstance(x, n.ParamRef))
+
+
 def evaluate(node: n.Node, env: Env) -> Tri:
+    result = _evaluate(node, env)
+    params = law_only(node)
+    if params is None or not result.known or result.fixed:
+        return result
+    if all(env.parameter(p.pack, p.name).fixed for p in params):  # decided once for every record
+        return Tri(result.value, fixed=True)
+    return result
+
+
+def _evaluate(node: n.Node, env: Env) -> Tri:
     match node:
         case n.Literal(value=v):
-            return Tri(v)
+            return Tri(v, fixed=v is not None)
         case n.VarRef(name=name):
             return env.variable(name)
         case n.ParamRef(pack=pack, name=name):
@@ -126,6 +147,9 @@ def evaluate(node: n.Node, env: Env) -> Tri:
 
 def _kleene(op: str, a: Tri, b: Tri) -> Tri:
     decisive = op == "or"  # the value that settles the result whatever the other side is
+    for fixed, other in ((a, b), (b, a)):  # a part decided for every record (a reading): no part at all
+        if fixed.fixed:
+            return Tri(decisive, fixed=True) if fixed.value is decisive else other
     if a.value is decisive or b.value is decisive:
         return Tri(decisive)
     if a.known and b.known:
@@ -162,7 +186,8 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
         cond = evaluate(args[0], env)
         if not cond.known:
             return cond
-        return _sometimes(evaluate(args[1] if cond.value else args[2], env))
+        branch = evaluate(args[1] if cond.value else args[2], env)
+        return branch if cond.fixed else _sometimes(branch)
     if func == "coalesce":
         every = [evaluate(a, env) for a in args]
         tried = _measured(every)
@@ -178,8 +203,8 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
     if func in ("any", "at_least", "count"):
         return _threshold(func, args, env)
     values = [evaluate(a, env) for a in args]
-    if func == "is_missing":
-        return values[0] if values[0].absent else Tri(not values[0].known)
+    if func == "is_missing":  # it reads the blank itself: never left out of a group
+        return _sometimes(values[0]) if values[0].absent else Tri(not values[0].known)
     if not all(v.known for v in values):
         return _unknown(values)
     if func == "min":
@@ -198,11 +223,12 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
 def _threshold(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
     """at_least(k, ...) is exact under Kleene logic: true if k hold already, false if k cannot hold
     even when every open one does, unknown (naming the unknown ones) otherwise. An indicator not
-    measured on any record is left out; with none left the result is not measured."""
+    measured on any record is left out; with none left the result is not measured (on every record
+    when it is a dimension: any, or at_least of one or more)."""
     every = [evaluate(a, env) for a in (args[1:] if func == "at_least" else args)]
-    findings = _measured(every)
+    findings = _measured(every, dimension=is_dimension(func, args))
     if every and not findings:
-        return _absent(every, always=True)
+        return _absent(every, always=is_dimension(func, args))
     held = sum(1 for f in findings if f.value is True)
     if func == "count":
         return Tri(float(held))
@@ -215,6 +241,16 @@ def _threshold(func: str, args: tuple[n.Node, ...], env: Env) -> Tri:
     if held + len(open_) < k.value:
         return Tri(False)
     return _unsettled(open_)
+
+
+def is_dimension(func: str, args: tuple[n.Node, ...]) -> bool:
+    """any(...) and at_least(k, ...) with k >= 1 written out: a group that holds when its indicators
+    do, so it is out of the measure when all of them are. A count, or a threshold of 0 or read from
+    the law, is about how many hold: it reads the blanks too, and is never left out."""
+    if func == "any":
+        return True
+    k = args[0] if func == "at_least" and args else None
+    return isinstance(k, n.Literal) and isinstance(k.value, float) and k.value >= 1
 
 
 def _names(node: n.Node) -> frozenset[str]:

@@ -11,17 +11,20 @@ from itertools import product
 from typing import Protocol
 
 from labourwatch.core.expr import nodes as n
+from labourwatch.core.expr.evaluate import Tri, is_dimension, law_only
 from labourwatch.core.types import ValueType
 
 Kinds = frozenset[str]
 T, F, U, N, A, V = "true", "false", "unknown", "not_measured", "never_measured", "value"
-TRUE, FALSE = T, F
+FIXED = "fixed"  # beside a value: the same on every record (literals and readings)
+TRUE, FALSE, UNKNOWN, NOT_MEASURED, NEVER_MEASURED = T, F, U, N, A
 ALWAYS_ABSENT: Kinds = frozenset({A})
 ANSWERED_BOOL: Kinds = frozenset({T, F, U})
 ANSWERED: Kinds = frozenset({V, U})
 
 
 class Env(Protocol):
+    def law(self, node: n.Node) -> Tri: ...  # an expression of law values and literals, evaluated
     def variable(self, name: str, boolean: bool) -> Kinds: ...
     def parameter(self, pack: str, name: str) -> Kinds: ...
     def rule(self, name: str) -> Kinds: ...
@@ -36,8 +39,9 @@ def of_value(value: object) -> Kinds:
 
 
 def _sometimes(kinds: Kinds) -> Kinds:
-    """A never-measured part, in a combination where it is not left out: not measured here."""
-    return frozenset(N if k == A else k for k in kinds)
+    """A never-measured part, in a combination where it is not left out: not measured here (and
+    nothing in the combination is decided for every record)."""
+    return frozenset(N if k == A else k for k in kinds if k != FIXED)
 
 
 def _and(x: str, y: str) -> str:
@@ -69,6 +73,9 @@ def _strict(parts: Iterable[Kinds], known: Kinds) -> Kinds:
 
 
 def possible(node: n.Node, env: Env) -> Kinds:
+    if law_only(node) is not None and not isinstance(node, n.ListLit):  # law values and literals: one value
+        found = env.law(node)
+        return of_value(found.value) | ({FIXED} if found.fixed else set())
     match node:
         case n.Literal(value=v):
             return of_value(v)
@@ -85,6 +92,10 @@ def possible(node: n.Node, env: Env) -> Kinds:
             return possible(o, env)
         case n.Binary(op="and" | "or" as op, left=a, right=b):
             pa, pb = possible(a, env), possible(b, env)
+            decisive = F if op == "and" else T
+            for fixed, other in ((pa, pb), (pb, pa)):  # decided for every record: settles it, or is no part
+                if FIXED in fixed:
+                    return frozenset({decisive, FIXED}) if decisive in fixed else other
             if pa == ALWAYS_ABSENT and pb == ALWAYS_ABSENT:
                 return ALWAYS_ABSENT
             combine = _and if op == "and" else _or
@@ -105,6 +116,8 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Kinds:
         cond = possible(args[0], env)
         if cond == ALWAYS_ABSENT:
             return ALWAYS_ABSENT
+        if FIXED in cond:  # decided for every record: only that branch, as it is
+            return possible(args[1] if T in cond else args[2], env)
         out = {k for k in cond if k in (U, N)}
         for truth, branch in ((T, args[1]), (F, args[2])):
             if truth in cond:
@@ -112,9 +125,10 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Kinds:
         return frozenset(out)
     if func in ("any", "at_least", "count", "coalesce"):
         items = [possible(a, env) for a in (args[1:] if func == "at_least" else args)]
-        kept = [p for p in items if p != ALWAYS_ABSENT]
+        dimension = is_dimension(func, args)
+        kept = [p for p in items if p != ALWAYS_ABSENT and not (dimension and p == {F, FIXED})]
         if items and not kept:
-            return ALWAYS_ABSENT
+            return ALWAYS_ABSENT if func == "coalesce" or dimension else frozenset({N})
         if func == "count":
             return frozenset({V})
         if func == "coalesce":
@@ -124,7 +138,7 @@ def _call(func: str, args: tuple[n.Node, ...], env: Env) -> Kinds:
     parts = [possible(a, env) for a in args]
     if func == "is_missing":
         if parts[0] == ALWAYS_ABSENT:
-            return ALWAYS_ABSENT
+            return frozenset({N})
         return frozenset({T if k == U else (N if k == N else F) for k in parts[0]})
     if func == "answer":
         return parts[0] | ({U} if parts[0] & {V, T, F} else set())

@@ -1,13 +1,16 @@
 """`labourwatch report`: the findings of an assessed survey, safe to publish, as a self-contained HTML
 page (offline, printable) or an Excel workbook (one sheet per table), in English or Russian.
 
-Prevalence of every finding with its confidence interval, the shares of every classification
-(compliance, unfreedom, situation ...), the Rao–Scott tests of association with --by, a chart, and a
-methods section: the design, the packs and readings behind the results, and the disclosure policy."""
+Prevalence of every finding with its confidence interval and the records where it was not measured,
+the shares of every classification (compliance, unfreedom, situation ...), the Rao–Scott tests of
+association with --by, a chart, what the questions asked measured of each finding (no prevalence where
+they cannot make it hold), and a methods section: the questions asked, the design, the packs and
+readings behind the results, and the disclosure policy."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,13 +21,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from labourwatch import __version__
+from labourwatch.core.coverage import Coverage
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
 from labourwatch.io.optional import require
 from labourwatch.packs import load_packs
+from labourwatch.presentation.coverage import coverage_dict, coverage_text
+from labourwatch.presentation.explanations import instrument_text
 from labourwatch.services import statistics
-from labourwatch.stats.prevalence import Row
+from labourwatch.stats.prevalence import ALL, Row
 
 TEMPLATES = Path(__file__).with_name("templates")
 SUFFIXES = (".html", ".pdf", ".xlsx")
@@ -77,7 +83,17 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}"
 
 
-def _rows(rows: list[Row], labels: dict[str, str]) -> list[dict[str, Any]]:
+def no_prevalence_text(cover: Coverage | None, lang: str) -> str:
+    """Why a finding has no prevalence although its records were counted: its questions were not asked,
+    or no answers to those asked can make it hold (or fail)."""
+    if cover is not None and not cover.measured:
+        return t("no_prevalence_not_measured", lang)
+    if cover is not None and cover.can_hold and not cover.can_fail:
+        return t("no_prevalence_cannot_fail", lang)
+    return t("no_prevalence_cannot_hold", lang)
+
+
+def _rows(rows: list[Row], labels: dict[str, str], covered: dict[str, Coverage], lang: str) -> list[dict[str, Any]]:
     return [
         {
             "label": labels.get(r.variable, r.variable),
@@ -85,13 +101,43 @@ def _rows(rows: list[Row], labels: dict[str, str]) -> list[dict[str, Any]]:
             "domain": r.domain,
             "known": "–" if r.known is None else r.known,
             "unknown": "–" if r.unknown is None else r.unknown,
-            "percent": _percent(r.estimate),
+            "not_measured": "–" if r.not_measured is None else r.not_measured,
+            "percent": no_prevalence_text(covered.get(r.variable), lang) if r.unsupported else _percent(r.estimate),
             "ci": "–" if r.lower is None or r.upper is None else f"{_percent(r.lower)}–{_percent(r.upper)}",
-            "deff": "–" if r.deff is None else f"{r.deff:.2f}",
+            "deff": "–" if r.deff is None or math.isnan(r.deff) else f"{r.deff:.2f}",
             "suppressed": r.suppressed,
+            "unsupported": r.unsupported,
         }
         for r in rows
     ]
+
+
+def _coverage(result: statistics.Estimates, labels: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    """What the questions measured of each finding estimated, in the order of the findings."""
+    names = dict.fromkeys(r.variable for r in result.rows if r.variable in result.coverage)
+    out = []
+    for name in names:
+        c = result.coverage[name]
+        cover = coverage_dict(c)
+        out.append(
+            {
+                "label": labels.get(name, name),
+                "variable": name,
+                "complete": c.complete,
+                "supports_prevalence": c.supports_prevalence,
+                "of": cover["of"],
+                "asked": len(c.asked),
+                "size": len(c.indicators),
+                "measured": ", ".join(cover["measured"]),
+                "not_measured": ", ".join(cover["not_measured"]),
+                "parts_not_measured": ", ".join(cover["parts_not_measured"]),
+                "presumed": ", ".join(cover["presumed"]),
+                "can_hold": c.can_hold,
+                "can_fail": c.can_fail,
+                "text": coverage_text(cover, lang),
+            }
+        )
+    return out
 
 
 def _context(
@@ -105,18 +151,23 @@ def _context(
     design: dict[str, Any],
     lang: str,
 ) -> dict[str, Any]:
-    overall = [r for r in result.rows if r.domain == "(all)"]
+    overall = [r for r in result.rows if r.domain == ALL]
     tx = {k: t(k, lang) for k, texts in catalogue().items() if k.startswith("report_") and "{" not in texts["en"]}
+    tx["coverage_title"] = t("coverage_title", lang)
     described = {k: v for k, v in design.items() if v}
+    provenance = statistics.provenance_of(data)
+    recorded = provenance.get("instrument")
     return {
         "lang": lang,
         "tx": tx,
         "generated": t("report_generated", lang, version=__version__, date=datetime.now(UTC).date().isoformat()),
-        "notes": result.notes,
+        "notes": _notes(result, lang),
         "by": by,
         "ci_heading": t("col_ci", lang, level=round(level * 100), method=method),
-        "findings": _rows(result.rows, labels),
-        "shares": _rows(shares, labels),
+        "findings": _rows(result.rows, labels, result.coverage, lang),
+        "shares": _rows(shares, labels, {}, lang),
+        "coverage": _coverage(result, labels, lang),
+        "instrument": instrument_text(recorded, lang) if recorded else None,
         "tests": [
             {
                 "label": labels.get(name, name),
@@ -128,14 +179,28 @@ def _context(
         "chart": _chart(overall, labels),
         "design": described or {"": t("report_srs", lang)},
         "policy": result.policy.describe(),
-        "provenance": statistics.provenance_of(data),
+        "provenance": provenance,
     }
+
+
+def _notes(result: statistics.Estimates, lang: str) -> list[str]:
+    """The notes of the estimates, the one that names every finding without a prevalence made short:
+    the section on what the questions measured says why for each."""
+    unsupported = sorted({r.variable for r in result.rows if r.unsupported})
+    if not unsupported:
+        return result.notes
+    long = t("unsupported_prevalence", lang, names=", ".join(unsupported))
+    short = t("report_unsupported_note", lang, count=len(unsupported), section=t("coverage_title", lang))
+    return [short if n == long else n for n in result.notes]
 
 
 def _chart(rows: list[Row], labels: dict[str, str]) -> Markup:
     """Horizontal bars with confidence intervals, the 25 most prevalent findings known for at least half
-    of the records (a finding asked of few would show the share among those few), as inline SVG."""
-    mostly_known = [r for r in rows if r.estimate is not None and (r.known or 0) >= (r.unknown or 0)]
+    of the records (a finding asked of few would show the share among those few), as inline SVG; none
+    whose prevalence the questions cannot support."""
+    mostly_known = [
+        r for r in rows if r.estimate is not None and not r.unsupported and (r.known or 0) >= (r.unknown or 0)
+    ]
     shown = sorted(mostly_known, key=lambda r: -(r.estimate or 0))[:25]
     width, label_w, bar, gap = 720, 300, 12, 6
     scale = (width - label_w - 50) / 100
@@ -168,8 +233,10 @@ def _write_pdf(html: str, path: Path, lang: str) -> None:
 
 
 def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
-    """One sheet per table, and one for the methods."""
+    """One sheet per table, one for what the questions measured, and one for the methods."""
     methods = [{"": k, " ": v} for k, v in context["design"].items()]
+    if context["instrument"]:
+        methods += [{"": "instrument", " ": context["instrument"]}]
     methods += [{"": f"policy.{k}", " ": v} for k, v in context["policy"].items()]
     methods += [{"": "note", " ": n} for n in context["notes"]]
     methods += [{"": "packs", " ": json.dumps(context["provenance"].get("packs", []), ensure_ascii=False)}]
@@ -178,4 +245,6 @@ def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
         pd.DataFrame(context["shares"]).to_excel(writer, sheet_name="classifications", index=False)
         if context["tests"]:
             pd.DataFrame(context["tests"]).to_excel(writer, sheet_name="tests", index=False)
+        if context["coverage"]:
+            pd.DataFrame(context["coverage"]).to_excel(writer, sheet_name="coverage", index=False)
         pd.DataFrame(methods).to_excel(writer, sheet_name="methods", index=False)
