@@ -130,3 +130,18 @@ def test_a_draft_flags_what_it_could_not_place_and_guesses_no_code(tmp_path, ref
     names = ["id", "reference_date", *yaml.safe_load(reviewed)["variables"]]
     table = pq.read_table(imported.path).select(names).sort_by("id").to_pylist()
     assert table == pq.read_table(reference).select(names).sort_by("id").to_pylist()
+
+
+def test_an_import_records_the_questions_asked_and_assess_takes_them(tmp_path, reference, mapping):
+    """The form's questions (or the mapping's) are the instrument: recorded in the file, used by
+    `assess`, stated in its provenance; the other questions are not asked."""
+    mapped = api.import_submissions(fx.legacy_sav(tmp_path / "s.sav"), tmp_path / "d.parquet", mapping=mapping)
+    recorded = json.loads(pq.read_schema(mapped.path).metadata[b"labourwatch_instrument"])
+    assert recorded["basis"] == "mapping" and recorded["detail"] == str(mapping)
+    assert set(recorded["asked"]) == set(MAPPED)
+    instrument = api.assess(mapped.path).provenance["instrument"]
+    assert instrument["basis"] == "mapping" and "hazardous_work" in instrument["not_asked"]
+    form = api.assess(reference).provenance["instrument"]
+    assert form["basis"] == "form" and "confinement" in form["asked"]
+    declared = api.assess(reference, not_asked=["confinement"]).provenance["instrument"]
+    assert declared["basis"] == "declared" and "confinement" in declared["not_asked"]

@@ -142,3 +142,43 @@ def test_packs_are_found_through_entry_points(tmp_path, monkeypatch):
     assert {d.name for d in before} >= {"kz-labour", "kz-migration", "icls-2018"}
     monkeypatch.syspath_prepend(str(tmp_path))
     assert builtin_pack_dirs() == sorted([*before, folder], key=lambda d: (d.name, str(d)))
+
+
+READING = """\
+presume:
+  description: {en: Presume, ru: Презумпция}
+  values:
+    2000-01-01: {value: true, status: reading, ref: {act: act-1, article: "art. 2"}}
+"""
+PRESUMPTION = """\
+presumptions:
+  hazardous_work:
+    value: false
+    reading: limits.presume
+    explanation: {en: Not asked, ru: Не спрашивали}
+"""
+
+
+def test_a_presumption_names_its_question_value_and_reading(tmp_path):
+    (pack,) = load_packs(dirs=[make_pack(tmp_path, pack=PACK + PRESUMPTION, params=PARAMS + READING)])
+    presumption = pack.presumptions["hazardous_work"]
+    assert (presumption.value, presumption.reading, presumption.explanation["ru"]) == (
+        False,
+        "limits.presume",
+        "Не спрашивали",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("hazardous_work:", "hazardous_job:"), "no such variable"),
+        (("value: false", "value: 3"), "is not a boolean"),
+        (("reading: limits.presume", "reading: limits.cap"), "true/false reading"),
+    ],
+)
+def test_a_wrong_presumption_is_refused(tmp_path, change, message):
+    pack = PACK + PRESUMPTION.replace(*change)
+    with pytest.raises(PackError, match=message) as err:
+        load_packs(dirs=[make_pack(tmp_path, pack=pack, params=PARAMS + READING)])
+    assert err.value.location is not None and err.value.location.file.endswith("pack.yaml")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class Source:
     header_lines: int = 0  # rows before the first record in a spreadsheet view (1 for CSV and Excel)
     notes: list[str] = field(default_factory=list)  # what was assumed in reading it (an encoding ...)
     parquet_path: str | None = None  # a Parquet file an engine may scan itself, in parallel
+    instrument: dict[str, Any] | None = None  # the questions asked, as an import recorded them (INSTRUMENT_KEY)
 
     def where(self, row: int, lang: str = "en") -> str:
         if self.header_lines:
@@ -237,7 +239,17 @@ def _parquet(path: Path, lang: str) -> Source:
         total_rows=pfile.metadata.num_rows,
         open=open_reader,
         parquet_path=None if "file_row_number" in schema.names else str(path),
+        instrument=recorded_instrument(schema),
     )
+
+
+INSTRUMENT_KEY = b"labourwatch_instrument"  # Parquet metadata: {"basis", "detail", "asked"} of an import
+
+
+def recorded_instrument(schema: pa.Schema) -> dict[str, Any] | None:
+    """The questions asked, as `import` recorded them in the file it wrote."""
+    meta = schema.metadata or {}
+    return dict(json.loads(meta[INSTRUMENT_KEY])) if INSTRUMENT_KEY in meta else None
 
 
 def _excel(path: Path, sheet: str | int | None, lang: str) -> Source:

@@ -10,6 +10,7 @@ from labourwatch.core.crosswalk import crosswalk
 from labourwatch.core.expr.typecheck import FUNCTIONS
 from labourwatch.core.model import Pack, Variable
 from labourwatch.core.types import pick
+from labourwatch.core.values import as_text
 from labourwatch.packs import load_packs, load_schema
 
 
@@ -156,6 +157,13 @@ def pack_markdown(p: Pack) -> str:
             links = " ".join(f"[link]({link})" for link in v["links"])
             reference = f"{_cell(v['reference'])} {links}"
             lines.append(f"| {v['from']} | {_cell(v['value'])} | {v['status']} | {reference} | {_cell(v['note'])} |")
+        lines.append("")
+    if p.presumptions:
+        lines += ["## Presumptions for questions not asked", ""]
+        lines += ["| question | presumed | while the reading holds | meaning |", "|---|---|---|---|"]
+        for name, pres in p.presumptions.items():
+            meaning = _cell(pick(pres.explanation, "en"))
+            lines.append(f"| `{name}` | {as_text(pres.value)} | `{pres.reading}` | {meaning} |")
         lines.append("")
     lines += ["## Rules", ""]
     for rule in d["rules"]:

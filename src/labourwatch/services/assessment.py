@@ -18,8 +18,8 @@ from labourwatch.core.columns import RAW_PREFIX
 from labourwatch.core.errors import LabourwatchError, Message, speaking
 from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.expr.typecheck import references
-from labourwatch.core.instrument import ALWAYS_ASKED, COLUMNS, from_columns
-from labourwatch.core.model import Rule
+from labourwatch.core.instrument import ALWAYS_ASKED, COLUMNS, Instrument, from_columns
+from labourwatch.core.model import Rule, Schema
 from labourwatch.core.readings import Judgement, settings_of
 from labourwatch.core.types import Progress
 from labourwatch.core.values import result_text
@@ -28,7 +28,7 @@ from labourwatch.engines.duckdb import DuckDB
 from labourwatch.engines.plan import Plan, plan
 from labourwatch.i18n import t
 from labourwatch.io.optional import require
-from labourwatch.io.readers import open_source
+from labourwatch.io.readers import Source, open_source
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.services.files import temp_beside
 from labourwatch.services.request import Request
@@ -83,8 +83,17 @@ def prepare(data: Any, request: Request) -> Plan:
     packs = load_packs(request.packs)
     source = open_source(data, encoding=request.encoding, lang=request.lang)
     schema = load_schema()
-    instrument = request.instrument(schema, from_columns(schema, source.columns))
+    instrument = request.instrument(schema, came_with(schema, source))
     return plan(schema, packs, source, request.judgement(packs), today=date.today(), instrument=instrument)
+
+
+def came_with(schema: Schema, source: Source) -> Instrument:
+    """The questions the data came with: as its import recorded them (the form or the mapping), else
+    the columns it has."""
+    recorded = source.instrument
+    if recorded:
+        return Instrument(frozenset(recorded["asked"]) & set(schema.variables), recorded["basis"], recorded["detail"])
+    return from_columns(schema, source.columns)
 
 
 def provenance(p: Plan) -> dict[str, Any]:

@@ -8,6 +8,7 @@ OUTPUT.import.csv lists every value rejected or recoded, with file, row, column,
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,11 @@ import pyarrow.parquet as pq
 
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.errors import DataError
+from labourwatch.core.instrument import FORM, MAPPING, from_columns
 from labourwatch.io import central, forms
 from labourwatch.io import mapping as mapping_files
 from labourwatch.io.forms import Canonical, Recode
-from labourwatch.io.readers import from_table
+from labourwatch.io.readers import INSTRUMENT_KEY, from_table, recorded_instrument
 from labourwatch.io.submissions import Submissions, read_submissions
 from labourwatch.packs import load_schema
 from labourwatch.services import assessment
@@ -71,7 +73,8 @@ def import_submissions(
         raise
     canon.records = _typed(canon.records, checked[""])
     canon.repeats = {name: _typed(rows, checked[name]) for name, rows in canon.repeats.items()}
-    added, already, replaced, repeat_paths = _merge_and_write(canon, out)
+    basis, detail = (MAPPING, str(mapping)) if mapping is not None else (FORM, subs.label)
+    added, already, replaced, repeat_paths = _merge_and_write(canon, out, basis, detail)
     _write_report(report, subs.label, canon.recoded, None, lang)
     return Imported(out, added, already, replaced, canon.recoded, canon.unmatched, report, repeat_paths)
 
@@ -116,7 +119,20 @@ def _typed(table: pa.Table, checked: pa.Table) -> pa.Table:
     return table
 
 
-def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[str, Path]]:
+def _recorded(records: pa.Table, existing: pa.Table | None, basis: str, detail: str) -> pa.Table:
+    """The records with the questions asked recorded beside them (the form's or the mapping's
+    questions; with an earlier import, those of both: a question either asked counts as asked)."""
+    asked = set(from_columns(load_schema(), records.column_names).asked)
+    earlier = recorded_instrument(existing.schema) if existing is not None else None
+    if earlier:
+        asked |= set(earlier["asked"])
+        detail = f"{earlier['detail']}; {detail}" if detail not in earlier["detail"] else earlier["detail"]
+    recorded = {"basis": basis, "detail": detail, "asked": sorted(asked)}
+    meta = dict(records.schema.metadata or {}) | {INSTRUMENT_KEY: json.dumps(recorded).encode()}
+    return records.replace_schema_metadata(meta)
+
+
+def _merge_and_write(canon: Canonical, out: Path, basis: str, detail: str) -> tuple[int, int, int, dict[str, Path]]:
     existing = pq.read_table(out) if out.exists() else None
     incoming, already = canon.records, 0
     if existing is not None:
@@ -131,7 +147,7 @@ def _merge_and_write(canon: Canonical, out: Path) -> tuple[int, int, int, dict[s
     records = records.filter(pc.invert(pc.is_in(records.column("id"), value_set=edited)))
     replaced = incoming.num_rows + (0 if existing is None else existing.num_rows) - records.num_rows
     paths = {name: out.with_name(f"{out.stem}.{name}{out.suffix}") for name in canon.repeats}
-    tables = {out: records}
+    tables = {out: _recorded(records, existing, basis, detail)}
     for name, rows in canon.repeats.items():
         rows = rows.filter(pc.is_in(rows.column("id"), value_set=new_ids))
         if paths[name].exists():
