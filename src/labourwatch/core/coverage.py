@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from labourwatch.core.environment import LawEnv
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.expr.evaluate import Tri, evaluate
 from labourwatch.core.expr.possible import (
@@ -15,6 +16,7 @@ from labourwatch.core.expr.possible import (
     ANSWERED,
     ANSWERED_BOOL,
     FALSE,
+    FIXED,
     NEVER_MEASURED,
     NOT_MEASURED,
     TRUE,
@@ -62,7 +64,7 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
     kinds = PossibleEnv(latest, rules, instrument, presumed, timeline.readings)
 
     def measured(rule_id: str) -> bool:
-        return bool(kinds.rule(rule_id) - {UNKNOWN, NOT_MEASURED, NEVER_MEASURED})
+        return bool(kinds.rule(rule_id) - {UNKNOWN, NOT_MEASURED, NEVER_MEASURED, FIXED})
 
     out = {}
     for rule in (r for p in packs for r in p.outputs):
@@ -88,25 +90,6 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
     return out
 
 
-class _Law:
-    """The law values of one interval, for an expression that reads nothing else."""
-
-    def __init__(self, interval: Interval | None, readings: Mapping[tuple[str, str], Any]) -> None:
-        self.interval, self.readings = interval, readings
-
-    def parameter(self, pack: str, name: str) -> Tri:
-        if (pack, name) in self.readings:
-            return Tri(self.readings[(pack, name)], fixed=True)
-        value = self.interval.value((pack, name)) if self.interval else None
-        return Tri(value.value if value else None)
-
-    def variable(self, name: str) -> Tri:  # pragma: no cover - only expressions of law reach here
-        raise KeyError(name)
-
-    def rule(self, name: str) -> Tri:  # pragma: no cover
-        raise KeyError(name)
-
-
 class PossibleEnv:
     """What each question, law value and rule can be, whatever the answers (core/expr/possible.py)."""
 
@@ -123,16 +106,12 @@ class PossibleEnv:
         self._memo: dict[str, Kinds] = {}
 
     def law(self, node: n.Node) -> Tri:
-        return evaluate(node, _Law(self.interval, self.readings))
+        return evaluate(node, LawEnv(self.readings, self.interval))
 
     def variable(self, name: str, boolean: bool) -> Kinds:
         if self.instrument.was_asked(name):
             return ANSWERED_BOOL if boolean else ANSWERED
         return of_value(self.presumed[name].value) if name in self.presumed else ALWAYS_ABSENT
-
-    def parameter(self, pack: str, name: str) -> Kinds:
-        value = self.interval.value((pack, name)) if self.interval else None
-        return of_value(value.value if value else None)
 
     def rule(self, name: str) -> Kinds:
         if name not in self._memo:

@@ -58,3 +58,23 @@ class RecordEnv:
                 assert rule.expr is not None
                 self._memo[name] = evaluate(rule.expr, self)
         return self._memo[name]
+
+
+class LawEnv:
+    """The readings chosen and the law of one interval (if any), for an expression that reads nothing
+    else (no answer, no rule): such an expression has one value for every record."""
+
+    def __init__(self, readings: Mapping[tuple[str, str], Any], interval: Interval | None = None) -> None:
+        self.readings, self.interval = readings, interval
+
+    def parameter(self, pack: str, name: str) -> Tri:
+        if (pack, name) in self.readings:
+            return Tri(self.readings[(pack, name)], fixed=True)
+        value = self.interval.value((pack, name)) if self.interval else None
+        return Tri(value.value if value else None)
+
+    def variable(self, name: str) -> Tri:  # pragma: no cover - such expressions read no answer
+        raise KeyError(name)
+
+    def rule(self, name: str) -> Tri:  # pragma: no cover - nor any rule
+        raise KeyError(name)

@@ -87,10 +87,10 @@ def presumptions(packs: Iterable[Pack], timeline: Timeline) -> dict[str, Presump
     """The presumptions in force, by variable: those whose reading is true under this judgement
     (decided once for the whole input, so a question is left out of the measure on every record or
     on none)."""
-    out = {}
-    for pack in packs:
-        for name, presumption in pack.presumptions.items():
-            held = {v.value for iv in timeline.intervals if (v := iv.value((pack.id, presumption.reading)))}
-            if held == {True}:
-                out[name] = presumption
-    return out
+    chosen = timeline.readings
+    return {
+        name: presumption
+        for pack in packs
+        for name, presumption in pack.presumptions.items()
+        if chosen.get((pack.id, presumption.reading)) is True
+    }

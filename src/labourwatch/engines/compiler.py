@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlglot import exp
 
+from labourwatch.core.environment import LawEnv
 from labourwatch.core.expr import nodes as n
-from labourwatch.core.expr.evaluate import Tri, evaluate, is_dimension, law_only
+from labourwatch.core.expr.evaluate import evaluate, is_dimension, law_only
 from labourwatch.core.model import Rule, RuleKind
 from labourwatch.core.types import ValueType
 from labourwatch.core.values import UNKNOWN_LABEL
@@ -29,7 +30,8 @@ class Measured:
     it is not measured, because it rests on questions the survey did not ask (core/expr/evaluate.py
     gives the semantics). The test is never NULL, and where it holds the value is NULL. Whether a
     question was asked is known for the whole input, so the test folds to a constant almost everywhere
-    and costs nothing; only `and` beside a part not asked makes it depend on the record."""
+    and costs nothing; only a combination of a part not asked with one asked (`and`, `or`, `if`, a
+    group) makes it depend on the record."""
 
     value: exp.Expression
     absent: Absence = False
@@ -72,10 +74,6 @@ def all_of(*parts: Absence) -> Absence:
         return True
     both: Any = exp.and_(*(_wrap(t) for t in tests), copy=False)
     return tests[0] if len(tests) == 1 else both
-
-
-def negate(a: Absence) -> Absence:
-    return (not a) if isinstance(a, bool) else exp.Not(this=_wrap(a))
 
 
 def _is(value: exp.Expression, truth: bool) -> exp.Expression:
@@ -159,22 +157,6 @@ _COMPARE: dict[str, Any] = {
 }
 
 
-class _Readings:
-    """The readings chosen for every record, as the reference evaluator reads law values."""
-
-    def __init__(self, readings: Mapping[tuple[str, str], Any]) -> None:
-        self.readings = readings
-
-    def parameter(self, pack: str, name: str) -> Tri:
-        return Tri(self.readings[(pack, name)], fixed=True)
-
-    def variable(self, name: str) -> Tri:  # pragma: no cover - only literals and readings reach here
-        raise KeyError(name)
-
-    def rule(self, name: str) -> Tri:  # pragma: no cover
-        raise KeyError(name)
-
-
 class SqlCompiler:
     """Compiles the rules of loaded packs. A rule referring to another rule either inlines it or, once
     the caller has computed that rule as a column of an inner query (`computed`), reads the column."""
@@ -204,7 +186,7 @@ class SqlCompiler:
                 assert rule.expr is not None
                 self._memo[rule_id] = self.compile(rule.expr)
         inlined = self._memo[rule_id]
-        if rule_id in self.available and self.computed is not None:
+        if rule_id in self.available and self.computed is not None and inlined.fixed is None:
             absent = inlined.absent if isinstance(inlined.absent, bool) else self.computed(rule_id, True)
             return Measured(self.computed(rule_id, False), absent)
         return inlined.copy()
@@ -264,7 +246,7 @@ class SqlCompiler:
         params = law_only(node)
         if params is None or isinstance(node, n.ListLit) or any((p.pack, p.name) not in self.readings for p in params):
             return None
-        value = evaluate(node, _Readings(self.readings)).value
+        value = evaluate(node, LawEnv(self.readings)).value
         return value if isinstance(value, bool | float | str) else None
 
     def _compile(self, node: n.Node) -> Measured:

@@ -26,7 +26,6 @@ ANSWERED: Kinds = frozenset({V, U})
 class Env(Protocol):
     def law(self, node: n.Node) -> Tri: ...  # an expression of law values and literals, evaluated
     def variable(self, name: str, boolean: bool) -> Kinds: ...
-    def parameter(self, pack: str, name: str) -> Kinds: ...
     def rule(self, name: str) -> Kinds: ...
 
 
@@ -81,8 +80,6 @@ def possible(node: n.Node, env: Env) -> Kinds:
             return of_value(v)
         case n.VarRef(name=name):
             return env.variable(name, node.type is ValueType.BOOL)
-        case n.ParamRef(pack=pack, name=name):
-            return env.parameter(pack, name)
         case n.RuleRef(name=name):
             return env.rule(name)
         case n.Unary(op="not", operand=o):
