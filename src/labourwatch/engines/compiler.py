@@ -317,6 +317,9 @@ class SqlCompiler:
                 total = exp.Add(this=total, expression=exp.cast(_wrap(t), exp.DataType.Type.INT))
             return _wrap(total)
 
+        if func == "any" and all(m.absent is False for m in measured):  # then Kleene's OR, which is cheaper
+            disjunction: Any = exp.or_(*(m.value for m in measured), copy=False)
+            return Measured(_wrap(disjunction))
         held = tally([_is(m.value, True) for m in measured])
         if func == "count":
             return Measured(exp.cast(held, exp.DataType.Type.DOUBLE))
