@@ -408,11 +408,13 @@ def legacy_metadata() -> tuple[dict[str, str], dict[str, dict[float, str]]]:
     return labels, values
 
 
-def legacy_sav(path: Path) -> Path:
+def legacy_sav(path: Path, frame: Any = None) -> Path:
+    """The interviews (or `frame`, rows of the same shape) as an SPSS file with its labels."""
     import pyreadstat
 
     labels, values = legacy_metadata()
-    pyreadstat.write_sav(legacy_frame(), str(path), column_labels=labels, variable_value_labels=values)
+    data = legacy_frame() if frame is None else frame
+    pyreadstat.write_sav(data, str(path), column_labels=labels, variable_value_labels=values)
     return path
 
 

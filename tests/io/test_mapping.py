@@ -5,6 +5,8 @@ refused by file and key; `map --suggest` drafts a mapping from names, labels and
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -145,3 +147,25 @@ def test_an_import_records_the_questions_asked_and_assess_takes_them(tmp_path, r
     assert form["basis"] == "form" and "confinement" in form["asked"]
     declared = api.assess(reference, not_asked=["confinement"]).provenance["instrument"]
     assert declared["basis"] == "declared" and "confinement" in declared["not_asked"]
+
+
+WRITERS, COPIES = 6, 400
+
+
+def test_parallel_imports_into_one_dataset_keep_every_record(tmp_path, mapping):
+    """Six imports at once into one dataset (issue #13: without a lock, each read the dataset before
+    the others wrote, and records were lost while every import said it had added its own)."""
+    import pandas as pd
+
+    frame = fx.legacy_frame()
+    writers = []
+    for w in range(WRITERS):
+        copies = [frame.assign(resp_no=frame["resp_no"] + f"-{w}-{k}") for k in range(COPIES)]
+        writers.append(fx.legacy_sav(tmp_path / f"w{w}.sav", pd.concat(copies, ignore_index=True)))
+    out = tmp_path / "d.parquet"
+    command = [sys.executable, "-m", "labourwatch", "import"]
+    procs = [subprocess.Popen([*command, str(p), "-o", str(out), "--mapping", str(mapping)]) for p in writers]
+    assert [p.wait() for p in procs] == [0] * WRITERS
+    ids = pq.read_table(out).column("id").to_pylist()
+    assert len(ids) == len(set(ids)) == WRITERS * COPIES * len(frame)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".lw-")) == []  # no staging file left

@@ -12,7 +12,7 @@ import click
 
 # Importing the command modules registers their commands on the group.
 from labourwatch.cli import assessing, data, money, statistics, study  # noqa: F401
-from labourwatch.cli.common import cli, err
+from labourwatch.cli.common import cli, err, print_error
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.i18n import t
 
@@ -33,7 +33,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except LabourwatchError as exc:
-        err.print(f"[red]{t('error', lang)}:[/] {exc.text(lang)}", markup=True)
+        print_error(exc.text(lang), lang)
         sys.exit(1)
     except Exception as exc:  # the last guard: never a traceback for the user
         if os.environ.get("LABOURWATCH_DEBUG"):

@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from labourwatch import api
 from labourwatch.cli.common import (
@@ -24,6 +25,7 @@ from labourwatch.cli.common import (
     judgement_options,
     lang_option,
     out,
+    print_warning,
 )
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.i18n import t
@@ -87,7 +89,7 @@ def assess(
             _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
             sys.exit(1)
     for warning in written.warnings:
-        err.print(f"[yellow]{t('warning', lang)}:[/] {warning}")
+        print_warning(warning, lang)
     how = judgement_text(written.judgement, lang)
     packs_used = ", ".join(f"{p['id']}@{p['version']}" for p in written.provenance["packs"])
     err.print(t("judged_how", lang, how=how, packs=packs_used))
@@ -141,7 +143,7 @@ def explain(
             data["results"] = [r for r in data["results"] if r["id"] == finding]
         out.print_json(json.dumps(data, ensure_ascii=False))
     else:
-        out.print(explanation_text(ex, lang, only=finding), markup=False)
+        out.print(explanation_text(ex, lang, only=finding))
 
 
 @cli.command()
@@ -195,7 +197,7 @@ def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: 
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     for d in data:
-        out.print(f"[bold]{d['id']}[/] {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}")
+        out.print(Text.assemble((d["id"], "bold"), f" {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}"))
         for act in d["acts"]:
             out.print(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {act['status']})")
         for param in d["parameters"]:
@@ -207,7 +209,7 @@ def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: 
             out.print(table)
         if not parameter:
             for rule in d["rules"]:
-                out.print(f"  [bold]{rule['id']}[/] ({rule['kind']}): {rule['label']}")
+                out.print(Text.assemble("  ", (rule["id"], "bold"), f" ({rule['kind']}): {rule['label']}"))
 
 
 @cli.command()
@@ -238,7 +240,7 @@ def test_packs(pack_ids: tuple[str, ...]) -> None:
     for r in results:
         if not r.ok:
             failures += 1
-            out.print(f"[red]FAIL[/] {r.case.location}: {r.case.name}\n  {r.message}", markup=True)
+            out.print(Text.assemble(("FAIL", "red"), f" {r.case.location}: {r.case.name}\n  {r.message}"))
     out.print(f"{len(results) - failures} passed, {failures} failed")
     if failures:
         sys.exit(1)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.readings import parse_pairs
@@ -19,8 +20,24 @@ from labourwatch.i18n import t
 
 F = TypeVar("F", bound=Callable[..., Any])
 SHOWN_PROBLEMS = 20
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Every text is printed as it is: no markup or emoji codes read from it, so a file name, a header, an id
+# or a value such as "nope[/].csv" or ":x:" is shown exactly and can never break the output. Colour
+# comes only from `labelled`.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def labelled(label: str, text: str, style: str) -> Text:
+    """`label: text`, the label in a colour, the text as it is."""
+    return Text.assemble((f"{label}:", style), " ", text)
+
+
+def print_error(message: str, lang: str) -> None:
+    err.print(labelled(t("error", lang), message, "red"))
+
+
+def print_warning(message: str, lang: str) -> None:
+    err.print(labelled(t("warning", lang), message, "yellow"))
 
 
 def _lang(ctx: click.Context) -> str:
@@ -122,7 +139,7 @@ def _judgement(
 
 def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
     """The first problems as a table; all of them in `path` when there are more (None: listed elsewhere)."""
-    err.print(f"[red]{t('error', lang)}:[/] {exc.text(lang)}")
+    print_error(exc.text(lang), lang)
     table = Table(show_header=True, header_style="bold")
     for key in ("col_row", "col_column", "col_value", "col_problem"):
         table.add_column(t(key, lang))

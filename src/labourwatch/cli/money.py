@@ -17,6 +17,7 @@ from labourwatch.core.errors import DataError
 from labourwatch.i18n import t
 from labourwatch.presentation.reports.statement import render_statement, statement_items
 from labourwatch.services import arrears as arrears_api
+from labourwatch.services.files import refuse_overwriting
 
 CLAIM_FLAGS = {
     "period_start": "from_",
@@ -82,6 +83,7 @@ def arrears(
     if input_path is not None:
         if output is None or output.suffix.lower() not in (".parquet", ".csv"):
             raise click.BadParameter(t("output_suffix", lang, path=output), param_hint="-o")
+        refuse_overwriting(output, input_path)
         try:
             result = arrears_api.arrears(
                 input_path, verified_only=verified_only, encoding=encoding, lang=lang, keep_parts=False
@@ -89,7 +91,7 @@ def arrears(
         except DataError as exc:
             _report_problems(exc, output.with_name(output.name + ".problems.csv"), lang)
             sys.exit(1)
-        arrears_api.write_claims(result, output)
+        arrears_api.write_claims(result, output, source=input_path)
         out.print(t("wrote", lang, rows=result.claims.num_rows, path=output))
         return
     fields: dict[str, Any] = dict(_claim_file(claim_file)) if claim_file else {}

@@ -16,6 +16,14 @@ from labourwatch.cli.common import _lang, cli, design_options, encoding_option, 
 from labourwatch.i18n import t
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.reports.survey import build_report
+from labourwatch.services.files import refuse_overwriting, write_whole
+
+
+def _proportion(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """A confidence level: a number strictly between 0 and 1 (not NaN, which every comparison lets by)."""
+    if not 0 < value < 1:
+        raise click.BadParameter(f"{value!r} is not a number between 0 and 1")
+    return value
 
 
 @cli.command()
@@ -39,10 +47,10 @@ from labourwatch.presentation.reports.survey import build_report
     show_default=True,
     help="Confidence interval method (as R's svyciprop; wilson as survey 4.5).",
 )
-@click.option("--level", type=float, default=0.95, show_default=True)
+@click.option("--level", type=float, default=0.95, show_default=True, callback=_proportion)
 @click.option(
     "--threshold",
-    type=int,
+    type=click.IntRange(min=1),
     default=10,
     show_default=True,
     help="Withhold estimates and counts resting on fewer respondents (disclosure control).",
@@ -63,10 +71,8 @@ def estimate(
     result = api.estimate_findings(input_path, lang=lang, **options)
     rows = [dataclasses.asdict(r) for r in result.rows]
     if output is not None:
-        with output.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        refuse_overwriting(output, input_path)
+        write_whole(output, lambda tmp: _write_rows(tmp, rows))
     covered = {r.variable: result.coverage[r.variable] for r in result.rows if r.variable in result.coverage}
     if as_json:
         tests = {k: dataclasses.asdict(v) if v else None for k, v in result.tests.items()}
@@ -86,9 +92,16 @@ def estimate(
     if partial:
         out.print(f"{t('coverage_title', lang)}:")
         for name, c in partial.items():
-            out.print(f"  {name}: {coverage_text(coverage_dict(c), lang)}", markup=False)
+            out.print(f"  {name}: {coverage_text(coverage_dict(c), lang)}")
     if result.tests:
         out.print(_tests_table(result, options["by"], lang))
+
+
+def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
@@ -125,7 +138,11 @@ def _tests_table(result: api.Estimates, by: str, lang: str) -> Table:
 @click.argument("col")
 @click.option("--weights", metavar="COLUMN", help="Sampling weights (default: counts of records).")
 @click.option(
-    "--threshold", type=int, default=10, show_default=True, help="Fewest respondents a published cell may rest on."
+    "--threshold",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Fewest respondents a published cell may rest on.",
 )
 @click.option(
     "--round",
@@ -276,7 +293,7 @@ def export(
 )
 @click.option(
     "--threshold",
-    type=int,
+    type=click.IntRange(min=1),
     default=10,
     show_default=True,
     help="Disclosure control: fewest respondents behind a published figure.",

@@ -4,7 +4,9 @@ natively and in parallel, everything else streamed in as Arrow batches."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -39,8 +41,11 @@ class DuckDB(SqlEngine):
 
     @cached_property
     def spill_folder(self) -> str:
-        """A private folder for what does not fit in memory (one per engine)."""
-        return tempfile.mkdtemp(prefix="labourwatch-")
+        """A private folder for what does not fit in memory (one per engine), removed with the engine or
+        when the process exits, after an error too."""
+        folder = tempfile.mkdtemp(prefix="labourwatch-")
+        weakref.finalize(self, shutil.rmtree, folder, True)
+        return folder
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect()

@@ -238,9 +238,15 @@ def _parquet(path: Path, lang: str) -> Source:
         columns={f.name: f.type for f in schema},
         total_rows=pfile.metadata.num_rows,
         open=open_reader,
-        parquet_path=None if "file_row_number" in schema.names else str(path),
+        parquet_path=None if "file_row_number" in schema.names or _glob_like(path) else str(path),
         instrument=recorded_instrument(schema),
     )
+
+
+def _glob_like(path: Path) -> bool:
+    """A name an engine's file scan would read as a pattern of several files (survey*.parquet,
+    survey[1].parquet): such a file is read as itself, through Arrow, never as a pattern."""
+    return any(c in str(path) for c in "*?[]{}")
 
 
 INSTRUMENT_KEY = b"labourwatch_instrument"  # Parquet metadata: {"basis", "detail", "asked"} of an import

@@ -26,6 +26,7 @@ from labourwatch.core.timeline import Timeline
 from labourwatch.core.values import as_text
 from labourwatch.io.readers import open_source
 from labourwatch.services import assessment
+from labourwatch.services.files import refuse_overwriting, write_whole
 from labourwatch.services.request import Request
 
 PACK = "kz-arrears"
@@ -160,13 +161,14 @@ def _number(typed: pa.Table, name: str, rows: int) -> pa.Array:
     return pa.nulls(rows, pa.float64())
 
 
-def write_claims(result: Arrears, output: Path) -> Path:
-    """One row per work period, as CSV or as Parquet with the provenance in its metadata."""
+def write_claims(result: Arrears, output: Path, *, source: Any = None) -> Path:
+    """One row per work period, as CSV or as Parquet with the provenance in its metadata; whole or not
+    at all, and never over the input (`source`)."""
+    refuse_overwriting(output, source)
     if output.suffix.lower() == ".csv":
-        pacsv.write_csv(result.claims, output)
-    else:
-        pq.write_table(result.claims.replace_schema_metadata({"labourwatch": json.dumps(result.provenance)}), output)
-    return output
+        return write_whole(output, lambda tmp: pacsv.write_csv(result.claims, tmp))
+    table = result.claims.replace_schema_metadata({"labourwatch": json.dumps(result.provenance)})
+    return write_whole(output, lambda tmp: pq.write_table(table, tmp))
 
 
 def law_of_parts(result: Arrears) -> list[dict[str, Any]]:

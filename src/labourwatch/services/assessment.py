@@ -30,7 +30,7 @@ from labourwatch.i18n import t
 from labourwatch.io.optional import require
 from labourwatch.io.readers import Source, open_source
 from labourwatch.packs import load_packs, load_schema
-from labourwatch.services.files import temp_beside
+from labourwatch.services.files import refuse_overwriting, temp_beside
 from labourwatch.services.request import Request
 
 
@@ -158,6 +158,7 @@ def assess_file(data: Any, output: str | Path, request: Request, progress: Progr
         out = Path(output)
         if out.suffix.lower() not in (".parquet", ".csv"):
             raise LabourwatchError(Message("output_suffix", {"path": out}))
+        refuse_overwriting(out, data)
         p = prepare(data, request)
         meta = provenance(p)
         rows = _stream_to(out, p, meta, progress)

@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 from labourwatch.core.columns import INTERNAL_PREFIX
 from labourwatch.io import exports
 from labourwatch.io.readers import open_source
+from labourwatch.services.files import refuse_overwriting
 from labourwatch.services.statistics import coded
 from labourwatch.stats import disclosure
 
@@ -39,6 +40,7 @@ def export(
     """Write `data` (an assessed file, or any with canonical columns) as SPSS, Stata, Parquet, CSV or
     Excel with variable and value labels, and check k-anonymity on the quasi-identifiers it holds: the
     rows at risk are listed (by row number) in OUTPUT.risk.csv."""
+    refuse_overwriting(output, data)
     source = open_source(data, encoding=encoding, lang=lang)
     table = source.open().read_all()
     table = table.drop_columns([c for c in table.column_names if c.startswith(INTERNAL_PREFIX)])

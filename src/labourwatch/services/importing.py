@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from labourwatch.core.columns import REFERENCE_DATE
-from labourwatch.core.errors import DataError
+from labourwatch.core.errors import DataError, LabourwatchError, Message
 from labourwatch.core.instrument import FORM, MAPPING, from_columns
 from labourwatch.io import central, forms
 from labourwatch.io import mapping as mapping_files
@@ -28,7 +28,7 @@ from labourwatch.io.readers import INSTRUMENT_KEY, from_table, recorded_instrume
 from labourwatch.io.submissions import Submissions, read_submissions
 from labourwatch.packs import load_schema
 from labourwatch.services import assessment
-from labourwatch.services.files import temp_beside
+from labourwatch.services.files import folder_lock, refuse_overwriting, temp_beside
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ def import_submissions(
     (SPSS, Stata, CSV, Excel) with a `mapping` file. Whole or nothing; a re-import adds no duplicates;
     every rejected or recoded value is listed in OUTPUT.import.csv."""
     out = Path(output)
+    if out.suffix.lower() != ".parquet":  # the dataset is Parquet: a .csv name would hold Parquet bytes
+        raise LabourwatchError(Message("import_output_suffix", {"path": out}))
+    refuse_overwriting(out, source, mapping)
     report = out.with_name(out.name + ".import.csv")
     if isinstance(source, Submissions):
         subs, canon = source, forms.canonical_records(source)
@@ -133,6 +136,15 @@ def _recorded(records: pa.Table, existing: pa.Table | None, basis: str, detail: 
 
 
 def _merge_and_write(canon: Canonical, out: Path, basis: str, detail: str) -> tuple[int, int, int, dict[str, Path]]:
+    """Merge into the dataset and write it, one import at a time: two imports into one dataset at once
+    would each read it before the other wrote, and the second would drop the first one's records."""
+    with folder_lock(out):
+        return _merge_and_write_locked(canon, out, basis, detail)
+
+
+def _merge_and_write_locked(
+    canon: Canonical, out: Path, basis: str, detail: str
+) -> tuple[int, int, int, dict[str, Path]]:
     existing = pq.read_table(out) if out.exists() else None
     incoming, already = canon.records, 0
     if existing is not None:

@@ -105,7 +105,7 @@ def estimate_findings(
     unmeasured = {n: _not_measured(table, n) | _says_not_measured(table.column(n)) for n in present}
     design = stats_design.Design.build(
         table.num_rows,
-        weights=numbers(table, weights, source, lang),
+        weights=weights_of(table, weights, source, lang),
         strata=texts(table, strata, source, lang),
         psu=texts(table, psu, source, lang),
         fpc=numbers(table, fpc, source, lang),
@@ -206,7 +206,7 @@ def crosstab(
     source = open_source(data, encoding=encoding, lang=lang)
     table = source.open().read_all()
     r, c = coded(table, row, source, lang), coded(table, col, source, lang)
-    w = numbers(table, weights, source, lang)
+    w = weights_of(table, weights, source, lang)
     w = np.ones(table.num_rows) if w is None else w
     keep = (r.codes >= 0) & (c.codes >= 0)
     shape = (len(r.labels), len(c.labels))
@@ -241,6 +241,14 @@ def column(table: pa.Table, name: str, source: Source, lang: str) -> pa.ChunkedA
     return table.column(name)
 
 
+def weights_of(table: pa.Table, name: str | None, source: Source, lang: str) -> Any:
+    """Sampling weights: finite, not negative, and not all zero (then nothing would be estimated)."""
+    found = numbers(table, name, source, lang)
+    if found is not None and len(found) and not found.sum() > 0:
+        raise LabourwatchError(t("zero_weights", lang, label=source.label, column=name))
+    return found
+
+
 def numbers(table: pa.Table, name: str | None, source: Source, lang: str) -> Any:
     if name is None:
         return None
@@ -254,7 +262,16 @@ def numbers(table: pa.Table, name: str | None, source: Source, lang: str) -> Any
         raise LabourwatchError(
             t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
         )
-    return values.to_numpy()
+    found = values.to_numpy()
+    # finite and not negative: a weight or a population count of NaN, inf or -1 would go through the
+    # arithmetic and make every estimate wrong without a word
+    wrong = ~np.isfinite(found) | (found < 0)
+    if wrong.any():
+        bad = int(np.argmax(wrong))
+        raise LabourwatchError(
+            t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
+        )
+    return found
 
 
 def _first_bad_number(col: pa.ChunkedArray) -> int:

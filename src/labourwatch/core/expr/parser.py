@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, TypedDict
 
 from lark import Lark, Token, Transformer, v_args
@@ -18,8 +21,20 @@ from labourwatch.core.expr import nodes as n
 @cache
 def _parser() -> Lark:
     grammar = files("labourwatch.core.expr").joinpath("grammar.lark").read_text(encoding="utf-8")
-    # cache=True keeps the parse tables in the temp folder: building them costs more than parsing a pack.
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True)
+    # The parse tables are kept in the user's cache folder (building them costs more than parsing a pack),
+    # not in the temporary folder, which labourwatch leaves as it found it.
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=_cache_file(grammar))
+
+
+def _cache_file(grammar: str) -> str | bool:
+    """$XDG_CACHE_HOME/labourwatch/grammar-<hash>.lark (else ~/.cache/...); no cache if it cannot be made."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "labourwatch"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    digest = hashlib.sha256(grammar.encode()).hexdigest()[:16]
+    return str(folder / f"grammar-{digest}.lark")
 
 
 class _Pos(TypedDict, total=False):

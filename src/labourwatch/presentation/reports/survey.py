@@ -30,6 +30,7 @@ from labourwatch.packs import load_packs
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.explanations import instrument_text
 from labourwatch.services import statistics
+from labourwatch.services.files import refuse_overwriting
 from labourwatch.stats.prevalence import ALL, Row
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -57,6 +58,7 @@ def build_report(
     out = Path(output)
     if out.suffix.lower() not in SUFFIXES:
         raise LabourwatchError(t("report_suffix", lang, path=out, suffixes=", ".join(SUFFIXES)))
+    refuse_overwriting(out, data)
     result = statistics.estimate_findings(
         data, by=by, method=method, level=level, threshold=threshold, lang=lang, **design
     )

@@ -1,0 +1,153 @@
+"""Hostile and careless inputs on the command line (issue #13): every message is printed as it is, so
+text that looks like markup ("[/]", "[bold]") or an emoji code (":x:") in a file name, a header, an id
+or a value is shown exactly, never read as formatting, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def labourwatch(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real entry point, in its own process: what a user's shell would run."""
+    return subprocess.run([sys.executable, "-m", "labourwatch", *args], capture_output=True, text=True)
+
+
+def no_crash(proc: subprocess.CompletedProcess[str]) -> str:
+    text = proc.stdout + proc.stderr
+    assert "Traceback" not in text and "MarkupError" not in text
+    assert proc.returncode != 70, text
+    return text
+
+
+@pytest.mark.parametrize("name", ["nope[/].csv", "[bold]survey[/bold].csv", "a :x: b.csv", "[red]x"])
+def test_a_file_name_that_looks_like_markup_is_named_as_it_is(tmp_path: Path, name: str):
+    proc = labourwatch("assess", str(tmp_path / name), "-o", str(tmp_path / "o.csv"))
+    assert proc.returncode == 1
+    assert name in no_crash(proc)
+
+
+def test_a_header_and_a_value_that_look_like_markup_are_shown_as_they_are(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text("id,reference_date,hours_per_day,[bold]note[/]\n1,2024-06-03,[/]12,:x:\n", encoding="utf-8")
+    proc = labourwatch("assess", str(data), "-o", str(tmp_path / "o.csv"))
+    text = no_crash(proc)
+    assert proc.returncode == 1
+    assert "[/]12" in text  # the invalid value, exactly
+    data.write_text("id,reference_date,hours_per_day,[bold]note[/]\n1,2024-06-03,12,:x:\n", encoding="utf-8")
+    proc = labourwatch("assess", str(data), "-o", str(tmp_path / "o.csv"))
+    assert proc.returncode == 0
+    assert "[bold]note[/]" in no_crash(proc)  # the note on a column that is not a variable
+
+
+def test_an_id_that_looks_like_markup_is_quoted_as_it_is(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text("id,reference_date,hours_per_day\n1,2024-06-03,12\n", encoding="utf-8")
+    proc = labourwatch("explain", str(data), "--id", "[/]")
+    assert proc.returncode == 1
+    assert "'[/]'" in no_crash(proc)
+
+
+def test_a_reading_that_looks_like_markup_is_a_usage_error_shown_as_it_is(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text("id,reference_date,hours_per_day\n1,2024-06-03,12\n", encoding="utf-8")
+    proc = labourwatch("assess", str(data), "-o", str(tmp_path / "o.csv"), "--set", "reading.x[/]=1")
+    assert proc.returncode in (1, 2)
+    assert "reading.x[/]" in no_crash(proc)
+
+
+# --- outputs never destroy inputs, and nothing is left behind ------------------------------------------
+
+SMALL = "id,reference_date,hours_per_day,monthly_pay,pay_currency\n1,2024-06-03,12,80000,KZT\n"
+
+
+def test_an_output_over_its_input_is_refused_and_the_input_kept(tmp_path: Path):
+    data = tmp_path / "same.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    for args in (
+        ("assess", str(data), "-o", str(data)),
+        ("assess", str(data), "-o", str(tmp_path / "." / "same.csv")),
+        ("arrears", str(data), "-o", str(data)),
+        ("export", str(data), "-o", str(data)),
+    ):
+        proc = labourwatch(*args)
+        assert proc.returncode == 1, args
+        assert "would overwrite an input" in no_crash(proc), args
+        assert data.read_text(encoding="utf-8") == SMALL, args
+
+
+def test_an_import_is_written_as_parquet_only(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    proc = labourwatch("import", str(data), "-o", str(tmp_path / "x.csv"))
+    assert proc.returncode == 1 and ".parquet" in no_crash(proc)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_parquet_name_like_a_pattern_is_read_as_that_one_file(tmp_path: Path):
+    """DuckDB reads "survey[1].parquet" as a pattern matching "survey1.parquet": a neighbour's private
+    file. labourwatch reads the file named, and only it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from labourwatch.api import assess
+
+    pq.write_table(pa.table({"id": ["mine"], "reference_date": ["2024-06-03"]}), tmp_path / "survey[1].parquet")
+    pq.write_table(pa.table({"id": ["private"], "reference_date": ["2024-06-03"]}), tmp_path / "survey1.parquet")
+    assert assess(tmp_path / "survey[1].parquet").table.column("id").to_pylist() == ["mine"]
+
+
+def test_no_temporary_folder_is_left_behind(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    for args in (("assess", str(data), "-o", str(tmp_path / "o.parquet")), ("explain", str(data), "--id", "nope")):
+        proc = subprocess.run([sys.executable, "-m", "labourwatch", *args], capture_output=True, text=True, env=env)
+        no_crash(proc)
+    assert list(scratch.iterdir()) == []
+
+
+# --- estimates: no disclosure control turned off, no NaN or negative weights -------------------------
+
+
+@pytest.fixture(scope="module")
+def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("assessed")
+    assert labourwatch("synth", "-n", "200", "-o", str(folder / "s.csv")).returncode == 0
+    assert labourwatch("assess", str(folder / "s.csv"), "-o", str(folder / "a.csv")).returncode == 0
+    return folder / "a.csv"
+
+
+@pytest.mark.parametrize(
+    "option", [("--threshold", "-1"), ("--threshold", "0"), ("--level", "1.5"), ("--level", "nan"), ("--level", "0")]
+)
+def test_estimate_refuses_options_that_would_publish_wrong_or_unprotected_figures(assessed: Path, option):
+    proc = labourwatch("estimate", str(assessed), "--finding", "no_written_contract", *option)
+    assert proc.returncode == 2, option
+    assert option[1] in no_crash(proc)
+
+
+@pytest.mark.parametrize("weight", ["nan", "inf", "-1", "Infinity"])
+def test_estimate_refuses_weights_that_are_not_finite_and_positive(tmp_path: Path, assessed: Path, weight: str):
+    lines = assessed.read_text(encoding="utf-8").splitlines()
+    weighted = [lines[0] + ",w"] + [line + ",1" for line in lines[1:]]
+    weighted[3] = lines[3] + f",{weight}"
+    data = tmp_path / "w.csv"
+    data.write_text("\n".join(weighted) + "\n", encoding="utf-8")
+    proc = labourwatch("estimate", str(data), "--finding", "no_written_contract", "--weights", "w")
+    assert proc.returncode == 1
+    assert "column w" in no_crash(proc) and weight in proc.stderr
+
+
+def test_estimate_refuses_weights_that_are_all_zero(tmp_path: Path, assessed: Path):
+    lines = assessed.read_text(encoding="utf-8").splitlines()
+    data = tmp_path / "w0.csv"
+    data.write_text("\n".join([lines[0] + ",w"] + [line + ",0" for line in lines[1:]]) + "\n", encoding="utf-8")
+    proc = labourwatch("estimate", str(data), "--finding", "no_written_contract", "--weights", "w")
+    assert proc.returncode == 1 and "every weight in column w is 0" in no_crash(proc)
