@@ -151,3 +151,55 @@ def test_estimate_refuses_weights_that_are_all_zero(tmp_path: Path, assessed: Pa
     data.write_text("\n".join([lines[0] + ",w"] + [line + ",0" for line in lines[1:]]) + "\n", encoding="utf-8")
     proc = labourwatch("estimate", str(data), "--finding", "no_written_contract", "--weights", "w")
     assert proc.returncode == 1 and "every weight in column w is 0" in no_crash(proc)
+
+
+# --- YAML a user gives: no alias bombs ---------------------------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_a_claim_file_with_aliases_is_refused_at_once(tmp_path: Path):
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(BOMB, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "labourwatch", "arrears", "--file", str(claim)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "aliases" in no_crash(proc)
+
+
+def test_a_mapping_file_with_aliases_is_refused(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text("resp,date\n1,2024-06-03\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(BOMB, encoding="utf-8")
+    proc = labourwatch("import", str(data), "-o", str(tmp_path / "d.parquet"), "--mapping", str(mapping))
+    assert proc.returncode == 1 and "aliases" in no_crash(proc)
+
+
+def test_a_zip_that_unpacks_far_beyond_its_size_is_refused(tmp_path: Path):
+    import zipfile
+
+    bomb = tmp_path / "export.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("form.csv", "KEY,x\n" + "0" * (64 << 20))  # 64 MiB that pack into about 64 KiB
+    proc = labourwatch("import", str(bomb), "-o", str(tmp_path / "d.parquet"))
+    assert proc.returncode == 1 and "more than a survey export would" in no_crash(proc)
+
+
+def test_a_corrupt_zip_member_is_named_not_a_crash(tmp_path: Path):
+    import zipfile
+
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("form.csv", "KEY,x\n" + "1,2\n" * 5000)
+    data = bytearray(good.read_bytes())
+    data[60:200] = bytes(140)  # damage the packed bytes of the member
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(data))
+    proc = labourwatch("import", str(bad), "-o", str(tmp_path / "d.parquet"))
+    assert proc.returncode == 1 and "bad.zip" in no_crash(proc)

@@ -15,6 +15,7 @@ from rich.table import Table
 from labourwatch.cli.common import _lang, _report_problems, cli, encoding_option, lang_option, out
 from labourwatch.core.errors import DataError
 from labourwatch.i18n import t
+from labourwatch.io.yamlfiles import load_user_yaml
 from labourwatch.presentation.reports.statement import render_statement, statement_items
 from labourwatch.services import arrears as arrears_api
 from labourwatch.services.files import refuse_overwriting
@@ -123,7 +124,10 @@ def arrears(
 
 
 def _claim_file(path: Path) -> dict[str, Any]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+    try:
+        doc = load_user_yaml(path)  # JSON is YAML too
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise click.BadParameter(f"{path}: {str(exc).splitlines()[0]}", param_hint="--file") from None
     if not isinstance(doc, dict):
         raise click.BadParameter(t("claim_file_mapping", "en", path=path), param_hint="--file")
     return {str(k): v for k, v in doc.items()}

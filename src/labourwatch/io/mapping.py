@@ -37,6 +37,7 @@ from labourwatch.io.forms import RAW, Canonical, Recode, answer_text, form_index
 from labourwatch.io.optional import require
 from labourwatch.io.readers import InputError
 from labourwatch.io.submissions import Submissions, plain
+from labourwatch.io.yamlfiles import load_user_yaml
 from labourwatch.packs import load_schema
 
 SPSS_LIKE = (".sav", ".zsav", ".dta")
@@ -115,8 +116,8 @@ def _as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def load_mapping(path: Path, columns: list[str], lang: str = "en") -> Mapping:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        doc = load_user_yaml(path)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise MappingError(t("mapping_unreadable", lang, label=path, reason=str(exc).splitlines()[0])) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("variables"), dict):
         raise MappingError(t("mapping_shape", lang, label=path))

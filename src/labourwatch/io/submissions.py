@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,28 @@ def _linked(
 # --- ODK Central CSV ZIP -------------------------------------------------------------------------------
 
 
+ZIP_MAX_BYTES = 2 << 30  # what an export may unpack to, in all: far above any survey, far below a ZIP bomb
+ZIP_MAX_RATIO = 200  # CSV packs 5-20 times; a member packed hundreds of times is not a survey export
+
+
+def _unpack(archive: zipfile.ZipFile, name: str, target: Path, room: int, label: str, lang: str) -> int:
+    """One member to `target`, counting the bytes as they come (the sizes a ZIP declares can lie):
+    refused once it would pass `room`, or packs more tightly than any export would."""
+    info = archive.getinfo(name)
+    limit = min(room, max(info.compress_size, 1) * ZIP_MAX_RATIO + (1 << 20))
+    written = 0
+    try:
+        with archive.open(info) as member, target.open("wb") as out:
+            while chunk := member.read(1 << 20):
+                written += len(chunk)
+                if written > limit:
+                    raise InputError(t("zip_too_large", lang, label=label, limit=limit))
+                out.write(chunk)
+    except (RuntimeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # encrypted, cut short, corrupt
+        raise InputError(t("zip_unreadable", lang, label=label, reason=exc)) from None
+    return written
+
+
 def _central_zip(path: Path, encoding: str | None, lang: str) -> Submissions:
     try:
         archive = zipfile.ZipFile(path)
@@ -130,9 +153,10 @@ def _central_zip(path: Path, encoding: str | None, lang: str) -> Submissions:
     with archive, tempfile.TemporaryDirectory(prefix="labourwatch-") as folder:
         names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv") and "/" not in n.strip("/"))
         tables = {}
+        unpacked = 0
         for name in names:
             target = Path(folder) / name
-            target.write_bytes(archive.read(name))
+            unpacked += _unpack(archive, name, target, ZIP_MAX_BYTES - unpacked, f"{path} [{name}]", lang)
             tables[name] = _text_table(target, encoding=encoding, lang=lang)
     roots = [n for n, tb in tables.items() if "PARENT_KEY" not in tb.column_names]
     if len(roots) != 1:
