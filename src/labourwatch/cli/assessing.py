@@ -45,18 +45,12 @@ from labourwatch.services.packtests import run_pack_tests
 @click.pass_context
 def assess(
     ctx: click.Context,
+    /,
     lang: str | None,
     input_path: Path,
     output: Path,
     problems: Path | None,
-    encoding: str | None,
-    packs: tuple[str, ...],
-    as_of: Any,
-    law: str | None,
-    verified_only: bool,
-    settings: tuple[str, ...],
-    asked: tuple[str, ...],
-    not_asked: tuple[str, ...],
+    **judged: Any,  # the judgement options
 ) -> None:
     """Assess every record of INPUT (CSV, Parquet, Excel, SPSS) and write OUTPUT.
 
@@ -65,7 +59,7 @@ def assess(
     record was judged under and the packs' versions and hashes.
     """
     lang = _lang(ctx)
-    options = _judgement(as_of, law, verified_only, packs, encoding, settings, asked, not_asked)
+    options = _judgement(**judged)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -114,25 +108,19 @@ def open_total(path: Path) -> int | None:
 @click.pass_context
 def explain(
     ctx: click.Context,
+    /,
     lang: str | None,
     input_path: Path,
     record_id: str,
     finding: str | None,
     as_json: bool,
-    encoding: str | None,
-    packs: tuple[str, ...],
-    as_of: Any,
-    law: str | None,
-    verified_only: bool,
-    settings: tuple[str, ...],
-    asked: tuple[str, ...],
-    not_asked: tuple[str, ...],
+    **judged: Any,  # the judgement options
 ) -> None:
     """Explain the findings of one record: the answers used, the law values with their dates,
     references and verification status, what was not asked and which indicators were measured, the
     missing answers that would settle an unknown, and the questions to ask next."""
     lang = _lang(ctx)
-    options = _judgement(as_of, law, verified_only, packs, encoding, settings, asked, not_asked)
+    options = _judgement(**judged)
     ex = api.explain(input_path, record_id, **options, lang=lang)
     known = [r.rule.id for r in ex.rules]
     if finding and finding not in known:

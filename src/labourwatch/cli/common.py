@@ -53,6 +53,28 @@ def encoding_option(f: F) -> F:
     return click.option("--encoding", help="Encoding of a CSV input (default: UTF-8, else Windows-1251 detected).")(f)
 
 
+def ci_option(f: F) -> F:
+    return click.option(
+        "--ci",
+        "method",
+        type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
+        default="logit",
+        show_default=True,
+        help="Confidence interval method (as R's svyciprop; wilson as survey 4.5).",
+    )(f)
+
+
+def threshold_option(f: F) -> F:
+    """Disclosure control: at least 1 (a lower threshold would turn it off)."""
+    return click.option(
+        "--threshold",
+        type=click.IntRange(min=1),
+        default=10,
+        show_default=True,
+        help="Disclosure control: withhold figures resting on fewer respondents.",
+    )(f)
+
+
 def design_options(f: F) -> F:
     """The survey design, named by columns of the input (as R's svydesign)."""
     f = click.option(

@@ -12,7 +12,17 @@ import click
 from rich.table import Table
 
 from labourwatch import api
-from labourwatch.cli.common import _lang, cli, design_options, encoding_option, err, lang_option, out
+from labourwatch.cli.common import (
+    _lang,
+    ci_option,
+    cli,
+    design_options,
+    encoding_option,
+    err,
+    lang_option,
+    out,
+    threshold_option,
+)
 from labourwatch.i18n import t
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.reports.survey import build_report
@@ -39,22 +49,9 @@ def _proportion(ctx: click.Context, param: click.Parameter, value: float) -> flo
 )
 @click.option("--by", metavar="COLUMN", help="Estimate in each domain of this column, and test the association.")
 @click.option("--finding", "findings", multiple=True, metavar="ID", help="Only these findings (repeatable).")
-@click.option(
-    "--ci",
-    "method",
-    type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
-    default="logit",
-    show_default=True,
-    help="Confidence interval method (as R's svyciprop; wilson as survey 4.5).",
-)
+@ci_option
 @click.option("--level", type=float, default=0.95, show_default=True, callback=_proportion)
-@click.option(
-    "--threshold",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Withhold estimates and counts resting on fewer respondents (disclosure control).",
-)
+@threshold_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the estimates as CSV.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @encoding_option
@@ -137,13 +134,7 @@ def _tests_table(result: api.Estimates, by: str, lang: str) -> Table:
 @click.argument("row")
 @click.argument("col")
 @click.option("--weights", metavar="COLUMN", help="Sampling weights (default: counts of records).")
-@click.option(
-    "--threshold",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Fewest respondents a published cell may rest on.",
-)
+@threshold_option
 @click.option(
     "--round",
     "round_base",
@@ -284,20 +275,8 @@ def export(
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html, .pdf or .xlsx")
 @click.option("--by", metavar="COLUMN", help="Break every figure down by this column, and test the association.")
 @design_options
-@click.option(
-    "--ci",
-    "method",
-    type=click.Choice(["logit", "xlogit", "likelihood", "asin", "beta", "mean", "wilson"]),
-    default="logit",
-    show_default=True,
-)
-@click.option(
-    "--threshold",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Disclosure control: fewest respondents behind a published figure.",
-)
+@ci_option
+@threshold_option
 @lang_option
 @click.pass_context
 def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path, **options: Any) -> None:

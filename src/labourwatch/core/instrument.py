@@ -4,7 +4,7 @@ blank is unknown, while what was never asked is outside the survey's measure (do
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,11 @@ class Instrument:
 
     def not_asked(self, variables: Iterable[str]) -> list[str]:
         return [v for v in variables if not self.was_asked(v)]
+
+    @classmethod
+    def from_json(cls, recorded: Mapping[str, Any], schema: Schema) -> Instrument:
+        """As `to_json` (or an import) recorded it."""
+        return cls(frozenset(recorded["asked"]) & set(schema.variables), recorded["basis"], recorded.get("detail", ""))
 
     def to_json(self, schema: Schema) -> dict[str, Any]:
         return {

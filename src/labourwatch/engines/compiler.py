@@ -54,26 +54,22 @@ def as_sql(a: Absence) -> exp.Expression:
     return exp.Boolean(this=a) if isinstance(a, bool) else a.copy()
 
 
-def any_of(*parts: Absence) -> Absence:
-    """OR of absence tests, folded where they are constants."""
-    if any(p is True for p in parts):
-        return True
-    tests = [p for p in parts if isinstance(p, exp.Expression)]  # the rest are False
+def _fold(parts: Sequence[Absence], absorbing: bool, join: Any) -> Absence:
+    """OR (absorbing True) or AND (absorbing False) of absence tests, folded where they are constants."""
+    if any(p is absorbing for p in parts):
+        return absorbing
+    tests = [p for p in parts if isinstance(p, exp.Expression)]  # the rest are the neutral constant
     if not tests:
-        return False
-    either: Any = exp.or_(*(_wrap(t) for t in tests), copy=False)
-    return tests[0] if len(tests) == 1 else either
+        return not absorbing
+    return tests[0] if len(tests) == 1 else join(*(_wrap(t) for t in tests), copy=False)
+
+
+def any_of(*parts: Absence) -> Absence:
+    return _fold(parts, True, exp.or_)
 
 
 def all_of(*parts: Absence) -> Absence:
-    """AND of absence tests, folded where they are constants."""
-    if any(p is False for p in parts):
-        return False
-    tests = [p for p in parts if isinstance(p, exp.Expression)]  # the rest are True
-    if not tests:
-        return True
-    both: Any = exp.and_(*(_wrap(t) for t in tests), copy=False)
-    return tests[0] if len(tests) == 1 else both
+    return _fold(parts, False, exp.and_)
 
 
 def _is(value: exp.Expression, truth: bool) -> exp.Expression:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from labourwatch.core.coverage import Coverage
 from labourwatch.core.explain import Explanation, LawValue, RuleExplanation
 from labourwatch.core.expr.evaluate import Tri
 from labourwatch.core.model import Presumption, RuleKind
@@ -103,7 +102,7 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
                 },
                 "not_asked": rx.not_asked,
                 "presumed": [_presumption_dict(p, ex, lang) for p in rx.presumed],
-                "coverage": _coverage_dict(rx.coverage),
+                "coverage": coverage_dict(rx.coverage) if rx.coverage else None,
                 "holding": rx.holding,
                 "other_readings": [
                     {
@@ -134,10 +133,6 @@ def _presumption_dict(p: Presumption, ex: Explanation, lang: str) -> dict[str, A
         "note": basis.note,
         "reading": f"{p.pack}:{p.reading}",
     }
-
-
-def _coverage_dict(c: Coverage | None) -> dict[str, Any] | None:
-    return None if c is None else coverage_dict(c)
 
 
 def _word(value: Any, lang: str) -> str:

@@ -90,9 +90,8 @@ def prepare(data: Any, request: Request) -> Plan:
 def came_with(schema: Schema, source: Source) -> Instrument:
     """The questions the data came with: as its import recorded them (the form or the mapping), else
     the columns it has."""
-    recorded = source.instrument
-    if recorded:
-        return Instrument(frozenset(recorded["asked"]) & set(schema.variables), recorded["basis"], recorded["detail"])
+    if source.instrument:
+        return Instrument.from_json(source.instrument, schema)
     return from_columns(schema, source.columns)
 
 

@@ -25,7 +25,7 @@ from labourwatch.core.types import pick
 from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL
 from labourwatch.i18n import t
 from labourwatch.io.readers import Source, open_source
-from labourwatch.packs import load_packs
+from labourwatch.packs import load_packs, load_schema
 from labourwatch.stats import design as stats_design
 from labourwatch.stats import disclosure, estimate, prevalence
 
@@ -63,7 +63,7 @@ def coverage_of(provenance: Mapping[str, Any]) -> tuple[Instrument | None, dict[
     recorded = provenance.get("instrument")
     if not recorded:
         return None, {}
-    instrument = Instrument(frozenset(recorded["asked"]), recorded["basis"], recorded.get("detail", ""))
+    instrument = Instrument.from_json(recorded, load_schema())
     packs = load_packs([p["id"] for p in provenance.get("packs", [])] or None)
     judged = provenance.get("judgement", {})
     settings = judged.get("settings") or {}
