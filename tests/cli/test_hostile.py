@@ -203,3 +203,177 @@ def test_a_corrupt_zip_member_is_named_not_a_crash(tmp_path: Path):
     bad.write_bytes(bytes(data))
     proc = labourwatch("import", str(bad), "-o", str(tmp_path / "d.parquet"))
     assert proc.returncode == 1 and "bad.zip" in no_crash(proc)
+
+
+# --- settings and files with nothing to estimate ----------------------------------------------------
+
+
+def test_a_reading_set_to_nan_or_infinity_is_refused(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    for value in ("nan", "inf", "1_5", "-Infinity"):
+        proc = labourwatch(
+            "assess", str(data), "-o", str(tmp_path / "o.csv"), "--set", f"reading.full_month_days={value}"
+        )
+        assert proc.returncode == 1 and f"expected a number, not '{value}'" in no_crash(proc), value
+
+
+def test_estimate_on_a_file_with_a_header_and_no_records_says_so(tmp_path: Path):
+    data = tmp_path / "h.csv"
+    data.write_text("id,reference_date,no_written_contract\n", encoding="utf-8")
+    proc = labourwatch("estimate", str(data), "--finding", "no_written_contract")
+    assert proc.returncode == 1 and "has no records" in no_crash(proc)
+
+
+def test_more_days_worked_than_the_period_has_is_refused():
+    proc = labourwatch(
+        *("arrears", "--from", "2024-03-01", "--to", "2024-03-31", "--hours-per-day", "8"),
+        *("--days-worked", "400", "--agreed-pay", "70000", "--per", "month", "--received", "0"),
+    )
+    assert proc.returncode == 1 and "more days than the period has (31)" in no_crash(proc)
+
+
+# --- a full disk: a clear message, the old output kept, nothing left behind ----------------------------
+
+
+def _small_disk() -> None:
+    """In the child: files may grow to 100 kB at most (as on a full disk, writes beyond fail)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+
+CLAIMS = (
+    "id,period_start,period_end,hours_per_day,rest_days_per_week,agreed_pay,agreed_pay_per,pay_received\n"
+    + "".join(f"w{i},2024-03-01,2024-03-31,10,1,70000,month,40000\n" for i in range(3000))
+)
+
+
+@pytest.mark.parametrize("command", ["assess-csv", "assess-parquet", "export-xlsx", "arrears-csv", "estimate-csv"])
+def test_a_write_that_fails_for_want_of_space_says_so_and_leaves_the_old_output(
+    tmp_path: Path, assessed: Path, command: str
+):
+    source = assessed.parent / "s.csv"
+    claims = tmp_path / "claims.csv"
+    claims.write_text(CLAIMS, encoding="utf-8")
+    out = (
+        tmp_path
+        / "out"
+        / {"assess-csv": "o.csv", "assess-parquet": "o.parquet", "export-xlsx": "o.xlsx"}.get(command, "o.csv")
+    )
+    out.parent.mkdir()
+    out.write_text("the previous output", encoding="utf-8")
+    args = {
+        "assess-csv": ("assess", str(source), "-o", str(out)),
+        "assess-parquet": ("assess", str(source), "-o", str(out)),
+        "export-xlsx": ("export", str(assessed), "-o", str(out)),
+        "arrears-csv": ("arrears", str(claims), "-o", str(out)),
+        "estimate-csv": ("estimate", str(assessed), "--by", "sector", "-o", str(out)),
+    }[command]
+    proc = subprocess.run(
+        [sys.executable, "-m", "labourwatch", *args], capture_output=True, text=True, preexec_fn=_small_disk
+    )
+    text = no_crash(proc)
+    assert proc.returncode == 1 and "cannot be written" in text and "Exception ignored" not in text, text
+    assert out.read_text(encoding="utf-8") == "the previous output"
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+
+
+# --- what a killed process left is cleared by the next run ----------------------------------------------
+
+
+def test_staging_files_and_spill_folders_of_a_killed_process_are_removed(tmp_path: Path):
+    data = tmp_path / "in.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)  # a process that has ended
+    (tmp_path / f".lw-{pid}-abc.parquet").write_bytes(b"half an output")
+    (scratch / f"labourwatch-{pid}-abc").mkdir()
+    (tmp_path / f".lw-{os.getpid()}-live.parquet").write_bytes(b"a live writer's")  # this process lives
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "labourwatch", "assess", str(data), "-o", str(tmp_path / "o.parquet")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, no_crash(proc)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".lw-")) == [
+        f".lw-{os.getpid()}-live.parquet"
+    ]
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_killed_import_leaves_nothing_the_next_one_keeps(tmp_path: Path):
+    import signal
+    import time
+
+    rows = "".join(f"r{i},2024-06-03,{i % 14}\n" for i in range(400_000))
+    data = tmp_path / "in.csv"
+    data.write_text("id,reference_date,hours_per_day\n" + rows, encoding="utf-8")
+    out = tmp_path / "d" / "o.parquet"
+    proc = subprocess.Popen([sys.executable, "-m", "labourwatch", "assess", str(data), "-o", str(out)])
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".lw-") for p in out.parent.glob("*")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    small = tmp_path / "small.csv"
+    small.write_text(SMALL, encoding="utf-8")
+    assert labourwatch("assess", str(small), "-o", str(out)).returncode == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["o.parquet"]
+
+
+# --- spreadsheets never run what a respondent typed -------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example","pay here")'
+
+
+def test_csv_and_excel_outputs_do_not_run_formulas_from_the_data(tmp_path: Path):
+    import openpyxl
+
+    data = tmp_path / "in.csv"
+    data.write_text(
+        'id,reference_date,hours_per_day,note\n1,2024-06-03,12,"' + FORMULA.replace('"', '""') + '"\n'
+        "2,2024-06-03,12,-5\n3,2024-06-03,12,@SUM(A1)\n",
+        encoding="utf-8",
+    )
+    proc = labourwatch("assess", str(data), "-o", str(tmp_path / "o.csv"))
+    assert proc.returncode == 0 and "2 text cell(s) beginning with =, +, - or @" in no_crash(proc)
+    written = (tmp_path / "o.csv").read_text(encoding="utf-8")
+    assert "\"'=HYPERLINK(" in written and '"\'@SUM(A1)"' in written
+    assert '"-5"' in written and "'-5" not in written  # a number, left alone
+    assert labourwatch("assess", str(data), "-o", str(tmp_path / "o.parquet")).returncode == 0
+    assert labourwatch("export", str(tmp_path / "o.parquet"), "-o", str(tmp_path / "e.xlsx")).returncode == 0
+    cell = openpyxl.load_workbook(tmp_path / "e.xlsx")["data"]["D2"]
+    assert (cell.value, cell.data_type) == (FORMULA, "s")  # kept as it was typed, and stored as text
+    proc = labourwatch("export", str(tmp_path / "e.xlsx"), "-o", str(tmp_path / "e.csv"))
+    assert proc.returncode == 0 and "text cell(s)" in no_crash(proc)
+
+
+# --- mapping files as people write them ------------------------------------------------------------------
+
+MAPPING = Path(__file__).parents[2] / "examples" / "legacy-survey.mapping.yaml"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.replace("entry_date: q3", "entry_date: 2016-02-30"), "no column '2016-02-30'"),
+        (lambda s: s.replace("codes: {1: male, 2: female}", "codes: [male, female]"), "codes must be pairs"),
+        (lambda s: s.replace("codes: {1: male, 2: female}", "codes: {.nan: male, 2016-02-30: x}"), "not a code"),
+        (lambda s: s + "# Müller\n", "cannot be read"),  # written in Latin-1 below
+    ],
+)
+def test_a_mapping_file_with_odd_dates_codes_or_encoding_is_named(tmp_path: Path, change, message):
+    text = change(MAPPING.read_text(encoding="utf-8"))
+    mapping = tmp_path / "m.yaml"
+    mapping.write_bytes(text.encode("latin-1" if "Müller" in text else "utf-8"))
+    source = MAPPING.with_suffix("").with_suffix(".sav")
+    proc = labourwatch("import", str(source), "--mapping", str(mapping), "-o", str(tmp_path / "d.parquet"))
+    assert proc.returncode == 1 and message in no_crash(proc) and "m.yaml" in proc.stderr

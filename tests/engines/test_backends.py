@@ -22,7 +22,6 @@ from hypothesis import given, settings
 from labourwatch.core.errors import DataError
 from labourwatch.engines.base import Engine, SqlEngine
 from labourwatch.engines.duckdb import DuckDB
-from labourwatch.engines.plan import Source
 from labourwatch.services.assessment import prepare, results
 from labourwatch.services.packtests import run_pack_tests
 from labourwatch.services.request import Request
@@ -43,8 +42,8 @@ class ArrowStreams(SqlEngine):  # the dialect is the default one (DuckDB's)
         con.execute("SET preserve_insertion_order = true")
         return con
 
-    def attach(self, con: Any, source: Source, name: str) -> None:
-        con.register(name, source.open())
+    def register(self, con: Any, reader: pa.RecordBatchReader, name: str) -> None:
+        con.register(name, reader)
 
     def stream(self, con: Any, sql: str) -> pa.RecordBatchReader:
         return con.sql(sql).to_arrow_reader(10_000)  # smaller batches than the DuckDB backend
@@ -123,3 +122,26 @@ def test_and_or_follow_kleene(backend, p, q):
 def test_random_rules_agree_with_the_reference_evaluator(name, text, values, law):
     node = compiled(text)
     assert sql_value(node, values, law, BACKENDS[name]) == reference(node, values, law), text
+
+
+def test_columns_no_rule_reads_come_back_beside_their_rows(backend, tmp_path):
+    """They are kept out of the query and joined to each result batch in input order (engines/base.py
+    _Carried): over several batches, from a Parquet scan and from a stream, every value in its row."""
+    n = 25_000
+    data = pa.table(
+        {
+            "note": [f"n{i}" for i in range(n)],
+            "id": [f"r{i}" for i in range(n)],
+            "reference_date": ["2024-06-03"] * n,
+            "hours_per_day": [i % 15 for i in range(n)],
+            "count": pa.array([None if i % 7 == 0 else i for i in range(n)], pa.int64()),
+            "flag": pa.array([i % 3 == 0 for i in range(n)]),
+        }
+    )
+    path = tmp_path / "in.parquet"
+    pq.write_table(data, path, row_group_size=6_000)
+    for source in (path, data):
+        table = run(backend, source, Request(packs=["kz-labour"]))
+        assert table.column_names[:6] == data.column_names
+        for name in ("note", "id", "count", "flag"):
+            assert table.column(name).to_pylist() == data.column(name).to_pylist(), name

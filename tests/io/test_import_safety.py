@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 from labourwatch import api
 from labourwatch.cli import cli
-from labourwatch.core.errors import DataError
+from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.io.readers import InputError
 from tests.io import fixtures as fx
 
@@ -148,3 +149,55 @@ def test_cli_import_reports_in_both_languages_and_fails_cleanly(tmp_path):
     assert not (tmp_path / "e.parquet").exists()
     neither = runner.invoke(cli, ["import", "-o", str(tmp_path / "f.parquet")])
     assert neither.exit_code == 2 and "--central" in neither.output
+
+
+def _edit(rows: list[dict], index: int, new_id: str, hours: int) -> dict:
+    """An edit of rows[index] as ODK Central exports it: a new instance id naming the one it replaces."""
+    edited = json.loads(json.dumps(rows[index]))
+    edited["meta"]["deprecatedID"] = edited["__id"]
+    edited["__id"] = edited["meta"]["instanceID"] = new_id
+    edited["working_time"]["hours_per_day"] = hours
+    return edited
+
+
+def _export(tmp_path: Path, name: str, rows: list[dict]) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"value": rows}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0), (2, 0, 1)])
+def test_an_edit_chain_ends_with_its_last_edit_whatever_the_order_of_the_exports(tmp_path, order):
+    """Original -> first edit -> second edit, in three exports imported in any order: only the last
+    edit stays (an older export imported later used to bring the original back)."""
+    original = fx.odata_rows()
+    first = _edit(original, 0, "uuid:edit-1", 11)
+    second = _edit([first], 0, "uuid:edit-2", 12)
+    exports = [
+        _export(tmp_path, "a.json", original),
+        _export(tmp_path, "b.json", [first, *original[1:]]),
+        _export(tmp_path, "c.json", [second, *original[1:]]),
+    ]
+    out = tmp_path / "d.parquet"
+    for i in order:
+        api.import_submissions(exports[i], out)
+    ids = pq.read_table(out).column("id").to_pylist()
+    assert "edit-2" in ids and "edit-1" not in ids and original[0]["__id"].removeprefix("uuid:") not in ids
+    assert len(ids) == len(original)
+
+
+def test_an_edit_that_names_itself_deletes_nothing(tmp_path):
+    rows = fx.odata_rows()
+    rows[0]["meta"]["deprecatedID"] = rows[0]["__id"]
+    out = tmp_path / "d.parquet"
+    result = api.import_submissions(_export(tmp_path, "a.json", rows), out)
+    assert (result.added, result.replaced) == (len(rows), 0)
+    assert pq.read_table(out).num_rows == len(rows)
+
+
+def test_two_columns_answering_one_question_are_refused_not_one_ignored(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("_uuid,today,working_time/hours_per_day,hours_per_day\nu1,2024-06-03,10,12\n", encoding="utf-8")
+    with pytest.raises(LabourwatchError, match="'working_time/hours_per_day' and 'hours_per_day' both answer"):
+        api.import_submissions(path, tmp_path / "d.parquet")
+    assert not (tmp_path / "d.parquet").exists()

@@ -21,6 +21,10 @@ __all__ = ["cli", "main"]
 
 def main() -> None:
     lang = os.environ.get("LABOURWATCH_LANG", "en")
+    if not os.environ.get("LABOURWATCH_DEBUG"):
+        # a library's half-run generator, collected after a failed write, would print a traceback
+        # ("Exception ignored in ...") below the message that already says what went wrong
+        sys.unraisablehook = lambda _: None
     if "--lang" in sys.argv[1:-1]:
         lang = sys.argv[sys.argv.index("--lang") + 1]
     try:
@@ -34,6 +38,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except LabourwatchError as exc:
         print_error(exc.text(lang), lang)
+        sys.exit(1)
+    except OSError as exc:  # the machine, not labourwatch: a full disk, a folder one may not write in
+        print_error(t("os_error", lang, path=exc.filename or "-", reason=exc.strerror or exc), lang)
         sys.exit(1)
     except Exception as exc:  # the last guard: never a traceback for the user
         if os.environ.get("LABOURWATCH_DEBUG"):

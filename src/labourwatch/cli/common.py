@@ -17,6 +17,8 @@ from rich.text import Text
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.readings import parse_pairs
 from labourwatch.i18n import t
+from labourwatch.io.formulas import defuse_rows
+from labourwatch.services.files import write_whole
 
 F = TypeVar("F", bound=Callable[..., Any])
 SHOWN_PROBLEMS = 20
@@ -159,6 +161,13 @@ def _judgement(
     }
 
 
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
     """The first problems as a table; all of them in `path` when there are more (None: listed elsewhere)."""
     print_error(exc.text(lang), lang)
@@ -170,12 +179,8 @@ def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
         table.add_row(where, p.column or "-", "" if p.value is None else repr(p.value), p.text(lang))
     err.print(table)
     if path is not None and (exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["file", "row", "column", "value", "problem"])
-            for p in exc.problems:
-                writer.writerow([exc.source.label, p.row, p.column, p.value, p.text(lang)])
+        rows, _ = defuse_rows([[exc.source.label, p.row, p.column, p.value, p.text(lang)] for p in exc.problems])
+        write_whole(path, lambda tmp: write_csv(tmp, ["file", "row", "column", "value", "problem"], rows))
         err.print(t("problems_listed", lang, total=exc.total, path=path))
 
 

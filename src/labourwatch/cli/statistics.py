@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 from pathlib import Path
@@ -21,9 +20,12 @@ from labourwatch.cli.common import (
     err,
     lang_option,
     out,
+    print_warning,
     threshold_option,
+    write_csv,
 )
 from labourwatch.i18n import t
+from labourwatch.io.formulas import defuse_rows
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.reports.survey import build_report
 from labourwatch.services.files import refuse_overwriting, write_whole
@@ -95,10 +97,8 @@ def estimate(
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    safe, _ = defuse_rows([list(r.values()) for r in rows])  # domain labels come from the data
+    write_csv(path, list(rows[0]), safe)
 
 
 def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
@@ -212,10 +212,8 @@ def anonymity(ctx: click.Context, /, lang: str | None, input_path: Path, output:
         )
     )
     if output is not None:
-        with output.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(["row", "records_sharing_its_combination"])
-            writer.writerows((int(i) + 1, int(result.key_sizes[i])) for i in result.at_risk)
+        rows = [[int(i) + 1, int(result.key_sizes[i])] for i in result.at_risk]
+        write_whole(output, lambda tmp: write_csv(tmp, ["row", "records_sharing_its_combination"], rows))
         out.print(t("wrote", lang, rows=result.at_risk.size, path=output))
 
 
@@ -257,6 +255,8 @@ def export(
         lang=lang,
     )
     out.print(t("exported", lang, rows=result.written.rows, path=result.written.path))
+    if result.written.defused:
+        print_warning(t("formulas_defused", lang, path=result.written.path, n=result.written.defused), lang)
     if result.written.renamed:
         err.print(
             t("renamed_for_stata", lang, names=", ".join(f"{a} -> {b}" for a, b in result.written.renamed.items()))

@@ -92,10 +92,12 @@ class Input:
 
     label: str  # its path, or "<table>"
     header_lines: int = 0  # rows before the first record in a spreadsheet view (1 for CSV and Excel)
+    lines: Mapping[int, int | None] = field(default_factory=dict)  # row -> its first line, where rows skip lines
 
     def where(self, row: int, lang: str = "en") -> str:
-        if self.header_lines:
-            return t("where_row_line", lang, row=row, line=row + self.header_lines)
+        line = self.lines[row] if row in self.lines else row + self.header_lines if self.header_lines else None
+        if line is not None:
+            return t("where_row_line", lang, row=row, line=line)
         return t("where_row", lang, row=row)
 
 
@@ -112,7 +114,9 @@ class DataError(LabourwatchError):
     of them (at most a thousand), `total` how many there are."""
 
     def __init__(self, source: Labelled, problems: list[Problem], total: int, lang: str = "en") -> None:
-        self.source = Input(source.label, source.header_lines)
+        line_of = getattr(source, "line_of", None)
+        lines = {q.row: line_of(q.row) for q in problems if q.row is not None} if line_of else {}
+        self.source = Input(source.label, source.header_lines, lines)
         self.problems = problems
         self.total = total
         super().__init__(Message("problems_found", {"label": source.label, "total": total}), lang)

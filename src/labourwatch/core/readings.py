@@ -4,6 +4,7 @@ Errors speak of dates, acts and readings, never of command-line flags, so a web 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any
 
 from labourwatch.core.errors import LabourwatchError, Message
 from labourwatch.core.model import Act, Pack, Parameter, Status
+from labourwatch.core.record import NUMBER
 from labourwatch.core.types import ValueType
 
 Setting = tuple[str, str, Any]  # (pack id, parameter name, value) chosen by the user
@@ -115,6 +117,8 @@ def _setting(packs: Sequence[Pack], key: str, raw: Any) -> Setting:
 
 
 def _typed(param: Parameter, key: str, raw: Any) -> Any:
+    if param.type is ValueType.NUMBER and isinstance(raw, float | int) and not isinstance(raw, bool):
+        raw = repr(raw)  # checked as the text would be: NaN and infinity are no setting
     if not isinstance(raw, str):
         return raw
     if param.type is ValueType.BOOL:
@@ -122,10 +126,9 @@ def _typed(param: Parameter, key: str, raw: Any) -> Any:
             raise LabourwatchError(Message("reading_not_boolean", {"name": key, "value": raw}))
         return raw.lower() in TRUE_TEXTS
     if param.type is ValueType.NUMBER:
-        try:
-            return float(raw)
-        except ValueError:
-            raise LabourwatchError(Message("reading_not_number", {"name": key, "value": raw})) from None
+        if not re.fullmatch(NUMBER, raw.strip()):  # a finite decimal: not "nan", "inf" or "1_5"
+            raise LabourwatchError(Message("reading_not_number", {"name": key, "value": raw}))
+        return float(raw)
     return raw
 
 

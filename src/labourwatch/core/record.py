@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.errors import Message, Problem
@@ -37,6 +38,16 @@ FALSE_WORDS = frozenset({"no", "false", "0", "нет"})
 # Regular expressions in the syntax both Python and the engines (RE2) read; matched against the whole text.
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 NUMBER_DECIMAL_COMMA = r"[+-]?[0-9]+,[0-9]{1,2}"
+# The time zone in which a time stamp with a zone becomes the date whose law judges it: where the work
+# was. The packs are Kazakhstan's; Almaty's zone (UTC+6 until 1 March 2024, UTC+5 since, as tzdata has
+# it) is where most of the seed study's migrants worked. A reading, written down: western regions were
+# on UTC+5 before 2024.
+WORK_TIME_ZONE = "Asia/Almaty"
+
+# A decimal of up to 15 significant digits is held exactly by a double (DBL_DIG); 9007199254740993
+# would silently become ...992, so a longer one is refused rather than rounded.
+SIGNIFICANT_DIGITS = 15
+EXACT_INTEGER = 2**53  # the largest integer from which a double holds every integer exactly
 DATE_ISO = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
 DATE_DAY_FIRST = r"[0-9]{1,2}\.[0-9]{1,2}\.[1-9][0-9]{3}"
 
@@ -128,6 +139,7 @@ class _Reading:
     value: Any  # the typed value given back
     order: Any  # the value the checks compare (the codes of a question with several answers, as a list)
     always_parses: bool  # typed already as the variable is (a number for a number): never unreadable
+    exact: bool = True  # False for a number a double cannot hold exactly (more than 15 digits, 2**53 + 1)
 
 
 def _read(var: Variable, answer: Any) -> _Reading:
@@ -151,11 +163,15 @@ def _read(var: Variable, answer: Any) -> _Reading:
         if given == "numeric":  # NaN is how pandas and NumPy write a missing number
             x = float(answer)
             number = None if math.isnan(x) else x
-            return _Reading(raw, text, number, number, True)
+            exact = not isinstance(answer, numbers.Integral) or abs(int(answer)) <= EXACT_INTEGER
+            return _Reading(raw, text, number, number, True, exact)
         number = _read_number(text)
-        return _Reading(raw, text, number, number, False)
+        exact = text is None or significant_digits(text) <= SIGNIFICANT_DIGITS
+        return _Reading(raw, text, number, number, False, exact)
     if var.kind == "date":
         if given == "temporal":
+            if isinstance(answer, datetime) and answer.tzinfo is not None:
+                answer = answer.astimezone(ZoneInfo(WORK_TIME_ZONE))
             day = answer.date() if isinstance(answer, datetime) else answer
             return _Reading(raw, text, day, day, True)
         day = _read_date(text)
@@ -193,6 +209,11 @@ def _read_number(text: str | None) -> float | None:
     return None
 
 
+def significant_digits(text: str) -> int:
+    """The digits of a number's mantissa without leading and trailing zeros ("0012.3400e5": 4)."""
+    return len(re.sub(r"[^0-9]", "", re.split(r"[eE]", text, maxsplit=1)[0]).strip("0"))
+
+
 def _read_date(text: str | None) -> date | None:
     try:
         if text is not None and re.fullmatch(DATE_ISO, text):
@@ -215,6 +236,8 @@ def _messages(var: Variable, r: _Reading, *, today: date, required: bool) -> lis
     v = r.order
     codes = ", ".join(var.values)
     if v is not None:
+        if not r.exact:
+            out.append(Message("too_many_digits", {"digits": SIGNIFICANT_DIGITS}))
         if var.kind == "category" and v not in var.values:
             out.append(Message("bad_code", {"codes": codes}))
         elif var.kind == "multiple" and not all(code in var.values for code in v):

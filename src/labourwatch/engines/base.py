@@ -9,13 +9,15 @@ translate. See engines/duckdb.py."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from sqlglot import exp
 
 from labourwatch.core.columns import ID, REFERENCE_DATE, ROW
@@ -65,8 +67,22 @@ class SqlEngine(ABC):
     def connect(self) -> Any: ...
 
     @abstractmethod
-    def attach(self, con: Any, source: Source, name: str) -> None:
-        """Make the input queryable as `name` (a stream is read once: attach afresh for each query)."""
+    def register(self, con: Any, reader: pa.RecordBatchReader, name: str) -> None:
+        """Make a stream of batches queryable as `name` (it is read once: register afresh for each query)."""
+
+    def register_parquet(self, con: Any, path: str, name: str) -> bool:
+        """Make a Parquet file queryable as `name`, numbered in ROW, for the engine to scan itself (in
+        parallel); False when the engine cannot, and the file is streamed to it instead."""
+        return False
+
+    def attach(self, con: Any, source: Source, name: str, carried: _Carried | None = None) -> None:
+        """Make the input queryable as `name`, without the columns `carried` keeps aside."""
+        if source.parquet_path is not None and self.register_parquet(con, source.parquet_path, name):
+            if carried:
+                carried.read_parquet(source.parquet_path)
+            return
+        reader = source.open()
+        self.register(con, carried.split(reader) if carried else reader, name)
 
     @abstractmethod
     def stream(self, con: Any, sql: str) -> pa.RecordBatchReader: ...
@@ -99,8 +115,10 @@ class SqlEngine(ABC):
         problem."""
         checks = _checks(p, require_date=require_date)
         con = self.connect()
-        self.attach(con, p.source, SRC)
-        reader = self.stream(con, self.sql(assessment(p, self.dialect, for_csv=for_csv, checks=checks)))
+        carried = _Carried.of(p)
+        self.attach(con, p.source, SRC, carried)
+        query = assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=carried.names if carried else ())
+        reader = self.stream(con, self.sql(query))
         keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
         ids = _IdHashes(p.source.total_rows)
         rows, clean = 0, True
@@ -109,7 +127,7 @@ class SqlEngine(ABC):
                 clean = False
                 break
             ids.add(batch.column(ID_HASH))
-            sink(batch.select(keep))
+            sink(carried.join(batch.select(keep)) if carried else batch.select(keep))
             rows += batch.num_rows
             if progress:
                 progress(batch.num_rows)
@@ -176,6 +194,70 @@ def _checks(p: Plan, *, require_date: bool) -> list[Check]:
         required = var.required and (require_date or name != REFERENCE_DATE)
         checks += inputs.checks(var, col, p.source.columns[col], today=p.today, required=required)
     return checks + inputs.cross_checks(p.present)
+
+
+class _Carried:
+    """The input columns no rule reads (a survey's own names, notes and metadata: often hundreds), kept
+    out of the query and put back beside each result batch in input order. Carried through every layer
+    of rules instead, 1,000 of them would need gigabytes: each layer holds a batch of every column."""
+
+    def __init__(self, schema: pa.Schema, order: list[str]) -> None:
+        self.schema = schema
+        self.names = schema.names
+        self.order = order  # the input's columns, which the output has first, in this order
+        self.pending: deque[pa.RecordBatch] = deque()
+        self.more: Iterator[pa.RecordBatch] = iter(())
+        self.next_row = 1
+
+    @classmethod
+    def of(cls, p: Plan) -> _Carried | None:
+        names = [c for c in p.source.columns if c not in p.present]
+        schema = pa.schema([(n, p.source.columns[n]) for n in names])
+        return cls(schema, list(p.source.columns)) if names else None
+
+    def split(self, reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+        """The input without the carried columns, for the engine, which pulls it batch by batch; the
+        carried columns of each batch wait here until its results come out."""
+        keep = [n for n in reader.schema.names if n not in self.names]
+
+        def narrowed() -> Iterator[pa.RecordBatch]:
+            for batch in reader:
+                self.pending.append(batch.select(self.names))
+                yield batch.select(keep)
+
+        return pa.RecordBatchReader.from_batches(pa.schema([reader.schema.field(n) for n in keep]), narrowed())
+
+    def read_parquet(self, path: str) -> None:
+        """The carried columns read from the file beside the engine's own scan of it."""
+        self.more = pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=self.names)
+
+    def join(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """A result batch with the carried columns of its rows, which must be the next ones in order."""
+        first = batch.column(ROW)[0].as_py() if batch.num_rows else self.next_row
+        if first != self.next_row:
+            raise RuntimeError(f"results out of input order: row {first} where {self.next_row} was due")
+        self.next_row += batch.num_rows
+        columns = {n: batch.column(n) for n in batch.schema.names if n != ROW} | self._take(batch.num_rows)
+        names = self.order + [n for n in columns if n not in self.order]
+        return pa.RecordBatch.from_arrays([columns[n] for n in names], names=names)
+
+    def _take(self, n: int) -> dict[str, pa.Array]:
+        """The carried columns of the next n rows."""
+        pieces: list[pa.RecordBatch] = []
+        have = 0
+        while have < n:
+            if not self.pending:
+                self.pending.append(next(self.more))
+            piece = self.pending.popleft()
+            if have + piece.num_rows > n:
+                self.pending.appendleft(piece.slice(n - have))
+                piece = piece.slice(0, n - have)
+            pieces.append(piece)
+            have += piece.num_rows
+        return {
+            f.name: pa.concat_arrays([p.column(f.name) for p in pieces]) if pieces else pa.array([], f.type)
+            for f in self.schema
+        }
 
 
 class _IdHashes:

@@ -18,8 +18,10 @@ from sqlglot import exp
 from labourwatch.core.columns import ROW
 from labourwatch.engines.base import BATCH_ROWS, SqlEngine
 from labourwatch.engines.inputs import func, string
-from labourwatch.engines.plan import Source
 from labourwatch.engines.query import Dialect
+
+SPILL = "labourwatch-"  # spill folders: labourwatch-<pid>-<random> in the temporary folder (a killed
+# process leaves its own: services.files.remove_abandoned clears them)
 
 
 class DuckDBDialect(Dialect):
@@ -43,7 +45,7 @@ class DuckDB(SqlEngine):
     def spill_folder(self) -> str:
         """A private folder for what does not fit in memory (one per engine), removed with the engine or
         when the process exits, after an error too."""
-        folder = tempfile.mkdtemp(prefix="labourwatch-")
+        folder = tempfile.mkdtemp(prefix=f"{SPILL}{os.getpid()}-")
         weakref.finalize(self, shutil.rmtree, folder, True)
         return folder
 
@@ -54,11 +56,11 @@ class DuckDB(SqlEngine):
         con.execute("SET temp_directory = ?", [self.spill_folder])
         return con
 
-    def attach(self, con: Any, source: Source, name: str) -> None:
-        if source.parquet_path is None:
-            con.register(name, source.open())
-            return
-        scan = func("read_parquet", string(source.parquet_path))
+    def register(self, con: Any, reader: pa.RecordBatchReader, name: str) -> None:
+        con.register(name, reader)
+
+    def register_parquet(self, con: Any, path: str, name: str) -> bool:
+        scan = func("read_parquet", string(path))
         scan.append("expressions", exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
         numbered = exp.Add(this=exp.column("file_row_number"), expression=exp.Literal.number(1))
         view = exp.select(exp.Star(except_=[exp.column("file_row_number")]), exp.alias_(numbered, ROW, quoted=True))
@@ -67,6 +69,7 @@ class DuckDB(SqlEngine):
             this=exp.to_table(name), kind="VIEW", replace=True, expression=view.from_(scan), properties=temporary
         )
         con.execute(create.sql(self.dialect.name))
+        return True
 
     def stream(self, con: Any, sql: str) -> pa.RecordBatchReader:
         return con.sql(sql).to_arrow_reader(BATCH_ROWS)

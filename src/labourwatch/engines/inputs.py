@@ -25,10 +25,13 @@ from labourwatch.core.record import (
     DATE_DAY_FIRST,
     DATE_ISO,
     EARLIEST_DATE,
+    EXACT_INTEGER,
     FALSE_WORDS,
     NUMBER,
     NUMBER_DECIMAL_COMMA,
+    SIGNIFICANT_DIGITS,
     TRUE_WORDS,
+    WORK_TIME_ZONE,
 )
 
 DAY_FIRST = "%d.%m.%Y"
@@ -125,6 +128,8 @@ def parse(var: Variable, name: str, arrow: pa.DataType) -> exp.Expression:
         )
     if var.kind == "date":
         if kind == "temporal":
+            if pa.types.is_timestamp(arrow) and arrow.tz is not None:  # the date where the work was
+                return exp.cast(exp.AtTimeZone(this=c, zone=string(WORK_TIME_ZONE)), sql_type("DATE"), copy=False)
             return exp.cast(c, sql_type("DATE"), copy=False)
         day_first = func("try_strptime", text.copy(), string(DAY_FIRST))
         return case(
@@ -174,7 +179,16 @@ def checks(var: Variable, name: str, arrow: pa.DataType, *, today: date, require
         out.append(check(exp.not_(contained, copy=False), "bad_codes", codes=", ".join(var.values)))
     elif var.kind == "country":
         out.append(check(exp.not_(func("regexp_full_match", v.copy(), string("[A-Z]{3}")), copy=False), "bad_country"))
-    elif var.kind == "integer":
+    elif var.kind in ("number", "integer") and _kind_of(arrow) == "text":
+        digits = exp.Length(this=exp.Trim(this=_mantissa_digits(text), expression=string("0")))
+        too_long = exp.GT(this=digits, expression=exp.Literal.number(SIGNIFICANT_DIGITS))
+        parsed = exp.not_(exp.Is(this=v.copy(), expression=exp.null()), copy=False)
+        out.append(check(exp.and_(parsed, too_long, copy=False), "too_many_digits", digits=SIGNIFICANT_DIGITS))
+    elif var.kind in ("number", "integer") and pa.types.is_integer(arrow):
+        high, low = exp.Literal.number(EXACT_INTEGER), exp.Literal.number(-EXACT_INTEGER)
+        beyond = exp.or_(exp.GT(this=column(name), expression=high), exp.LT(this=column(name), expression=low))
+        out.append(check(beyond, "too_many_digits", digits=SIGNIFICANT_DIGITS))
+    if var.kind == "integer":
         out.append(check(exp.NEQ(this=v.copy(), expression=exp.Floor(this=v.copy())), "not_whole"))
     elif var.kind == "date":
         out.append(check(exp.GT(this=v.copy(), expression=_date(today)), "in_future"))
@@ -188,6 +202,12 @@ def checks(var: Variable, name: str, arrow: pa.DataType, *, today: date, require
     if required:
         out.append(check(exp.Is(this=text.copy(), expression=exp.null()), "value_missing"))
     return out
+
+
+def _mantissa_digits(text: exp.Expression) -> exp.Expression:
+    """The digits before any exponent (core.record.significant_digits reads them alike)."""
+    mantissa = func("regexp_extract", text.copy(), string("^[^eE]*"))
+    return func("regexp_replace", mantissa, string("[^0-9]"), string(""), string("g"))
 
 
 def _date(day: date) -> exp.Expression:

@@ -73,9 +73,13 @@ def _as(value: exp.Expr, name: str) -> exp.Expr:
 
 
 def typed_select(p: Plan, source: exp.Expression | str = SRC) -> exp.Select:
-    """The input (or a query of it) with the typed value of every variable beside its columns."""
+    """The input's number and variables (or a query of it) with the typed value of every variable beside
+    its column; the input's other columns are left out (see engines.base._Carried)."""
     projection = typed_projection(p.schema, p.source.columns)
-    return _star_with([_as(sql, typed_name(name)) for name, sql in projection.items()], source)
+    raw = [column(c) for c in (ROW, *p.present)]
+    typed_values = [_as(sql, typed_name(name)) for name, sql in projection.items()]
+    inner = exp.to_table(source) if isinstance(source, str) else _sub(source)
+    return exp.select(*raw, *typed_values, copy=False).from_(inner, copy=False)
 
 
 def _interval(timeline: Timeline) -> exp.Expression:
@@ -138,9 +142,12 @@ def _absent_column(rule_id: str) -> str:
     return f"__n_{rule_id}"
 
 
-def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequence[Check] = ()) -> exp.Select:
+def assessment(
+    p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequence[Check] = (), carried: Sequence[str] = ()
+) -> exp.Select:
     """Every input column (canonical ones typed), one column per result, the provenance of each row, and
-    with `checks` whether any value of the row is invalid and a hash of its id."""
+    with `checks` whether any value of the row is invalid and a hash of its id. The `carried` columns,
+    which no rule reads, are left out for the engine to put back, and the row number kept for it."""
     compiler = SqlCompiler(
         {r.id: r for pack in p.packs for r in pack.rules.values()},
         variable=_variable(p),
@@ -159,8 +166,10 @@ def assessment(p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequ
                 computed.append(_as(m.absent, _absent_column(rule_id)))
         inner = _star_with(computed, inner)
         compiler.available.update(layer)
-    select: list[exp.Expr] = []
+    select: list[exp.Expr] = [_as(column(ROW, "t"), ROW)] if carried else []
     for col in p.source.columns:
+        if col in carried:
+            continue
         value: exp.Expression = typed(col, "t") if col in p.present else column(col, "t")
         if for_csv and col in p.present and p.schema.variables[col].kind == "multiple":
             value = func("array_to_string", value, string(" "))  # back to the codes separated by spaces

@@ -22,6 +22,7 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import RuleKind
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
+from labourwatch.io.formulas import defuse_csv, excel_texts_as_text
 from labourwatch.io.optional import require
 from labourwatch.packs import load_packs, load_schema
 
@@ -44,6 +45,7 @@ class Exported:
     path: Path
     rows: int
     renamed: dict[str, str]  # Stata: original name -> shortened name
+    defused: int = 0  # CSV cells a spreadsheet would have run as formulas, written as text (io/formulas.py)
 
 
 def dictionary(lang: str = "en") -> dict[str, Column]:
@@ -68,8 +70,9 @@ def export(table: pa.Table, path: Path, lang: str = "en") -> Exported:
         pq.write_table(table, path)
         return Exported(path, table.num_rows, {})
     if suffix == ".csv":
-        pacsv.write_csv(_plain_texts(table), path)
-        return Exported(path, table.num_rows, {})
+        plain, defused = defuse_csv(_plain_texts(table))
+        pacsv.write_csv(plain, path)
+        return Exported(path, table.num_rows, {}, defused)
     frame, labels, value_labels = _labelled_frame(table, dictionary(lang), lang)
     if suffix == ".xlsx":
         _write_xlsx(frame, labels, value_labels, path, lang)
@@ -175,3 +178,4 @@ def _write_xlsx(
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         readable.to_excel(writer, sheet_name="data", index=False)
         described.to_excel(writer, sheet_name="variables", index=False)
+        excel_texts_as_text(writer.book)

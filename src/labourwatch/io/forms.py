@@ -20,7 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from labourwatch.core.columns import RAW_PREFIX, REFERENCE_DATE, ROW
+from labourwatch.core.errors import LabourwatchError, Message
 from labourwatch.core.model import Variable
+from labourwatch.core.record import WORK_TIME_ZONE
 from labourwatch.forms.definition import LANGUAGES, YES_NO_DK_TEXTS, choice_text, form_text, question_text, questions
 from labourwatch.io.relevance import relevance_sql
 from labourwatch.io.submissions import PARENT_ROW, Submissions
@@ -265,7 +267,7 @@ class _Answers:
     headers: dict[str, str]  # variable -> the header it came from
 
 
-def _answers(table: pa.Table, variables: dict[str, Variable], label: str) -> _Answers:
+def _answers(table: pa.Table, variables: dict[str, Variable], label: str, source: str) -> _Answers:
     """The canonical answers a table carries, decoded, with what was recoded and the headers not read."""
     columns: dict[str, pa.ChunkedArray] = {}
     details: dict[str, dict[str, pa.ChunkedArray]] = {}
@@ -278,7 +280,10 @@ def _answers(table: pa.Table, variables: dict[str, Variable], label: str) -> _An
         elif column.code is not None:
             details.setdefault(column.variable, {})[column.code] = table.column(header)
             headers.setdefault(column.variable, column.header.rsplit("/", 1)[0] + "/...")
-        elif column.variable not in columns:
+        elif column.variable in columns:  # two answers to one question: which one is meant is not ours to pick
+            where = {"label": source, "variable": column.variable, "first": headers[column.variable]}
+            raise LabourwatchError(Message("header_twice", where | {"second": header}))
+        else:
             columns[column.variable] = answer_text(table.column(header))
             headers[column.variable] = header
     for name, split in details.items():
@@ -299,13 +304,12 @@ def canonical_records(subs: Submissions) -> Canonical:
     headers = [h for h in records.column_names if h != ROW]
     meta = {key: _meta(headers, names) for key, names in (("id", ID), ("date", DATE), ("version", VERSION))}
     meta |= {"review": _meta(headers, REVIEW), "deprecated": _meta(headers, DEPRECATED)}
-    answers = _answers(records.drop_columns([h for h in meta.values() if h]), variables, "")
+    answers = _answers(records.drop_columns([h for h in meta.values() if h]), variables, "", subs.label)
     columns, recoded = answers.columns, answers.recoded + _if_skipped(answers.columns, variables)
     ids = _record_id(records, meta["id"])
-    out: dict[str, Any] = {
-        "id": ids,
-        REFERENCE_DATE: pc.utf8_slice_codeunits(_optional(records, meta["date"]), 0, 10),
-    }
+    dates, recoded_dates = local_dates(_optional(records, meta["date"]), meta["date"])
+    recoded += recoded_dates
+    out: dict[str, Any] = {"id": ids, REFERENCE_DATE: dates}
     out |= columns
     out["form_version"] = _optional(records, meta["version"])
     out["review_state"] = _optional(records, meta["review"])
@@ -320,6 +324,56 @@ def canonical_records(subs: Submissions) -> Canonical:
         unmatched += [f"{name}: {h}" for h in inner.unmatched if not _is_tool_metadata(h)]
         sources[name] = inner.headers
     return Canonical(pa.table(out), repeats, recoded, unmatched, sources)
+
+
+_ZONED = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})$"
+_NAIVE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"
+_IN_UTC = ("_submission_time",)  # Kobo writes the server's UTC time without saying so
+
+
+def local_dates(stamps: pa.ChunkedArray, header: str | None) -> tuple[pa.Array, list[Recode]]:
+    """The reference date of each record from the form's date or time stamp. A date stays as written; a
+    time stamp with a zone (ODK's `end`, Central's `SubmissionDate`) becomes its date where the work was,
+    in WORK_TIME_ZONE, never the machine's, and each record whose date that moves from the one written is
+    listed; a stamp without a zone keeps the date written (the device's clock), except Kobo's
+    `_submission_time`, which is UTC. Anything else is kept whole, for the checks to refuse."""
+    text = written_text = pc.utf8_trim_whitespace(stamps.combine_chunks())
+    zoned = pc.fill_null(pc.match_substring_regex(text, _ZONED), False)
+    naive = pc.fill_null(pc.match_substring_regex(text, _NAIVE), False)
+    if header in _IN_UTC:
+        text = pc.if_else(naive, pc.binary_join_element_wise(text, "Z", ""), text)
+        zoned, naive = pc.or_(zoned, naive), pc.and_(naive, False)
+    written = pc.utf8_slice_codeunits(text, 0, 10)
+    out = pc.if_else(naive, written, text)
+    if not pc.any(zoned).as_py():
+        return out, []
+    rows = pc.indices_nonzero(zoned)
+    local = _local_date_texts(pc.take(text, rows))
+    out = pc.replace_with_mask(out, zoned, local)
+    converted = pc.not_equal(local, pc.take(text, rows))  # a stamp that is no time is kept, not converted
+    moved = pc.indices_nonzero(pc.and_(converted, pc.not_equal(local, pc.take(written, rows)))).to_pylist()
+    reason = f"a time stamp: its date in {WORK_TIME_ZONE}, where the work was"
+    listed = rows.to_pylist()
+    return out, [Recode(listed[i] + 1, REFERENCE_DATE, written_text[listed[i]].as_py(), reason) for i in moved]
+
+
+def _local_date_texts(stamps: pa.Array) -> pa.Array:
+    """YYYY-MM-DD in WORK_TIME_ZONE of time stamps with a zone; a stamp that is no time (hour 25) kept."""
+    try:
+        instants = pc.cast(stamps, pa.timestamp("us", tz="UTC"))
+    except pa.ArrowInvalid:  # one bad stamp fails the cast: read one by one, on this rare path only
+        return pa.array([_local_date_text(s) for s in stamps.to_pylist()], pa.string())
+    local = pc.local_timestamp(pc.cast(instants, pa.timestamp("us", tz=WORK_TIME_ZONE)))
+    return pc.strftime(local, "%Y-%m-%d")
+
+
+def _local_date_text(stamp: str) -> str:
+    try:
+        return str(
+            pc.strftime(pc.local_timestamp(pa.scalar(stamp).cast(pa.timestamp("us", tz=WORK_TIME_ZONE))), "%Y-%m-%d")
+        )
+    except pa.ArrowInvalid:
+        return stamp
 
 
 def _record_id(records: pa.Table, header: str | None) -> pa.ChunkedArray:
@@ -353,7 +407,7 @@ def _is_tool_metadata(header: str) -> bool:
 def _repeat(
     name: str, rows: pa.Table, ids: pa.ChunkedArray, schema: Mapping[str, Variable]
 ) -> tuple[pa.Table, _Answers]:
-    answers = _answers(rows, {n: v for n, v in schema.items() if v.repeat == name}, name)
+    answers = _answers(rows, {n: v for n, v in schema.items() if v.repeat == name}, name, f"[{name}]")
     parent = pc.subtract(rows.column(PARENT_ROW), 1)
     order = pa.table({"parent": parent, "row": rows.column(ROW)})
     sql = "SELECT row_number() OVER (PARTITION BY parent ORDER BY row) AS i FROM order_ ORDER BY row"

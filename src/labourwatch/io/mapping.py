@@ -145,6 +145,8 @@ def load_mapping(path: Path, columns: list[str], lang: str = "en") -> Mapping:
         if not isinstance(spec, dict) or not ({"column", "columns"} & set(spec)):
             raise fail(key, t("mapping_spec", lang))
         codes = spec.get("codes")
+        if codes is not None and not isinstance(codes, dict):
+            raise fail(f"{key}.codes", t("mapping_codes_shape", lang))
         if codes is not None:
             codes = {_code_key(k): None if v is None else str(v) for k, v in dict(codes).items()}
             wrong = [c for c in codes.values() if c is not None and not _is_code(var, c)]

@@ -18,7 +18,7 @@ import json
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ class Submissions:
     records: pa.Table  # text columns named by the source's headers, and ROW (from 1)
     repeats: dict[str, pa.Table] = field(default_factory=dict)  # repeat name -> rows, with ROW and PARENT_ROW
     header_lines: int = 1  # lines before the first record, for messages (0 for JSON)
+    line_of: Callable[[int], int | None] | None = None  # a record's first line, where rows skip lines
 
 
 def read_submissions(path: Path, *, encoding: str | None = None, lang: str = "en") -> Submissions:
@@ -50,6 +51,8 @@ def read_submissions(path: Path, *, encoding: str | None = None, lang: str = "en
             document = json.loads(path.read_bytes())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputError(t("json_unreadable", lang, label=path, reason=exc)) from None
+        except RecursionError:  # the parser's own bound: arrays in arrays thousands deep
+            raise InputError(t("json_too_deep", lang, label=path, depth=JSON_MAX_DEPTH)) from None
         return from_json(document, label=str(path), lang=lang)
     if suffix == ".zip" and path.is_file():
         return _central_zip(path, encoding, lang)
@@ -63,7 +66,7 @@ def plain(path: Path, *, encoding: str | None = None, sheet: str | int | None = 
     source = open_source(path, encoding=encoding, sheet=sheet, lang=lang)
     table = source.open().read_all()
     text = pa.schema([pa.field(n, pa.string() if n != ROW else pa.int64()) for n in table.column_names])
-    return Submissions(source.label, table.cast(text), header_lines=source.header_lines)
+    return Submissions(source.label, table.cast(text), header_lines=source.header_lines, line_of=source.line_of)
 
 
 def _text_table(path: Path, *, encoding: str | None = None, sheet: str | int | None = None, lang: str) -> pa.Table:
@@ -178,6 +181,9 @@ def _central_zip(path: Path, encoding: str | None, lang: str) -> Submissions:
 # --- JSON: KoboToolbox (flat paths) and ODK Central OData (nested) ------------------------------------
 
 
+JSON_MAX_DEPTH = 32  # groups in repeats in groups: a real form nests a few levels, never dozens
+
+
 def from_json(document: Any, *, label: str, lang: str = "en") -> Submissions:
     """Submissions from a KoboToolbox `data` response (a list, or `{"results": [...]}`) or an ODK Central
     OData response (`{"value": [...]}`)."""
@@ -188,7 +194,7 @@ def from_json(document: Any, *, label: str, lang: str = "en") -> Submissions:
         if not isinstance(row, Mapping):
             raise InputError(t("json_not_record", lang, label=label, row=number, kind=type(row).__name__))
         flat: dict[str, str] = {}
-        _flatten(row, "", flat, repeats, parent=number, label=label, lang=lang)
+        _flatten(row, "", flat, repeats, parent=number, label=label, lang=lang, depth=1)
         records.append(flat)
     table = _table(records).append_column(ROW, pa.array(range(1, len(records) + 1), pa.int64()))
     return Submissions(label, table, {name: _table(r) for name, r in repeats.items()}, header_lines=0)
@@ -213,19 +219,22 @@ def _flatten(
     parent: int,
     label: str,
     lang: str,
+    depth: int,
 ) -> None:
+    if depth > JSON_MAX_DEPTH:
+        raise InputError(t("json_too_deep", lang, label=label, depth=JSON_MAX_DEPTH))
     for key, value in obj.items():
         if "@odata" in key:  # navigation links and counts, not answers
             continue
         path = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            _flatten(value, path + "/", flat, repeats, parent=parent, label=label, lang=lang)
+            _flatten(value, path + "/", flat, repeats, parent=parent, label=label, lang=lang, depth=depth + 1)
         elif isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
             name = path.rsplit("/", 1)[-1]
             for item in value:
                 row: dict[str, str] = {}
                 # Kobo repeats repeat the full path in their keys; OData nests them: both end as paths
-                _flatten(item, "", row, repeats, parent=parent, label=label, lang=lang)
+                _flatten(item, "", row, repeats, parent=parent, label=label, lang=lang, depth=depth + 1)
                 row = {k.removeprefix(path + "/"): v for k, v in row.items()}
                 rows = repeats.setdefault(name, [])
                 rows.append(row | {ROW: str(len(rows) + 1), PARENT_ROW: str(parent)})

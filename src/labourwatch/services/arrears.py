@@ -24,6 +24,7 @@ from labourwatch.core.columns import REFERENCE_DATE, ROW
 from labourwatch.core.errors import DataError, Message, Problem
 from labourwatch.core.timeline import Timeline
 from labourwatch.core.values import as_text
+from labourwatch.io.formulas import defuse_csv
 from labourwatch.io.readers import open_source
 from labourwatch.services import assessment
 from labourwatch.services.files import refuse_overwriting, write_whole
@@ -84,7 +85,7 @@ def arrears(
     hours_per_day, rest_days_per_week or days_worked, holidays_worked, agreed_pay, agreed_pay_per,
     pay_currency, pay_received, deductions). `keep_parts=False` drops the parts (for large tables)."""
     source = open_source(data, encoding=encoding, lang=lang)
-    raw = source.open().read_all()
+    raw = source.open().read_all().drop_columns([ROW])
     typed = assessment.typed(data, require_date=False, encoding=encoding, lang=lang)  # errors name the input's rows
     starts, ends = _period(typed, source, lang)
     request = Request(packs=[PACK], verified_only=verified_only, lang=lang)
@@ -119,13 +120,30 @@ def _period(typed: pa.Table, source: Any, lang: str) -> tuple[np.ndarray, np.nda
     if problems:
         raise DataError(source, problems, len(problems), lang=lang)
     as_days = (starts.to_numpy().astype("datetime64[D]"), ends.to_numpy().astype("datetime64[D]"))
+    _refuse_days_beyond_period(typed, (as_days[1] - as_days[0]).astype(np.int64) + 1, source, lang)
     return as_days
+
+
+def _refuse_days_beyond_period(typed: pa.Table, days: np.ndarray, source: Any, lang: str) -> None:
+    """400 days worked in a 31-day period is a typing error, never a claim to compute."""
+    problems = []
+    for name in ("days_worked", "rest_days_worked", "holidays_worked"):
+        if name in typed.column_names:
+            counts = typed.column(name).to_numpy(zero_copy_only=False).astype(np.float64)
+            for row in np.flatnonzero(counts > days):  # NaN (not given) compares false
+                value = f"{counts[row]:g}"
+                problems.append(
+                    Problem(int(row) + 1, name, value, Message("days_beyond_period", {"days": int(days[row])}))
+                )
+    if problems:
+        problems.sort(key=lambda q: q.row or 0)
+        raise DataError(source, problems[:1000], len(problems), lang=lang)
 
 
 def _parts_input(
     raw: pa.Table, owner: np.ndarray, part_start: np.ndarray, part_end: np.ndarray, k: np.ndarray, first_row: int
 ) -> pa.Table:
-    table = raw.drop_columns([c for c in (ROW, REFERENCE_DATE, "segment_end") if c in raw.column_names])
+    table = raw.drop_columns([c for c in (REFERENCE_DATE, "segment_end") if c in raw.column_names])
     table = table.take(pa.array(owner))
     ids = pc.binary_join_element_wise(
         pc.cast(table.column("id"), pa.string()), pc.cast(pa.array(k + 1), pa.string()), "#"
@@ -146,7 +164,7 @@ def _claims(raw: pa.Table, typed: pa.Table, parts: pa.Table) -> pa.Table:
     )
     order = pc.sort_indices(grouped, [(CLAIM_ROW, "ascending")])
     grouped = grouped.take(order)
-    out = raw.drop_columns([c for c in (ROW,) if c in raw.column_names])
+    out = raw
     for c in (*HOURS, *AMOUNTS):
         out = out.append_column(c, grouped.column(f"{c}_sum"))
     out = out.append_column("parts", grouped.column(f"{PART}_count"))
@@ -166,7 +184,8 @@ def write_claims(result: Arrears, output: Path, *, source: Any = None) -> Path:
     at all, and never over the input (`source`)."""
     refuse_overwriting(output, source)
     if output.suffix.lower() == ".csv":
-        return write_whole(output, lambda tmp: pacsv.write_csv(result.claims, tmp))
+        claims, _ = defuse_csv(result.claims)  # ids and free texts a spreadsheet would run
+        return write_whole(output, lambda tmp: pacsv.write_csv(claims, tmp))
     table = result.claims.replace_schema_metadata({"labourwatch": json.dumps(result.provenance)})
     return write_whole(output, lambda tmp: pq.write_table(table, tmp))
 

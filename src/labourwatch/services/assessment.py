@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,16 +22,24 @@ from labourwatch.core.expr.typecheck import references
 from labourwatch.core.instrument import ALWAYS_ASKED, COLUMNS, Instrument, from_columns
 from labourwatch.core.model import Rule, Schema
 from labourwatch.core.readings import Judgement, settings_of
+from labourwatch.core.record import WORK_TIME_ZONE
 from labourwatch.core.types import Progress
 from labourwatch.core.values import result_text
 from labourwatch.engines.base import Engine
-from labourwatch.engines.duckdb import DuckDB
+from labourwatch.engines.duckdb import SPILL, DuckDB
 from labourwatch.engines.plan import Plan, plan
 from labourwatch.i18n import t
+from labourwatch.io.formulas import defuse_csv
 from labourwatch.io.optional import require
 from labourwatch.io.readers import Source, open_source
 from labourwatch.packs import load_packs, load_schema
-from labourwatch.services.files import refuse_overwriting, temp_beside
+from labourwatch.services.files import (
+    cannot_write,
+    refuse_overwriting,
+    remove_abandoned,
+    temp_beside,
+    write_whole,
+)
 from labourwatch.services.request import Request
 
 
@@ -61,7 +70,9 @@ class Written:
 
 
 def default_engine() -> Engine:
-    """The engine the services run on (DuckDB; the Spark issue adds a choice)."""
+    """The engine the services run on (DuckDB; the Spark issue adds a choice). Spill folders a killed
+    process left behind are removed first."""
+    remove_abandoned(Path(tempfile.gettempdir()), SPILL)
     return DuckDB()
 
 
@@ -117,13 +128,10 @@ def provenance(p: Plan) -> dict[str, Any]:
 
 def warnings_for(p: Plan, lang: str = "en") -> list[str]:
     """Columns carried through untouched, and variables the packs use that the input lacks."""
-    out = list(p.source.notes)
-    known = list(p.schema.variables)
-    for col in p.source.columns:
-        if col not in p.schema.variables and not col.startswith(RAW_PREFIX):  # raw values kept on import
-            close = difflib.get_close_matches(col, known, n=1, cutoff=0.75)
-            hint = t("warn_did_you_mean", lang, name=close[0]) if close else ""
-            out.append(t("warn_not_canonical", lang, column=col, hint=hint))
+    out = list(p.source.notes) + _not_canonical(p, lang)
+    zoned = [c for c in p.present if getattr(p.source.columns[c], "tz", None) is not None]  # zoned time stamps
+    if zoned:
+        out.append(t("note_time_zone", lang, columns=", ".join(zoned), zone=WORK_TIME_ZONE))
     used = sorted({v for pack in p.packs for r in pack.rules.values() for v in _variables(r)})
     not_asked = [v for v in p.instrument.not_asked(used) if v not in p.present and v not in p.presumptions]
     if not_asked and p.instrument.basis == COLUMNS:
@@ -135,6 +143,29 @@ def warnings_for(p: Plan, lang: str = "en") -> list[str]:
     if ignored:
         out.append(t("warn_not_asked_present", lang, names=", ".join(ignored)))
     return out
+
+
+def _not_canonical(p: Plan, lang: str) -> list[str]:
+    """A note on each column that is not a variable (a raw value kept on import excepted), with the
+    variable it may be a misspelling of; past a few, one note names them all (a form's own columns can
+    number in the thousands) and only the likely misspellings have notes of their own."""
+    strays = [c for c in p.source.columns if c not in p.schema.variables and not c.startswith(RAW_PREFIX)]
+    known = list(p.schema.variables)
+    close = {c: m[0] for c in strays[:HINTED] if (m := difflib.get_close_matches(c, known, n=1, cutoff=0.75))}
+    few = len(strays) <= NOTED_ONE_BY_ONE
+    out = [
+        t("warn_not_canonical", lang, column=c, hint=t("warn_did_you_mean", lang, name=close[c]) if c in close else "")
+        for c in strays
+        if few or c in close
+    ]
+    if not few:
+        listed = ", ".join(strays[:20]) + (", ..." if len(strays) > 20 else "")
+        out.append(t("warn_not_canonical_many", lang, n=len(strays), names=listed))
+    return out
+
+
+NOTED_ONE_BY_ONE = 10  # columns that are not variables, each noted on its own up to this many
+HINTED = 500  # of which so many are compared with the variables' names for a likely misspelling
 
 
 def _variables(rule: Rule) -> set[str]:
@@ -160,18 +191,24 @@ def assess_file(data: Any, output: str | Path, request: Request, progress: Progr
         refuse_overwriting(out, data)
         p = prepare(data, request)
         meta = provenance(p)
-        rows = _stream_to(out, p, meta, progress)
-        return Written(out, rows, meta, p.timeline.judgement, warnings_for(p, request.lang))
+        rows, defused = _stream_to(out, p, meta, progress)
+        notes = [t("formulas_defused", request.lang, path=out, n=defused)] if defused else []
+        return Written(out, rows, meta, p.timeline.judgement, warnings_for(p, request.lang) + notes)
 
 
-def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | None) -> int:
-    """Write the results beside `out`, then move them into place: no half-written output."""
+def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | None) -> tuple[int, int]:
+    """Write the results beside `out`, then move them into place: no half-written output. The number
+    of records, and of CSV cells a spreadsheet would have run as formulas (see io/formulas.py)."""
     csv = out.suffix.lower() == ".csv"
     tmp = temp_beside(out)
     writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
+    defused = 0
 
     def sink(batch: pa.RecordBatch) -> None:
-        nonlocal writer
+        nonlocal writer, defused
+        if csv:
+            batch, n = defuse_csv(batch)
+            defused += n
         if writer is None:
             schema = batch.schema.with_metadata({"labourwatch": json.dumps(meta)})
             writer = pacsv.CSVWriter(tmp, schema) if csv else pq.ParquetWriter(tmp, schema)
@@ -183,10 +220,12 @@ def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | No
             writer.close()
             writer = None
         if csv:
-            sidecar = out.with_name(out.name + ".provenance.json")
-            sidecar.write_text(json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n")
+            text = json.dumps({**meta, "rows": rows}, indent=2, ensure_ascii=False) + "\n"
+            write_whole(out.with_name(out.name + ".provenance.json"), lambda side: side.write_text(text, "utf-8"))
         tmp.replace(out)
-        return rows
+        return rows, defused
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
     finally:
         if writer is not None:
             writer.close()

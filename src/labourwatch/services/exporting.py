@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import pyarrow.csv as pacsv
 from labourwatch.core.columns import INTERNAL_PREFIX
 from labourwatch.io import exports
 from labourwatch.io.readers import open_source
-from labourwatch.services.files import refuse_overwriting
+from labourwatch.services.files import refuse_overwriting, write_whole
 from labourwatch.services.statistics import coded
 from labourwatch.stats import disclosure
 
@@ -45,7 +46,9 @@ def export(
     table = source.open().read_all()
     table = table.drop_columns([c for c in table.column_names if c.startswith(INTERNAL_PREFIX)])
     out = Path(output)
-    written = exports.export(table, out, lang)
+    staged: list[exports.Exported] = []
+    write_whole(out, lambda tmp: staged.append(exports.export(table, tmp, lang)))
+    written = dataclasses.replace(staged[0], path=out)
     present = [q for q in quasi_identifiers if q in table.column_names]
     if not present:
         return Export(written, None, [], None)
@@ -60,5 +63,5 @@ def export(
                 "records_sharing_its_combination": pa.array(check.key_sizes[check.at_risk]),
             }
         )
-        pacsv.write_csv(rows, report)
+        write_whole(report, lambda tmp: pacsv.write_csv(rows, tmp))
     return Export(written, check, present, report)

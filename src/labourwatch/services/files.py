@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -16,15 +17,44 @@ if sys.platform != "win32":
     import fcntl
 
 
+STAGING = ".lw-"  # staging files: .lw-<pid>-<random><suffix>
+
+
 def temp_beside(target: Path) -> Path:
     """A new empty file in the target's folder (made as needed), with the permissions any new file would
-    get: written first, then moved onto the target, so no reader ever sees half an output."""
+    get: written first, then moved onto the target, so no reader ever sees half an output. It is named
+    after its process, so that the next write in the folder removes it if the process was killed."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".lw-", suffix=target.suffix, dir=target.parent)
+    remove_abandoned(target.parent, STAGING)
+    fd, name = tempfile.mkstemp(prefix=f"{STAGING}{os.getpid()}-", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     path = Path(name)
     usual_permissions(path)
     return path
+
+
+def remove_abandoned(folder: Path, prefix: str) -> None:
+    """Remove what a killed process left (files or folders named `<prefix><pid>-...`): a process that
+    ends normally removes its own, but SIGKILL or a power cut leaves no chance to."""
+    for path in folder.glob(f"{prefix}*"):
+        pid = path.name[len(prefix) :].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - signal 0 would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def usual_permissions(path: Path) -> None:
@@ -48,16 +78,23 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def write_whole(target: Path, write: Callable[[Path], None]) -> Path:
+def write_whole(target: Path, write: Callable[[Path], object]) -> Path:
     """`write` to a file beside `target`, then moved onto it: on any failure (a full disk) the target
     is as it was, and nothing is left behind."""
     tmp = temp_beside(target)
     try:
         write(tmp)
         tmp.replace(target)
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def cannot_write(target: Path, exc: OSError) -> LabourwatchError:
+    """A write that failed (a full disk, a file-size limit, no permission), named by its output."""
+    return LabourwatchError(Message("cannot_write", {"path": target, "reason": exc.strerror or str(exc)}))
 
 
 @contextmanager

@@ -24,11 +24,12 @@ from labourwatch.core.instrument import FORM, MAPPING, from_columns
 from labourwatch.io import central, forms
 from labourwatch.io import mapping as mapping_files
 from labourwatch.io.forms import Canonical, Recode
+from labourwatch.io.formulas import defuse_csv
 from labourwatch.io.readers import INSTRUMENT_KEY, from_table, recorded_instrument
 from labourwatch.io.submissions import Submissions, read_submissions
 from labourwatch.packs import load_schema
 from labourwatch.services import assessment
-from labourwatch.services.files import folder_lock, refuse_overwriting, temp_beside
+from labourwatch.services.files import cannot_write, folder_lock, refuse_overwriting, temp_beside, write_whole
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def _check(subs: Submissions, canon: Canonical, lang: str) -> dict[str, pa.Table
         try:
             checked[name] = assessment.typed(table, require_date=True, lang=lang)
         except DataError as exc:
-            source = from_table(table, label=label, header_lines=subs.header_lines, lang=lang)
+            lines = subs.line_of if name == "" and table.num_rows == subs.records.num_rows else None
+            source = from_table(table, label=label, header_lines=subs.header_lines, line_of=lines, lang=lang)
             headers = canon.headers.get(name, {})
             problems = [replace(p, column=headers.get(p.column or "", p.column)) for p in exc.problems]
             raise DataError(source, problems, exc.total, lang=lang) from None
@@ -152,11 +154,12 @@ def _merge_and_write_locked(
         already = int(pc.sum(seen).as_py() or 0)
         incoming = incoming.filter(pc.invert(seen))
     new_ids = incoming.column("id").combine_chunks()
-    edited = pa.array([], pa.string())  # ODK edits: the new one stays, the one it edits goes
-    if "replaces_id" in incoming.column_names:
-        edited = incoming.column("replaces_id").drop_null().combine_chunks()
     records = incoming if existing is None else pa.concat_tables([existing, incoming], promote_options="permissive")
+    edited = _edited(records, existing)
     records = records.filter(pc.invert(pc.is_in(records.column("id"), value_set=edited)))
+    records = records.replace_schema_metadata(
+        dict(records.schema.metadata or {}) | {REPLACED_KEY: json.dumps(sorted(set(edited.to_pylist()))).encode()}
+    )
     replaced = incoming.num_rows + (0 if existing is None else existing.num_rows) - records.num_rows
     paths = {name: out.with_name(f"{out.stem}.{name}{out.suffix}") for name in canon.repeats}
     tables = {out: _recorded(records, existing, basis, detail)}
@@ -176,13 +179,35 @@ def _merge_and_write_locked(
         raise
     for target, tmp in staged.items():
         tmp.replace(target)
-    return incoming.num_rows, already, replaced, paths
+    added = int(pc.sum(pc.is_in(records.column("id"), value_set=new_ids)).as_py() or 0)
+    return added, already, replaced, paths
+
+
+REPLACED_KEY = b"labourwatch_replaced"  # Parquet metadata: the ids edits have replaced, as a JSON list
+
+
+def _edited(records: pa.Table, existing: pa.Table | None) -> pa.Array:
+    """The ids of ODK submissions an edit replaced: the new one stays, the one it edits goes, whichever
+    export came first. The dataset remembers every id replaced, so that an older export imported after
+    an edit (or after an edit of the edit, itself replaced) does not bring an original back. An edit
+    naming itself replaces nothing."""
+    meta = (existing.schema.metadata or {}) if existing is not None else {}
+    earlier = json.loads(meta[REPLACED_KEY]) if REPLACED_KEY in meta else []
+    if "replaces_id" not in records.column_names:
+        return pa.array(earlier, pa.string())
+    replaces = records.column("replaces_id")
+    itself = pc.fill_null(pc.equal(replaces, records.column("id")), False)
+    now = pc.drop_null(replaces.filter(pc.invert(itself))).combine_chunks()
+    return pa.concat_arrays([pa.array(earlier, pa.string()), now.cast(pa.string())])
 
 
 def _stage(table: pa.Table, target: Path) -> Path:
     tmp = temp_beside(target)
     try:
         pq.write_table(table, tmp)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise cannot_write(target, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -207,8 +232,8 @@ def _write_report(path: Path, label: str, recoded: list[Recode], rejected: DataE
             "reason": pa.array(columns[4], pa.string()),
         }
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pacsv.write_csv(table, path)
+    safe, _ = defuse_csv(table)  # the values quoted are the source's: a spreadsheet must not run them
+    write_whole(path, lambda tmp: pacsv.write_csv(safe, tmp))
 
 
 def pull_central(

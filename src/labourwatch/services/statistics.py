@@ -94,8 +94,7 @@ def estimate_findings(
     """Prevalence of each finding of an assessed table (Parquet or CSV from `assess`), with standard
     errors, confidence intervals (R's svyciprop methods) and design effects, overall and by `by`, under
     the survey design named by columns of the table; with `by`, the Rao–Scott test of each finding."""
-    source = open_source(data, encoding=encoding, lang=lang)
-    table = source.open().read_all()
+    source, table = _records(data, encoding, lang)
     names = findings or [r.id for p in load_packs() for r in p.outputs if r.kind is RuleKind.FINDING]
     present = [n for n in names if n in table.column_names]
     missing = [n for n in (findings or []) if n not in table.column_names]
@@ -155,8 +154,7 @@ def classification_shares(
 ) -> ClassShares:
     """Each value of each classification present, as a share of the records where it is known (not
     unknown, and measured)."""
-    source = open_source(data, encoding=encoding, lang=lang)
-    table = source.open().read_all()
+    source, table = _records(data, encoding, lang)
     indicators: dict[str, Any] = {}
     unmeasured: dict[str, Any] = {}
     labels: dict[str, str] = {}
@@ -203,8 +201,7 @@ def crosstab(
 ) -> CrossTable:
     """Weighted counts of `row` x `col` (R's svytable), with small-cell and secondary suppression and
     rounding: what may be published. Records missing either value are left out."""
-    source = open_source(data, encoding=encoding, lang=lang)
-    table = source.open().read_all()
+    source, table = _records(data, encoding, lang)
     r, c = coded(table, row, source, lang), coded(table, col, source, lang)
     w = weights_of(table, weights, source, lang)
     w = np.ones(table.num_rows) if w is None else w
@@ -228,8 +225,7 @@ def anonymity(
 ) -> disclosure.Anonymity:
     """k-anonymity of a microdata file on its quasi-identifiers (a missing value is a value of its own),
     the records at risk (in combinations shared by fewer than k), and distinct l-diversity of `sensitive`."""
-    source = open_source(data, encoding=encoding, lang=lang)
-    table = source.open().read_all()
+    source, table = _records(data, encoding, lang)
     codes = [coded(table, name, source, lang).codes for name in quasi_identifiers]
     s = coded(table, sensitive, source, lang).codes if sensitive else None
     return disclosure.anonymity(disclosure.combine_codes(codes), k, s)
@@ -302,6 +298,15 @@ def coded(table: pa.Table, name: str, source: Source, lang: str) -> prevalence.D
         pc.is_null(encoded.indices).to_numpy(zero_copy_only=False), -1, rank[np.nan_to_num(indices).astype(np.int64)]
     )
     return prevalence.Domains(codes.astype(np.int64), [labels[i] for i in order])
+
+
+def _records(data: Any, encoding: str | None, lang: str) -> tuple[Source, pa.Table]:
+    """The input and its records; none at all is an error, not a table of empty estimates."""
+    source = open_source(data, encoding=encoding, lang=lang)
+    table = source.open().read_all()
+    if table.num_rows == 0:
+        raise LabourwatchError(t("no_records_in", lang, label=source.label))
+    return source, table
 
 
 def _finding_values(col: pa.ChunkedArray, source: Source, name: str, lang: str) -> Any:

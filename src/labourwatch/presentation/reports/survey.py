@@ -25,6 +25,7 @@ from labourwatch.core.coverage import Coverage
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
+from labourwatch.io.formulas import excel_texts_as_text
 from labourwatch.io.optional import require
 from labourwatch.packs import load_packs
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
@@ -250,3 +251,4 @@ def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
         if context["coverage"]:
             pd.DataFrame(context["coverage"]).to_excel(writer, sheet_name="coverage", index=False)
         pd.DataFrame(methods).to_excel(writer, sheet_name="methods", index=False)
+        excel_texts_as_text(writer.book)
