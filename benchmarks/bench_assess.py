@@ -120,6 +120,9 @@ def case_naive(src: Path, out: Path) -> int:
         haz = (law("kz-labour", "hours.weekly_norm_hazardous", when) or 0) / 5
         cap = law("kz-labour", "overtime.daily_cap", when)
         cap_haz = law("kz-labour", "overtime.daily_cap_hazardous", when)
+        six_norm = law("kz-labour", "hours.daily_norm_six_day", when)
+        six_reduced = law("kz-labour", "hours.daily_norm_six_day_reduced", when)
+        six_child = (law("kz-labour", "hours.weekly_norm_age_14_16", when) or 0) / 6
         under18 = None if age is None else age < 18
         under16 = None if age is None else age < 16
         days_week = 7 - rest if rest is not None else (days / 4.348 if days is not None else None)
@@ -130,14 +133,16 @@ def case_naive(src: Path, out: Path) -> int:
         avg_max = law("kz-labour", "wages.avg_monthly_hours_max", when)
         days_week_most = 7 - rest if rest is not None else (days * norm / avg if days is not None else None)
         weekly_most = hours * days_week_most if hours is not None and days_week_most is not None else None
+        six = band(ge(days_week, 6), ge(days_week_most, 6))
+        by_day = max(hours - daily, 0) * days if None not in (hours, daily, days) else 0
         mzp = law("kz-labour", "wages.mzp", when)
         pay, currency = val(row, "monthly_pay"), val(row, "pay_currency")
         kzt = None if currency is None else currency == "KZT"
         written = val(row, "written_contract")
         entry = val(row, "entry_date")
         since = (when - entry).days if entry is not None else None
-        overtime = max(monthly - avg, 0) if monthly is not None and avg is not None else None
-        overtime_least = max(monthly - avg_max, 0) if monthly is not None and avg_max is not None else None
+        overtime = max(monthly - avg, by_day, 0) if monthly is not None and avg is not None else None
+        overtime_least = max(monthly - avg_max, by_day, 0) if monthly is not None and avg_max is not None else None
         months = min(since / 30.4375, 12) if since is not None else None
         months_most = min(since / 28, 12) if since is not None else None
         monthly_cap = law("kz-labour", "overtime.monthly_cap", when)
@@ -168,6 +173,9 @@ def case_naive(src: Path, out: Path) -> int:
                     kleene_and(under18, gt(hours, minor)),
                     kleene_and(under16, gt(hours, child)),
                     kleene_and(hazardous, gt(hours, haz)),
+                    kleene_and(six, gt(hours, six_norm)),
+                    kleene_and(six, kleene_or(under18, hazardous), gt(hours, six_reduced)),
+                    kleene_and(six, under16, gt(hours, six_child)),
                 ),
                 "hours_over_weekly_norm": band(
                     kleene_or(
@@ -186,6 +194,12 @@ def case_naive(src: Path, out: Path) -> int:
                 "overtime_over_daily_cap": kleene_or(
                     gt(hours, daily + cap if daily is not None and cap is not None else None),
                     kleene_and(hazardous, gt(hours, haz + cap_haz if cap_haz is not None else None)),
+                    kleene_and(six, gt(hours, None if six_norm is None or cap is None else six_norm + cap)),
+                    kleene_and(
+                        six,
+                        hazardous,
+                        gt(hours, None if six_reduced is None or cap_haz is None else six_reduced + cap_haz),
+                    ),
                 ),
                 "no_weekly_rest_day": either(None if rest is None else rest < 1, days_week_rest),
                 "monthly_pay_below_minimum_wage": None if not kzt else kleene_and(gt(mzp, pay), full),
@@ -196,10 +210,18 @@ def case_naive(src: Path, out: Path) -> int:
                 "registration_missing": kleene_and(
                     None if registration in (None, "hard_to_say") else registration == "no", gt(since, deadline)
                 ),
-                "stay_over_limit": kleene_and(gt(since, stay_limit), kleene_not(kleene_and(eaeu, written))),
+                "stay_over_limit": kleene_and(
+                    gt(since, stay_limit),
+                    kleene_not(kleene_and(eaeu, written)),
+                    None if permit in (None, "dont_know") else permit != "yes",
+                ),
                 "fewer_rest_days_than_five_day_week": either(None if rest is None else rest < 2, days_five_day),
                 "overtime_over_monthly_cap": band(gt(overtime_least, monthly_cap), gt(overtime, monthly_cap)),
-                "overtime_over_yearly_cap": band(
+                "overtime_over_yearly_cap": None
+                if overtime is None
+                else False
+                if overtime <= 0
+                else band(
                     kleene_or(
                         gt(overtime_least, yearly_cap),
                         gt(None if overtime_least is None or months is None else overtime_least * months, yearly_cap),
@@ -212,7 +234,12 @@ def case_naive(src: Path, out: Path) -> int:
                 "overtime_by_minor": kleene_and(
                     law("kz-labour", "overtime.minors_barred", when),
                     under18,
-                    kleene_or(gt(hours, minor), kleene_and(under16, gt(hours, child))),
+                    kleene_or(
+                        gt(hours, minor),
+                        kleene_and(under16, gt(hours, child)),
+                        kleene_and(six, gt(hours, six_reduced)),
+                        kleene_and(six, under16, gt(hours, six_child)),
+                    ),
                 ),
                 "no_migration_card": kleene_and(
                     None if age is None else age >= 16, None if card in (None, "hard_to_say") else card == "no"

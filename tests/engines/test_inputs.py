@@ -96,6 +96,7 @@ def test_typed_columns_are_read_without_text(tmp_path):
             "hours_per_day": pa.array([12, 8], pa.int64()),
             "age": [30.0, 30.0],
             "hazardous_work": [False, False],
+            "rest_days_per_week": pa.array([2, 2], pa.int64()),  # a five-day week: 8 h is the norm
         }
     )
     assert assess(table).table.column("hours_over_daily_norm").to_pylist() == [True, False]
@@ -106,7 +107,10 @@ def test_parquet_excel_and_spss(tmp_path):
     pq.write_table(pa.Table.from_pandas(frame), tmp_path / "in.parquet")
     frame.to_excel(tmp_path / "in.xlsx", index=False)
     numeric = frame.drop(columns=["hazardous_work"]).assign(
-        hours_per_day=[12.0, 7.5, None], age=[30.0, 30.0, None], reference_date=["2016-03-01"] * 3
+        hours_per_day=[12.0, 7.5, None],
+        age=[30.0, 30.0, None],
+        reference_date=["2016-03-01"] * 3,
+        rest_days_per_week=[2.0, 2.0, None],  # a five-day week (on a six-day week 7.5 h is over the norm)
     )
     pyreadstat.write_sav(numeric, str(tmp_path / "in.sav"))
     assert findings(assess(tmp_path / "in.parquet")) == EXPECTED

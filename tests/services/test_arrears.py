@@ -90,7 +90,7 @@ def test_a_period_across_the_july_2009_rise_is_split_and_each_part_uses_its_mini
     ]
     for part, mzp, days in zip(parts, (13470, 13717), (16, 14), strict=True):
         hours = days * 5 / 7 * 8
-        # 2009: 163.33 h, the lowest plausible average monthly hours (kz-labour 1.1.0; the balance is not verified)
+        # 2009: 163.33 h, the lowest plausible average monthly hours (no balance found for 2009)
         assert part["due_minimum_wage_shortfall"] == pytest.approx(hours * (mzp / 163.33 - 400 / 8))
     assert only(result)["due_total"] == pytest.approx(sum(p["due_total"] for p in parts))
 

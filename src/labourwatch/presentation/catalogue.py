@@ -12,6 +12,8 @@ from labourwatch.core.model import Pack, Variable
 from labourwatch.core.types import pick
 from labourwatch.core.values import as_text
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.presentation.law_audit import law_audit_markdown
+from labourwatch.presentation.markdown import table_cell
 
 
 def variable_dict(v: Variable, lang: str = "en") -> dict[str, Any]:
@@ -84,11 +86,6 @@ def pack_dict(p: Pack, lang: str = "en") -> dict[str, Any]:
     }
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def variables_markdown() -> str:
     schema = load_schema()
     lines = [
@@ -115,9 +112,10 @@ def variables_markdown() -> str:
             else f"{v.minimum if v.minimum is not None else ''}–{v.maximum if v.maximum is not None else ''}"
         )
         question = f"{pick(v.question, 'en')} / {pick(v.question, 'ru')}" if v.question else ""
+        label = f"{table_cell(pick(v.label, 'en'))} / {table_cell(pick(v.label, 'ru'))}"
         lines.append(
-            f"| `{v.name}`{' (required)' if v.required else ''} | {v.kind} | {_cell(pick(v.label, 'en'))} / "
-            f"{_cell(pick(v.label, 'ru'))} | {_cell(question)} | {_cell(values)} | {v.phase or ''} | {rng} |"
+            f"| `{v.name}`{' (required)' if v.required else ''} | {v.kind} | {label} | {table_cell(question)} | "
+            f"{table_cell(values)} | {v.phase or ''} | {rng} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -140,7 +138,7 @@ def pack_markdown(p: Pack) -> str:
     if d["acts"]:
         lines += ["## Acts", "", "| id | act | in force | status |", "|---|---|---|---|"]
         for a in d["acts"]:
-            lines.append(f"| `{a['id']}` | {_cell(a['title'])} | {a['from']} – {a['to'] or ''} | {a['status']} |")
+            lines.append(f"| `{a['id']}` | {table_cell(a['title'])} | {a['from']} – {a['to'] or ''} | {a['status']} |")
         lines.append("")
     lines += ["## Parameters", ""]
     for param in d["parameters"]:
@@ -155,14 +153,16 @@ def pack_markdown(p: Pack) -> str:
         ]
         for v in param["values"]:
             links = " ".join(f"[link]({link})" for link in v["links"])
-            reference = f"{_cell(v['reference'])} {links}"
-            lines.append(f"| {v['from']} | {_cell(v['value'])} | {v['status']} | {reference} | {_cell(v['note'])} |")
+            reference = f"{table_cell(v['reference'])} {links}"
+            lines.append(
+                f"| {v['from']} | {table_cell(v['value'])} | {v['status']} | {reference} | {table_cell(v['note'])} |"
+            )
         lines.append("")
     if p.presumptions:
         lines += ["## Presumptions for questions not asked", ""]
         lines += ["| question | presumed | while the reading holds | meaning |", "|---|---|---|---|"]
         for name, pres in p.presumptions.items():
-            meaning = _cell(pick(pres.explanation, "en"))
+            meaning = table_cell(pick(pres.explanation, "en"))
             lines.append(f"| `{name}` | {as_text(pres.value)} | `{pres.reading}` | {meaning} |")
         lines.append("")
     lines += ["## Rules", ""]
@@ -205,7 +205,7 @@ def language_markdown() -> str:
         "| function | meaning |",
         "|---|---|",
     ]
-    lines += [f"| `{name}` | {_cell(help_)} |" for name, help_ in FUNCTIONS.items()]
+    lines += [f"| `{name}` | {table_cell(help_)} |" for name, help_ in FUNCTIONS.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -245,6 +245,7 @@ def reference_files(cli_help: str) -> dict[str, str]:
     }
     for p in load_packs():
         files[f"pack-{p.id}.md"] = pack_markdown(p)
+    files["law-audit.md"] = law_audit_markdown()
     return files
 
 
