@@ -377,3 +377,15 @@ def test_a_mapping_file_with_odd_dates_codes_or_encoding_is_named(tmp_path: Path
     source = MAPPING.with_suffix("").with_suffix(".sav")
     proc = labourwatch("import", str(source), "--mapping", str(mapping), "-o", str(tmp_path / "d.parquet"))
     assert proc.returncode == 1 and message in no_crash(proc) and "m.yaml" in proc.stderr
+
+
+def test_lists_and_records_carried_to_a_csv_output_are_refused_in_words(tmp_path: Path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "nested.parquet"
+    pq.write_table(pa.table({"id": ["a"], "reference_date": ["2024-06-03"], "lst": [[1, 2]], "st": [{"a": 1}]}), data)
+    proc = labourwatch("assess", str(data), "-o", str(tmp_path / "o.csv"), "--pack", "kz-labour")
+    assert proc.returncode == 1 and "lst, st" in no_crash(proc) and "Parquet" in proc.stderr
+    assert labourwatch("assess", str(data), "-o", str(tmp_path / "o.parquet"), "--pack", "kz-labour").returncode == 0
+    assert pq.read_table(tmp_path / "o.parquet").column("lst").to_pylist() == [[1, 2]]  # carried as it was

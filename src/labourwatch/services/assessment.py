@@ -190,6 +190,9 @@ def assess_file(data: Any, output: str | Path, request: Request, progress: Progr
             raise LabourwatchError(Message("output_suffix", {"path": out}))
         refuse_overwriting(out, data)
         p = prepare(data, request)
+        nested = [c for c, kind in p.source.columns.items() if c not in p.present and pa.types.is_nested(kind)]
+        if nested and out.suffix.lower() == ".csv":  # a CSV cell holds no list or record: Parquet does
+            raise LabourwatchError(Message("csv_nested", {"path": out, "columns": ", ".join(nested)}))
         meta = provenance(p)
         rows, defused = _stream_to(out, p, meta, progress)
         notes = [t("formulas_defused", request.lang, path=out, n=defused)] if defused else []

@@ -34,15 +34,24 @@ def temp_beside(target: Path) -> Path:
 
 
 def remove_abandoned(folder: Path, prefix: str) -> None:
-    """Remove what a killed process left (files or folders named `<prefix><pid>-...`): a process that
-    ends normally removes its own, but SIGKILL or a power cut leaves no chance to."""
+    """Remove what a killed process of this user left (files or folders named `<prefix><pid>-...`): a
+    process that ends normally removes its own, but SIGKILL or a power cut leaves no chance to. Another
+    user's are left alone (in a shared temporary folder their process may be one this one cannot see)."""
     for path in folder.glob(f"{prefix}*"):
         pid = path.name[len(prefix) :].partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        try:
+            if not pid.isdigit() or _alive(int(pid)) or not _mine(path):
+                continue
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
+        except OSError:  # gone meanwhile, or not ours to remove: never a reason to fail a run
+            continue
+
+
+def _mine(path: Path) -> bool:
+    return sys.platform == "win32" or path.lstat().st_uid == os.getuid()
 
 
 def _alive(pid: int) -> bool:
