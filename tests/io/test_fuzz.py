@@ -110,7 +110,7 @@ def test_any_csv_file_is_read_exactly_or_refused_by_row_column_and_value(tmp_pat
                 assert problem.value == written[problem.column]
         return
     except LabourwatchError as exc:
-        assert exc.text()  # refused as a whole (an encoding, a header), in words
+        assert str(path) in exc.text()  # refused as a whole (an encoding, a header), naming the file
         return
     table = result.table
     assert table.num_rows == len(records)  # nothing lost

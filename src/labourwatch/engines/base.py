@@ -212,8 +212,9 @@ class _Carried:
     @classmethod
     def of(cls, p: Plan) -> _Carried | None:
         names = [c for c in p.source.columns if c not in p.present]
-        schema = pa.schema([(n, p.source.columns[n]) for n in names])
-        return cls(schema, list(p.source.columns)) if names else None
+        if not names:
+            return None
+        return cls(pa.schema([(n, p.source.columns[n]) for n in names]), list(p.source.columns))
 
     def split(self, reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
         """The input without the carried columns, for the engine, which pulls it batch by batch; the

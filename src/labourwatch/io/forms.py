@@ -361,19 +361,12 @@ def _local_date_texts(stamps: pa.Array) -> pa.Array:
     """YYYY-MM-DD in WORK_TIME_ZONE of time stamps with a zone; a stamp that is no time (hour 25) kept."""
     try:
         instants = pc.cast(stamps, pa.timestamp("us", tz="UTC"))
-    except pa.ArrowInvalid:  # one bad stamp fails the cast: read one by one, on this rare path only
-        return pa.array([_local_date_text(s) for s in stamps.to_pylist()], pa.string())
+    except pa.ArrowInvalid:  # one bad stamp fails the cast: each on its own, on this rare path only
+        if len(stamps) == 1:
+            return stamps
+        return pa.concat_arrays([_local_date_texts(stamps.slice(i, 1)) for i in range(len(stamps))])
     local = pc.local_timestamp(pc.cast(instants, pa.timestamp("us", tz=WORK_TIME_ZONE)))
     return pc.strftime(local, "%Y-%m-%d")
-
-
-def _local_date_text(stamp: str) -> str:
-    try:
-        return str(
-            pc.strftime(pc.local_timestamp(pa.scalar(stamp).cast(pa.timestamp("us", tz=WORK_TIME_ZONE))), "%Y-%m-%d")
-        )
-    except pa.ArrowInvalid:
-        return stamp
 
 
 def _record_id(records: pa.Table, header: str | None) -> pa.ChunkedArray:
