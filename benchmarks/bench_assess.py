@@ -134,20 +134,30 @@ def case_naive(src: Path, out: Path) -> int:
         days_week_most = 7 - rest if rest is not None else (days * norm / avg if days is not None else None)
         weekly_most = hours * days_week_most if hours is not None and days_week_most is not None else None
         six = band(ge(days_week, 6), ge(days_week_most, 6))
-        by_day = max(hours - daily, 0) * days if None not in (hours, daily, days) else 0
+        lawful_shift = kleene_and(
+            val(row, "shift_work"), ge(law("kz-labour", "hours.shift_max", when), hours), ge(age, 18)
+        )
+        by_day = pick(lawful_shift, 0, max(hours - daily, 0) * days if None not in (hours, daily, days) else 0)
         mzp = law("kz-labour", "wages.mzp", when)
         pay, currency = val(row, "monthly_pay"), val(row, "pay_currency")
         kzt = None if currency is None else currency == "KZT"
         written = val(row, "written_contract")
         entry = val(row, "entry_date")
         since = (when - entry).days if entry is not None else None
-        overtime = max(monthly - avg, by_day, 0) if monthly is not None and avg is not None else None
-        overtime_least = max(monthly - avg_max, by_day, 0) if monthly is not None and avg_max is not None else None
+        known = monthly is not None and by_day is not None
+        overtime = max(monthly - avg, by_day, 0) if known and avg is not None else None
+        overtime_least = max(monthly - avg_max, by_day, 0) if known and avg_max is not None else None
         months = min(since / 30.4375, 12) if since is not None else None
         months_most = min(since / 28, 12) if since is not None else None
         monthly_cap = law("kz-labour", "overtime.monthly_cap", when)
         hourly = pay / monthly if kzt and monthly and pay is not None else None
-        full = kleene_or(ge(weekly, norm), ge(monthly, None if daily is None else daily * 20))
+        own = pick(under16, child * 5, pick(under18, minor * 5, pick(hazardous, haz * 5, norm)))
+        full = kleene_or(
+            ge(weekly, norm),
+            ge(monthly, None if daily is None else daily * 20),
+            ge(weekly, own),
+            ge(monthly, None if own is None or not dpw else own / dpw * 20),
+        )
         days_week_rest = None if days is None else (True if days >= 28 else (None if days >= 27 else False))
         days_five_day = None if days is None else (True if days > 23 else (None if days >= 22 else False))
         yearly_cap = law("kz-labour", "overtime.yearly_cap", when)
@@ -168,14 +178,17 @@ def case_naive(src: Path, out: Path) -> int:
         card = val(row, "migration_card")
         return pd.Series(
             {
-                "hours_over_daily_norm": kleene_or(
-                    gt(hours, daily),
-                    kleene_and(under18, gt(hours, minor)),
-                    kleene_and(under16, gt(hours, child)),
-                    kleene_and(hazardous, gt(hours, haz)),
-                    kleene_and(six, gt(hours, six_norm)),
-                    kleene_and(six, kleene_or(under18, hazardous), gt(hours, six_reduced)),
-                    kleene_and(six, under16, gt(hours, six_child)),
+                "hours_over_daily_norm": kleene_and(
+                    kleene_not(lawful_shift),
+                    kleene_or(
+                        gt(hours, daily),
+                        kleene_and(under18, gt(hours, minor)),
+                        kleene_and(under16, gt(hours, child)),
+                        kleene_and(hazardous, gt(hours, haz)),
+                        kleene_and(six, gt(hours, six_norm)),
+                        kleene_and(six, kleene_or(under18, hazardous), gt(hours, six_reduced)),
+                        kleene_and(six, under16, gt(hours, six_child)),
+                    ),
                 ),
                 "hours_over_weekly_norm": band(
                     kleene_or(
@@ -191,14 +204,17 @@ def case_naive(src: Path, out: Path) -> int:
                         kleene_and(hazardous, gt(weekly_most, haz * 5)),
                     ),
                 ),
-                "overtime_over_daily_cap": kleene_or(
-                    gt(hours, daily + cap if daily is not None and cap is not None else None),
-                    kleene_and(hazardous, gt(hours, haz + cap_haz if cap_haz is not None else None)),
-                    kleene_and(six, gt(hours, None if six_norm is None or cap is None else six_norm + cap)),
-                    kleene_and(
-                        six,
-                        hazardous,
-                        gt(hours, None if six_reduced is None or cap_haz is None else six_reduced + cap_haz),
+                "overtime_over_daily_cap": kleene_and(
+                    kleene_not(lawful_shift),
+                    kleene_or(
+                        gt(hours, daily + cap if daily is not None and cap is not None else None),
+                        kleene_and(hazardous, gt(hours, haz + cap_haz if cap_haz is not None else None)),
+                        kleene_and(six, gt(hours, None if six_norm is None or cap is None else six_norm + cap)),
+                        kleene_and(
+                            six,
+                            hazardous,
+                            gt(hours, None if six_reduced is None or cap_haz is None else six_reduced + cap_haz),
+                        ),
                     ),
                 ),
                 "no_weekly_rest_day": either(None if rest is None else rest < 1, days_week_rest),

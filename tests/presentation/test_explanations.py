@@ -46,7 +46,7 @@ def test_unknown_results_name_the_answers_and_law_that_would_settle_them():
     data = explanation_dict(explain(RECORD, "w-1", asked=["all"]))  # a screening: every question may be asked
     cap = result(data, "overtime_over_daily_cap")
     assert cap["result"] == "unknown"
-    assert cap["missing_answers"] == ["hazardous_work"]
+    assert cap["missing_answers"] == ["hazardous_work", "shift_work"]  # a shift of up to 12 h can be lawful
     assert "kz-labour:overtime.daily_cap" in cap["missing_law"]
     reg = result(data, "registration_missing")
     assert set(reg["missing_answers"]) == {"citizenship", "entry_date", "residence_registration"}
@@ -172,11 +172,13 @@ def test_sensitivity_counts_each_result_under_each_reading():
     assert s.readings == [
         "default",
         "kz-labour:reading.presume_not_hazardous=false",
+        "kz-labour:reading.presume_no_shift_work=false",
+        "kz-labour:reading.presume_no_premiums=false",
         "ilo-2012:reading.strength_rule=both_strong",
         "ilo-2012:reading.strength_rule=none",
     ]
-    assert s.counts["fl12_ur"]["true"] == [1, 1, 0, 2]  # hazardous work plays no part in fl12_ur
-    assert s.counts["fl12_ur"]["false"] == [1, 1, 2, 0]
+    assert s.counts["fl12_ur"]["true"] == [1, 1, 1, 1, 0, 2]  # the presumptions play no part in fl12_ur
+    assert s.counts["fl12_ur"]["false"] == [1, 1, 1, 1, 2, 0]
     assert "fl12_ur_deception_terms" not in s.counts  # indicators do not depend on the reading
 
 

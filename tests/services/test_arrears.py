@@ -4,6 +4,7 @@ period at a change of the minimum wage, unknowns, a table of claims, the CLI and
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -203,7 +204,8 @@ def test_cli_reads_a_claim_file_and_prints_json(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["claim"]["owed"] == pytest.approx(only(arrears(claim_table(MARCH_2024)))["owed"])
-    assert [i["label"] for i in data["items"]][-1] == "Owed (due less received)"
+    labels = [i["label"] for i in data["items"]]
+    assert "Owed (due less received)" in labels and not any("beyond the legal limit" in x for x in labels)
 
 
 def test_cli_table_of_claims_to_parquet(tmp_path):
@@ -239,3 +241,81 @@ def test_the_readme_examples_run(tmp_path):
     assert [c["id"] for c in table] == ["SYN-C1", "SYN-C2", "SYN-C3", "SYN-C4"]
     assert table[3]["owed"] is None  # 2006: the 1999 Law's premiums are not known
     assert all(c["owed"] is not None and c["owed"] > 0 for c in table[:3])
+
+
+# Time limits (2015 Code art. 160; Constitutional Court resolution of 8 June 2026 No. 81-NP), read at the
+# day of the claim. March 2024 is paid by 10 April 2024: the year of art. 160 can run out from 31 March
+# 2025 at the earliest, and a court hears a wage claim for three years from 8 June 2026.
+@pytest.mark.parametrize(
+    ("claimed", "at_risk", "barred"),
+    [
+        ("2024-05-01", False, False),  # well within the year
+        ("2025-01-01", True, False),  # within 90 days of the earliest end of the year
+        ("2025-05-01", True, False),  # the year may have run out (payday may have been 10 April)
+        ("2025-05-15", False, True),  # 410 days: more than a year (366) after the latest payday (41)
+        ("2026-03-01", False, True),
+        ("2026-11-30", True, False),  # after the ruling: three years in court, so at risk again
+        ("2027-05-01", True, False),
+        ("2027-05-20", False, True),  # 1,145 days: past 3 x 366 + 41
+    ],
+)
+def test_time_limits_are_those_of_the_day_of_the_claim(claimed, at_risk, barred):
+    claim = only(arrears(claim_table(MARCH_2024), claim_date=date.fromisoformat(claimed)))
+    assert claim["claim_date"] == date.fromisoformat(claimed)
+    assert claim["due_at_risk"] == pytest.approx(claim["due_total"] if at_risk else 0)
+    assert claim["due_time_barred"] == pytest.approx(claim["due_total"] if barred else 0)
+
+
+def test_a_year_after_payday_is_past_the_limit_before_the_ruling():
+    # Claimed on 1 June 2025: 427 days after 31 March 2024, more than 366 + 31 + 10, so surely past a year.
+    claim = only(arrears(claim_table(MARCH_2024), claim_date=date(2025, 6, 1)))
+    assert claim["due_time_barred"] == pytest.approx(claim["due_total"])
+    assert claim["due_at_risk"] == 0
+
+
+def test_each_period_is_claimed_on_its_own_claim_date_and_blank_ones_on_the_default():
+    table = pa.concat_tables(
+        [claim_table({**MARCH_2024, "claim_date": "2025-05-15"}, "a"), claim_table(MARCH_2024, "b")],
+        promote_options="default",
+    )
+    claims = arrears(table, claim_date=date(2024, 5, 1)).claims.to_pylist()
+    assert [c["claim_date"] for c in claims] == [date(2025, 5, 15), date(2024, 5, 1)]
+    assert claims[0]["due_time_barred"] == pytest.approx(claims[0]["due_total"]) and claims[1]["due_time_barred"] == 0
+
+
+def test_time_limits_are_unknown_before_the_law_that_sets_them_is_known():
+    claim = only(arrears(claim_table(MARCH_2024), claim_date=date(2012, 1, 1)))
+    assert claim["due_at_risk"] is None and claim["due_time_barred"] is None
+
+
+def test_deductions_beyond_half_the_pay_are_shown_within_what_is_owed():
+    # 40,000 received after 50,000 deducted: the limit is half of 90,000, so 5,000 no basis can cover.
+    claim = only(arrears(claim_table({**MARCH_2024, "deductions": 50000})))
+    assert claim["deducted_over_limit"] == pytest.approx(5000)
+    assert claim["owed"] == pytest.approx(only(arrears(claim_table(MARCH_2024)))["owed"])  # already in it
+    assert only(arrears(claim_table({**MARCH_2024, "deductions": 40000})))["deducted_over_limit"] == 0
+
+
+def test_cli_claim_date_and_deductions_in_the_statement():
+    args = ["arrears", "--from", "2024-03-01", "--to", "2024-03-31", "--hours-per-day", "10"]
+    args += ["--rest-days-per-week", "0", "--agreed-pay", "70000", "--per", "month", "--received", "40000"]
+    args += ["--holidays-worked", "0", "--deductions", "50000", "--claim-date", "2028-12-01", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    items = {i["label"]: i for i in json.loads(result.output)["items"]}
+    assert items["Deducted beyond the legal limit (within what is owed)"]["amount"] == "5,000.00"
+    assert "art. 115(3)" in items["Deducted beyond the legal limit (within what is owed)"]["basis"]
+    barred = items["Of the total, past the time limits on 2028-12-01 (if the employer pleads them)"]
+    assert barred["amount"] == items["Total due"]["amount"] and "81-NP" in barred["basis"]
+
+
+def test_unused_leave_is_compensated_at_the_pay_due_per_calendar_day():
+    # January to June 2024 (182 days): 24 x 182 / 365 days of leave earned, 5 taken; art. 96(2).
+    half_year = {**MARCH_2024, "period_start": "2024-01-01", "period_end": "2024-06-30", "holidays_worked": 0}
+    without = only(arrears(claim_table(half_year)))
+    claim = only(arrears(claim_table({**half_year, "leave_days_taken": 5})))
+    earned, per_day = 24 * 182 / 365, without["due_total"] / 182
+    assert without["due_unused_leave"] is None  # not asked: no compensation counted, and the total stands
+    assert claim["due_unused_leave"] == pytest.approx((earned - 5) * per_day)
+    assert claim["due_total"] == pytest.approx(without["due_total"] + claim["due_unused_leave"])
+    assert only(arrears(claim_table({**half_year, "leave_days_taken": 30})))["due_unused_leave"] == 0

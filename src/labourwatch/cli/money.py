@@ -33,6 +33,7 @@ CLAIM_FLAGS = {
     "pay_currency": "currency",
     "pay_received": "received",
     "deductions": "deductions",
+    "leave_days_taken": "leave_days_taken",
 }
 
 
@@ -59,6 +60,14 @@ CLAIM_FLAGS = {
 @click.option("--currency", help="Currency of the pay (KZT).")
 @click.option("--received", type=float, help="Pay actually received for the whole period.")
 @click.option("--deductions", type=float, help="Amounts the employer deducted.")
+@click.option(
+    "--leave-days-taken", type=int, help="Days of paid annual leave taken in the period (the rest is compensated)."
+)
+@click.option(
+    "--claim-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Day the claim is made, for the time limits (default: today; a table's claim_date column wins).",
+)
 @click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @encoding_option
@@ -71,6 +80,7 @@ def arrears(
     input_path: Path | None,
     output: Path | None,
     claim_file: Path | None,
+    claim_date: datetime | None,
     verified_only: bool,
     as_json: bool,
     encoding: str | None,
@@ -81,13 +91,19 @@ def arrears(
     articles and law values used. One worker from flags or --file (a statement with -o x.html), or a
     table of periods as INPUT (-o x.parquet or x.csv)."""
     lang = _lang(ctx)
+    claimed = claim_date.date() if claim_date else None
     if input_path is not None:
         if output is None or output.suffix.lower() not in (".parquet", ".csv"):
             raise click.BadParameter(t("output_suffix", lang, path=output), param_hint="-o")
         refuse_overwriting(output, input_path)
         try:
             result = arrears_api.arrears(
-                input_path, verified_only=verified_only, encoding=encoding, lang=lang, keep_parts=False
+                input_path,
+                claim_date=claimed,
+                verified_only=verified_only,
+                encoding=encoding,
+                lang=lang,
+                keep_parts=False,
             )
         except DataError as exc:
             _report_problems(exc, output.with_name(output.name + ".problems.csv"), lang)
@@ -102,7 +118,8 @@ def arrears(
             fields[name] = value.date() if isinstance(value, datetime) else value
     fields.setdefault("pay_currency", "KZT")
     try:
-        result = arrears_api.arrears(arrears_api.claim_table(fields), verified_only=verified_only, lang=lang)
+        table = arrears_api.claim_table(fields)
+        result = arrears_api.arrears(table, claim_date=claimed, verified_only=verified_only, lang=lang)
     except DataError as exc:
         _report_problems(exc, Path("arrears.problems.csv"), lang)
         sys.exit(1)

@@ -31,7 +31,16 @@ from labourwatch.services.files import refuse_overwriting, write_whole
 from labourwatch.services.request import Request
 
 PACK = "kz-arrears"
-AMOUNTS = ("due_agreed_pay", "due_minimum_wage_shortfall", "due_overtime", "due_rest_day_holiday", "due_total")
+AMOUNTS = (
+    "due_agreed_pay",
+    "due_minimum_wage_shortfall",
+    "due_overtime",
+    "due_rest_day_holiday",
+    "due_unused_leave",
+    "due_total",
+    "deducted_over_limit",
+)
+TIME_LIMITS = ("due_at_risk", "due_time_barred")  # what the time limits of the day of the claim put at risk
 HOURS = ("normal_hours", "overtime_hours", "rest_day_holiday_hours")
 LAW = (
     ("kz-labour", "wages.mzp"),
@@ -39,6 +48,8 @@ LAW = (
     ("kz-labour", "hours.weekly_norm"),
     ("kz-labour", "overtime.premium"),
     ("kz-labour", "premiums.rest_day_holiday"),
+    ("kz-labour", "pay.deduction_cap"),
+    ("kz-labour", "leave.annual_days"),
 )
 PART = "claim_part"  # the number of a part within its period
 CLAIM_ROW = "claim_row"  # the row of the period in the input
@@ -79,15 +90,24 @@ CHUNK = 50_000  # periods split and assessed at a time: memory stays bounded wha
 
 
 def arrears(
-    data: Any, *, verified_only: bool = False, encoding: str | None = None, lang: str = "en", keep_parts: bool = True
+    data: Any,
+    *,
+    claim_date: date | None = None,
+    verified_only: bool = False,
+    encoding: str | None = None,
+    lang: str = "en",
+    keep_parts: bool = True,
 ) -> Arrears:
     """What is owed for each work period in `data` (one row per period: id, period_start, period_end,
     hours_per_day, rest_days_per_week or days_worked, holidays_worked, agreed_pay, agreed_pay_per,
-    pay_currency, pay_received, deductions). `keep_parts=False` drops the parts (for large tables)."""
+    pay_currency, pay_received, deductions, claim_date). A period without a claim_date is claimed on
+    `claim_date` (today by default): the time limits of that day say what is at risk. `keep_parts=False`
+    drops the parts (for large tables)."""
     source = open_source(data, encoding=encoding, lang=lang)
     raw = source.open().read_all().drop_columns([ROW])
     typed = assessment.typed(data, require_date=False, encoding=encoding, lang=lang)  # errors name the input's rows
     starts, ends = _period(typed, source, lang)
+    claimed = _claim_dates(typed, claim_date or date.today())
     request = Request(packs=[PACK], verified_only=verified_only, lang=lang)
     plan = assessment.prepare(raw.slice(0, 0), request)
     cuts = cut_days(plan.timeline, starts.min().astype(date), ends.max().astype(date))
@@ -97,8 +117,11 @@ def arrears(
         owner, part_start, part_end, k = split_points(starts[lo : lo + n], ends[lo : lo + n], cuts)
         parts_in = _parts_input(raw.slice(lo, n), owner, part_start, part_end, k, first_row=lo + 1)
         assessed = assessment.assess(parts_in, request)
-        claims.append(_claims(raw.slice(lo, n), typed.slice(lo, n), assessed.table))
-        parts += [assessed.table] if keep_parts else []
+        rows = assessed.table.column(CLAIM_ROW).to_numpy() - 1  # the assessment need not keep the parts' order
+        table = assessed.table.append_column("claim_date", pa.array(claimed[rows]))
+        table = _time_limits(table, plan.timeline)
+        claims.append(_claims(raw.slice(lo, n), typed.slice(lo, n), table))
+        parts += [table] if keep_parts else []
         provenance = assessed.provenance
     all_parts = pa.concat_tables(parts) if parts else pa.table({})
     return Arrears(pa.concat_tables(claims), all_parts, plan.timeline, provenance)
@@ -143,7 +166,7 @@ def _refuse_days_beyond_period(typed: pa.Table, days: np.ndarray, source: Any, l
 def _parts_input(
     raw: pa.Table, owner: np.ndarray, part_start: np.ndarray, part_end: np.ndarray, k: np.ndarray, first_row: int
 ) -> pa.Table:
-    table = raw.drop_columns([c for c in (REFERENCE_DATE, "segment_end") if c in raw.column_names])
+    table = raw.drop_columns([c for c in (REFERENCE_DATE, "segment_end", "claim_date") if c in raw.column_names])
     table = table.take(pa.array(owner))
     ids = pc.binary_join_element_wise(
         pc.cast(table.column("id"), pa.string()), pc.cast(pa.array(k + 1), pa.string()), "#"
@@ -159,18 +182,72 @@ def _parts_input(
 
 def _claims(raw: pa.Table, typed: pa.Table, parts: pa.Table) -> pa.Table:
     """Sum the parts per period: a sum is unknown when any part's amount is unknown."""
+    summed = (*AMOUNTS, *TIME_LIMITS, *HOURS)
     grouped = parts.group_by(CLAIM_ROW, use_threads=False).aggregate(
-        [(c, "sum", pc.ScalarAggregateOptions(skip_nulls=False)) for c in (*AMOUNTS, *HOURS)] + [(PART, "count")]
+        [(c, "sum", pc.ScalarAggregateOptions(skip_nulls=False)) for c in summed]
+        + [(PART, "count"), ("claim_date", "min")]
     )
     order = pc.sort_indices(grouped, [(CLAIM_ROW, "ascending")])
     grouped = grouped.take(order)
-    out = raw
-    for c in (*HOURS, *AMOUNTS):
+    out = raw.drop_columns([c for c in ("claim_date",) if c in raw.column_names])
+    for c in (*HOURS, *AMOUNTS, *TIME_LIMITS):
         out = out.append_column(c, grouped.column(f"{c}_sum"))
+    out = out.append_column("claim_date", grouped.column("claim_date_min"))
     out = out.append_column("parts", grouped.column(f"{PART}_count"))
     received = _number(typed, "pay_received", out.num_rows)
     owed = pc.max_element_wise(pc.subtract(out.column("due_total"), received), pa.scalar(0.0), skip_nulls=False)
     return out.append_column("received", received).append_column("owed", owed)
+
+
+def _claim_dates(typed: pa.Table, default: date) -> np.ndarray:
+    """The day each period is claimed: its claim_date, else the default."""
+    days = np.full(typed.num_rows, np.datetime64(default, "D"))
+    if "claim_date" in typed.column_names:
+        given = typed.column("claim_date").to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        days = np.where(np.isnat(given), days, given)
+    return days
+
+
+WARNING_DAYS = ("kz-labour", "reading.limitation_warning_days")
+AT_RISK_AFTER = ("kz-labour", "claims.limitation_years")
+BARRED_AFTER = ("kz-labour", "claims.court_limitation_years_wages")
+PAYDAY = ("kz-labour", "pay.latest_payday_of_next_month")
+
+
+def _time_limits(parts: pa.Table, timeline: Timeline) -> pa.Table:
+    """For each part, its amount due when the time limits of the day of the claim put it at risk or bar it.
+    The worker knows of unpaid pay on payday, which lies between the part's last day and the payday of the
+    next month (the 10th since 2016; the month's end is assumed where the law is not known), so the time
+    runs out between the part's last day + the years of the limit and that payday + the years (counted as
+    366 days): barred only after the latest, at risk from the warning days before the earliest. Law read at
+    the day of the claim (the time limits) and at the part's first day (the payday), once per distinct day."""
+    claimed = parts.column("claim_date").to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    ended = np.asarray(parts.column("segment_end").to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    began = np.asarray(parts.column(REFERENCE_DATE).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    risk_years = _law_on(timeline, claimed, AT_RISK_AFTER)
+    barred_years = _law_on(timeline, claimed, BARRED_AFTER)
+    payday = np.nan_to_num(_law_on(timeline, began, PAYDAY), nan=31.0)
+    warning = float(timeline.readings.get(WARNING_DAYS, 90))
+    days = (claimed - ended).astype(np.int64)
+    barred = days > barred_years * 366 + 31 + payday  # NaN years: never surely barred ...
+    at_risk = days >= risk_years * 365 - warning
+    known = ~np.isnan(risk_years) & ~np.isnan(barred_years)  # ... but unknown
+    due = parts.column("due_total").to_numpy(zero_copy_only=False).astype(np.float64)
+    mask = ~known | np.isnan(due)
+    at_risk_due = pa.array(np.where(at_risk & ~barred, due, 0.0), mask=mask)
+    barred_due = pa.array(np.where(barred, due, 0.0), mask=mask)
+    return parts.append_column("due_at_risk", at_risk_due).append_column("due_time_barred", barred_due)
+
+
+def _law_on(timeline: Timeline, days: np.ndarray, key: tuple[str, str]) -> np.ndarray:
+    """A law value for each day (NaN where not known), looked up once per distinct day."""
+    distinct, index = np.unique(days, return_inverse=True)
+    values = []
+    for day in distinct.astype(object):
+        interval = timeline.interval_for(day)
+        found = interval.value(key) if interval else None
+        values.append(np.nan if found is None or found.value is None else float(found.value))
+    return np.asarray(values, dtype=np.float64)[index]
 
 
 def _number(typed: pa.Table, name: str, rows: int) -> pa.Array:

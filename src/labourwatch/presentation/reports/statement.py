@@ -16,7 +16,7 @@ from labourwatch.core.model import LegalRef
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
 from labourwatch.packs import load_packs, load_schema
-from labourwatch.services.arrears import Arrears, law_of_parts
+from labourwatch.services.arrears import AT_RISK_AFTER, BARRED_AFTER, Arrears, law_of_parts
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -41,7 +41,10 @@ BASIS = {
     "due_minimum_wage_shortfall": (("kz-labour", "wages.mzp"), ("kz-labour", "wages.avg_monthly_hours")),
     "due_overtime": (("kz-labour", "overtime.premium"),),
     "due_rest_day_holiday": (("kz-labour", "premiums.rest_day_holiday"),),
+    "due_unused_leave": (("kz-labour", "leave.annual_days"),),
 }
+ITEMISED = tuple(BASIS)  # the amounts that make up the total due
+BASIS["deducted_over_limit"] = (("kz-labour", "pay.deduction_cap"),)
 
 
 def statement_items(
@@ -62,12 +65,43 @@ def statement_items(
 
     items = [
         {"label": pick(rules[c].label, lang), "amount": money(claim[c], lang), "basis": basis(c), "total": False}
-        for c in BASIS
+        for c in ITEMISED
+        if c != "due_unused_leave" or claim.get("leave_days_taken") is not None  # only when it was asked
     ]
+    claimed = claim["claim_date"]
+    at_claim = result.timeline.interval_for(claimed)
+
+    def limit_basis(key: tuple[str, str]) -> str:
+        found = at_claim.value(key) if at_claim else None
+        return found.reference.cite(acts, lang) if found and found.value is not None else ""
+
     items += [
         {"label": t("arrears_due_total", lang), "amount": money(claim["due_total"], lang), "basis": "", "total": True},
         {"label": t("arrears_received", lang), "amount": money(claim["received"], lang), "basis": "", "total": False},
         {"label": t("arrears_owed", lang), "amount": money(claim["owed"], lang), "basis": "", "total": True},
+    ]
+    if claim.get("deductions") is not None:
+        items.append(
+            {
+                "label": pick(rules["deducted_over_limit"].label, lang),
+                "amount": money(claim["deducted_over_limit"], lang),
+                "basis": basis("deducted_over_limit"),
+                "total": False,
+            }
+        )
+    items += [
+        {
+            "label": t("claim_at_risk", lang, date=claimed.isoformat()),
+            "amount": money(claim["due_at_risk"], lang),
+            "basis": limit_basis(AT_RISK_AFTER),
+            "total": False,
+        },
+        {
+            "label": t("claim_time_barred", lang, date=claimed.isoformat()),
+            "amount": money(claim["due_time_barred"], lang),
+            "basis": limit_basis(BARRED_AFTER),
+            "total": False,
+        },
     ]
     return items
 
@@ -126,6 +160,7 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
                 "arrears_assume_rest",
                 "arrears_assume_rate",
                 "arrears_assume_deductions",
+                "arrears_assume_time_limits",
                 "arrears_assume_unverified",
             )
         ],
