@@ -319,3 +319,49 @@ def test_unused_leave_is_compensated_at_the_pay_due_per_calendar_day():
     assert claim["due_unused_leave"] == pytest.approx((earned - 5) * per_day)
     assert claim["due_total"] == pytest.approx(without["due_total"] + claim["due_unused_leave"])
     assert only(arrears(claim_table({**half_year, "leave_days_taken": 30})))["due_unused_leave"] == 0
+
+
+def test_cli_night_hours_and_a_minors_normal_day():
+    args = ["arrears", "--from", "2024-03-01", "--to", "2024-03-31", "--hours-per-day", "8"]
+    args += ["--rest-days-per-week", "2", "--agreed-pay", "100000", "--per", "month", "--received", "0"]
+    args += ["--holidays-worked", "0", "--night-hours-per-day", "2", "--age", "17", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    adult = only(arrears(claim_table({**MARCH_2024, "hours_per_day": 8, "rest_days_per_week": 2, "age": 30})))
+    assert adult["overtime_hours"] == 0 and data["claim"]["overtime_hours"] > 0  # 0.8 h a day beyond 7 h 12 min
+    assert data["claim"]["night_hours"] == pytest.approx(31 * 5 / 7 * 2)  # two a day on the days worked
+    labels = {i["label"]: i for i in data["items"]}
+    assert "art. 110" in labels["Night work, the premium on top of the hour's pay"]["basis"]
+
+
+# The penalty for late pay (2015 Code art. 113(3)): 1.25 x the National Bank's rate a year of the day of
+# payment (here the day of the claim), for each calendar day from the day after payday (the 10th of the
+# next month); what was received settles the oldest months first.
+FIRST_QUARTER_2024 = {**MARCH_2024, "period_start": "2024-01-01", "period_end": "2024-03-31", "hours_per_day": 8}
+FIRST_QUARTER_2024 |= {"rest_days_per_week": 2, "holidays_worked": 0, "agreed_pay": 100000, "pay_received": 150000}
+
+
+def test_the_late_pay_penalty_by_hand():
+    result = arrears(claim_table(FIRST_QUARTER_2024), claim_date=date(2025, 12, 1))
+    due = {p["reference_date"].month: p["due_total"] for p in result.parts.to_pylist()}
+    owed_february = due[1] + due[2] - 150000  # January is paid in full, February in part
+    days_february, days_march = (
+        (date(2025, 12, 1) - date(2024, 3, 10)).days,
+        (date(2025, 12, 1) - date(2024, 4, 10)).days,
+    )
+    expected = (owed_february * days_february + due[3] * days_march) * 1.25 * 0.18 / 365  # 18 %: rate of Oct 2025
+    assert only(result)["late_pay_penalty"] == pytest.approx(expected)
+    assert {p["reference_date"].month: p["late_pay_penalty"] for p in result.parts.to_pylist()}[1] == 0
+
+
+def test_the_penalty_needs_the_rate_of_the_day_of_the_claim():
+    assert only(arrears(claim_table(FIRST_QUARTER_2024), claim_date=date(2026, 11, 30)))["late_pay_penalty"] is None
+    given = only(arrears(claim_table(FIRST_QUARTER_2024), claim_date=date(2026, 11, 30), base_rate=16.0))
+    held = only(arrears(claim_table(FIRST_QUARTER_2024), claim_date=date(2025, 12, 1), base_rate=16.0))
+    assert given["late_pay_penalty"] > held["late_pay_penalty"] > 0  # more days late, the same rate
+    assert only(arrears(claim_table({**FIRST_QUARTER_2024, "pay_received": 400000})))["late_pay_penalty"] == 0
+
+
+def test_a_change_of_the_rate_of_the_day_of_the_claim_does_not_split_a_period():
+    assert only(arrears(claim_table(FIRST_QUARTER_2024)))["parts"] == 3  # the base rate changed on 22 January

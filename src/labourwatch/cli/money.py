@@ -33,6 +33,9 @@ CLAIM_FLAGS = {
     "pay_currency": "currency",
     "pay_received": "received",
     "deductions": "deductions",
+    "age": "age",
+    "hazardous_work": "hazardous_work",
+    "night_hours_per_day": "night_hours_per_day",
     "leave_days_taken": "leave_days_taken",
 }
 
@@ -60,6 +63,11 @@ CLAIM_FLAGS = {
 @click.option("--currency", help="Currency of the pay (KZT).")
 @click.option("--received", type=float, help="Pay actually received for the whole period.")
 @click.option("--deductions", type=float, help="Amounts the employer deducted.")
+@click.option("--age", type=int, help="The worker's age during the period (under 18, a shorter normal day).")
+@click.option(
+    "--hazardous-work", type=click.Choice(["yes", "no"]), help="Heavy, harmful or hazardous work (a 36-hour week)."
+)
+@click.option("--night-hours-per-day", type=float, help="Of the hours a day, those worked between 22:00 and 06:00.")
 @click.option(
     "--leave-days-taken", type=int, help="Days of paid annual leave taken in the period (the rest is compensated)."
 )
@@ -67,6 +75,11 @@ CLAIM_FLAGS = {
     "--claim-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Day the claim is made, for the time limits (default: today; a table's claim_date column wins).",
+)
+@click.option(
+    "--base-rate",
+    type=float,
+    help="The National Bank's base rate (% a year) on the day of the claim, for the late-pay penalty.",
 )
 @click.option("--verified-only", is_flag=True, help="Treat law values that are not verified as unknown.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -81,6 +94,7 @@ def arrears(
     output: Path | None,
     claim_file: Path | None,
     claim_date: datetime | None,
+    base_rate: float | None,
     verified_only: bool,
     as_json: bool,
     encoding: str | None,
@@ -100,6 +114,7 @@ def arrears(
             result = arrears_api.arrears(
                 input_path,
                 claim_date=claimed,
+                base_rate=base_rate,
                 verified_only=verified_only,
                 encoding=encoding,
                 lang=lang,
@@ -119,7 +134,9 @@ def arrears(
     fields.setdefault("pay_currency", "KZT")
     try:
         table = arrears_api.claim_table(fields)
-        result = arrears_api.arrears(table, claim_date=claimed, verified_only=verified_only, lang=lang)
+        result = arrears_api.arrears(
+            table, claim_date=claimed, base_rate=base_rate, verified_only=verified_only, lang=lang
+        )
     except DataError as exc:
         _report_problems(exc, Path("arrears.problems.csv"), lang)
         sys.exit(1)

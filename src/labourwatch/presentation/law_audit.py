@@ -27,6 +27,7 @@ PRIMARY_SOURCES = (
     "primeminister.kz",
     "pm.kz",
     "akorda.kz",
+    "nationalbank.kz",
     "online.zakon.kz",  # the Zakon legal database (not the zakon.kz news pages)
     "zakon.uchet.kz",
     "continent-online.com",

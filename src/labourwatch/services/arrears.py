@@ -36,23 +36,35 @@ AMOUNTS = (
     "due_minimum_wage_shortfall",
     "due_overtime",
     "due_rest_day_holiday",
+    "due_night",
     "due_unused_leave",
     "due_total",
     "deducted_over_limit",
 )
 TIME_LIMITS = ("due_at_risk", "due_time_barred")  # what the time limits of the day of the claim put at risk
-HOURS = ("normal_hours", "overtime_hours", "rest_day_holiday_hours")
+PENALTY = "late_pay_penalty"  # for the pay still owed, from the day after payday to the day of the claim
+HOURS = ("normal_hours", "overtime_hours", "rest_day_holiday_hours", "night_hours")
 LAW = (
     ("kz-labour", "wages.mzp"),
     ("kz-labour", "wages.avg_monthly_hours"),
     ("kz-labour", "hours.weekly_norm"),
     ("kz-labour", "overtime.premium"),
     ("kz-labour", "premiums.rest_day_holiday"),
+    ("kz-labour", "premiums.night"),
     ("kz-labour", "pay.deduction_cap"),
     ("kz-labour", "leave.annual_days"),
 )
 PART = "claim_part"  # the number of a part within its period
 CLAIM_ROW = "claim_row"  # the row of the period in the input
+
+# Law read at the day of the claim, not at a part's first day: its changes do not split a period.
+WARNING_DAYS = ("kz-labour", "reading.limitation_warning_days")
+AT_RISK_AFTER = ("kz-labour", "claims.limitation_years")
+BARRED_AFTER = ("kz-labour", "claims.court_limitation_years_wages")
+PENALTY_MULTIPLE = ("kz-labour", "pay.late_penalty_multiple")
+NBK_RATE = ("kz-labour", "pay.nbk_rate")
+READ_AT_CLAIM = frozenset({WARNING_DAYS, AT_RISK_AFTER, BARRED_AFTER, PENALTY_MULTIPLE, NBK_RATE})
+PAYDAY = ("kz-labour", "pay.latest_payday_of_next_month")
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,7 @@ class Arrears:
     parts: pa.Table  # one row per part of a period, with its amounts and the law it was judged under
     timeline: Timeline
     provenance: dict[str, Any]
+    base_rate: float | None = None  # the National Bank's rate given for the day of the claim, if any
 
 
 def split_points(starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -80,9 +93,11 @@ def split_points(starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray) -> tupl
 
 
 def cut_days(timeline: Timeline, lo: date, hi: date) -> np.ndarray:
-    """The first day of every month from lo to hi, and every day the law changes."""
+    """The first day of every month from lo to hi, and every day the law of a part changes."""
     months = np.arange(np.datetime64(lo, "M"), np.datetime64(hi, "M") + 1, dtype="datetime64[M]")
-    law = np.array(timeline.starts, dtype="datetime64[D]")
+    pairs = zip(timeline.intervals, timeline.intervals[1:], strict=False)
+    changes = [b.start for a, b in pairs if any(a.value(k) != b.value(k) for k in b.values if k not in READ_AT_CLAIM)]
+    law = np.array(changes, dtype="datetime64[D]")
     return np.unique(np.concatenate([months.astype("datetime64[D]"), law]))
 
 
@@ -93,6 +108,7 @@ def arrears(
     data: Any,
     *,
     claim_date: date | None = None,
+    base_rate: float | None = None,
     verified_only: bool = False,
     encoding: str | None = None,
     lang: str = "en",
@@ -101,13 +117,15 @@ def arrears(
     """What is owed for each work period in `data` (one row per period: id, period_start, period_end,
     hours_per_day, rest_days_per_week or days_worked, holidays_worked, agreed_pay, agreed_pay_per,
     pay_currency, pay_received, deductions, claim_date). A period without a claim_date is claimed on
-    `claim_date` (today by default): the time limits of that day say what is at risk. `keep_parts=False`
-    drops the parts (for large tables)."""
+    `claim_date` (today by default): the time limits of that day say what is at risk, and the penalty
+    for late pay runs to it, at the National Bank's rate of that day (`base_rate`, % a year, where the
+    law's table does not hold it). `keep_parts=False` drops the parts (for large tables)."""
     source = open_source(data, encoding=encoding, lang=lang)
     raw = source.open().read_all().drop_columns([ROW])
     typed = assessment.typed(data, require_date=False, encoding=encoding, lang=lang)  # errors name the input's rows
     starts, ends = _period(typed, source, lang)
     claimed = _claim_dates(typed, claim_date or date.today())
+    received = _number(typed, "pay_received", typed.num_rows).to_numpy(zero_copy_only=False)
     request = Request(packs=[PACK], verified_only=verified_only, lang=lang)
     plan = assessment.prepare(raw.slice(0, 0), request)
     cuts = cut_days(plan.timeline, starts.min().astype(date), ends.max().astype(date))
@@ -120,11 +138,12 @@ def arrears(
         rows = assessed.table.column(CLAIM_ROW).to_numpy() - 1  # the assessment need not keep the parts' order
         table = assessed.table.append_column("claim_date", pa.array(claimed[rows]))
         table = _time_limits(table, plan.timeline)
+        table = _late_penalty(table, plan.timeline, received[rows], base_rate)
         claims.append(_claims(raw.slice(lo, n), typed.slice(lo, n), table))
         parts += [table] if keep_parts else []
         provenance = assessed.provenance
     all_parts = pa.concat_tables(parts) if parts else pa.table({})
-    return Arrears(pa.concat_tables(claims), all_parts, plan.timeline, provenance)
+    return Arrears(pa.concat_tables(claims), all_parts, plan.timeline, provenance, base_rate)
 
 
 def _period(typed: pa.Table, source: Any, lang: str) -> tuple[np.ndarray, np.ndarray]:
@@ -182,7 +201,7 @@ def _parts_input(
 
 def _claims(raw: pa.Table, typed: pa.Table, parts: pa.Table) -> pa.Table:
     """Sum the parts per period: a sum is unknown when any part's amount is unknown."""
-    summed = (*AMOUNTS, *TIME_LIMITS, *HOURS)
+    summed = (*AMOUNTS, *TIME_LIMITS, PENALTY, *HOURS)
     grouped = parts.group_by(CLAIM_ROW, use_threads=False).aggregate(
         [(c, "sum", pc.ScalarAggregateOptions(skip_nulls=False)) for c in summed]
         + [(PART, "count"), ("claim_date", "min")]
@@ -190,7 +209,7 @@ def _claims(raw: pa.Table, typed: pa.Table, parts: pa.Table) -> pa.Table:
     order = pc.sort_indices(grouped, [(CLAIM_ROW, "ascending")])
     grouped = grouped.take(order)
     out = raw.drop_columns([c for c in ("claim_date",) if c in raw.column_names])
-    for c in (*HOURS, *AMOUNTS, *TIME_LIMITS):
+    for c in (*HOURS, *AMOUNTS, *TIME_LIMITS, PENALTY):
         out = out.append_column(c, grouped.column(f"{c}_sum"))
     out = out.append_column("claim_date", grouped.column("claim_date_min"))
     out = out.append_column("parts", grouped.column(f"{PART}_count"))
@@ -208,12 +227,6 @@ def _claim_dates(typed: pa.Table, default: date) -> np.ndarray:
     return days
 
 
-WARNING_DAYS = ("kz-labour", "reading.limitation_warning_days")
-AT_RISK_AFTER = ("kz-labour", "claims.limitation_years")
-BARRED_AFTER = ("kz-labour", "claims.court_limitation_years_wages")
-PAYDAY = ("kz-labour", "pay.latest_payday_of_next_month")
-
-
 def _time_limits(parts: pa.Table, timeline: Timeline) -> pa.Table:
     """For each part, its amount due when the time limits of the day of the claim put it at risk or bar it.
     The worker knows of unpaid pay on payday, which lies between the part's last day and the payday of the
@@ -227,7 +240,7 @@ def _time_limits(parts: pa.Table, timeline: Timeline) -> pa.Table:
     risk_years = _law_on(timeline, claimed, AT_RISK_AFTER)
     barred_years = _law_on(timeline, claimed, BARRED_AFTER)
     payday = np.nan_to_num(_law_on(timeline, began, PAYDAY), nan=31.0)
-    warning = float(timeline.readings.get(WARNING_DAYS, 90))
+    warning = float(timeline.readings[WARNING_DAYS])
     days = (claimed - ended).astype(np.int64)
     barred = days > barred_years * 366 + 31 + payday  # NaN years: never surely barred ...
     at_risk = days >= risk_years * 365 - warning
@@ -237,6 +250,42 @@ def _time_limits(parts: pa.Table, timeline: Timeline) -> pa.Table:
     at_risk_due = pa.array(np.where(at_risk & ~barred, due, 0.0), mask=mask)
     barred_due = pa.array(np.where(barred, due, 0.0), mask=mask)
     return parts.append_column("due_at_risk", at_risk_due).append_column("due_time_barred", barred_due)
+
+
+def _late_penalty(parts: pa.Table, timeline: Timeline, received: np.ndarray, base_rate: float | None) -> pa.Table:
+    """The penalty for the pay of each part still owed (2015 Code art. 113(3)): the pay received settles
+    the oldest parts first, so what is owed is the latest pay, late the fewest days; it runs from the day
+    after the latest payday (the 10th of the next month since 2016, the next month's end before) to the
+    day of the claim, at the multiple and the National Bank's rate of that day, a year's rate over 365
+    days. `received` is the period's pay received, for each part."""
+    claimed = parts.column("claim_date").to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    ended = np.asarray(parts.column("segment_end").to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    began = np.asarray(parts.column(REFERENCE_DATE).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    due = parts.column("due_total").to_numpy(zero_copy_only=False).astype(np.float64)
+    owner = parts.column(CLAIM_ROW).to_numpy()
+    order = np.lexsort((parts.column(PART).to_numpy(), owner))  # each period's parts in time order
+    cumulative = np.empty_like(due)
+    sums = np.cumsum(np.nan_to_num(due[order]))
+    first = np.r_[True, owner[order][1:] != owner[order][:-1]]
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    cumulative[order] = sums - np.r_[0.0, sums][starts]  # the period's due up to and with this part
+    owed = np.clip(cumulative - received, 0.0, due)
+    next_month = ended.astype("datetime64[M]") + 1
+    payday = _law_on(timeline, began, PAYDAY)
+    latest = np.where(
+        np.isnan(payday),
+        (next_month + 1).astype("datetime64[D]") - 1,
+        next_month.astype("datetime64[D]") + np.nan_to_num(payday).astype(np.int64) - 1,
+    )
+    late_days = np.maximum((claimed - latest).astype(np.int64), 0)
+    rate = (
+        np.full(len(due), base_rate, dtype=np.float64)
+        if base_rate is not None
+        else _law_on(timeline, claimed, NBK_RATE)
+    )
+    penalty = owed * _law_on(timeline, claimed, PENALTY_MULTIPLE) * rate / 100 * late_days / 365
+    penalty = np.where((owed == 0) | (late_days == 0), 0.0, penalty)  # nothing late: no rate needed
+    return parts.append_column(PENALTY, pa.array(penalty, mask=np.isnan(penalty)))
 
 
 def _law_on(timeline: Timeline, days: np.ndarray, key: tuple[str, str]) -> np.ndarray:

@@ -16,7 +16,14 @@ from labourwatch.core.model import LegalRef
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
 from labourwatch.packs import load_packs, load_schema
-from labourwatch.services.arrears import AT_RISK_AFTER, BARRED_AFTER, Arrears, law_of_parts
+from labourwatch.services.arrears import (
+    AT_RISK_AFTER,
+    BARRED_AFTER,
+    NBK_RATE,
+    PENALTY_MULTIPLE,
+    Arrears,
+    law_of_parts,
+)
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -41,10 +48,12 @@ BASIS = {
     "due_minimum_wage_shortfall": (("kz-labour", "wages.mzp"), ("kz-labour", "wages.avg_monthly_hours")),
     "due_overtime": (("kz-labour", "overtime.premium"),),
     "due_rest_day_holiday": (("kz-labour", "premiums.rest_day_holiday"),),
+    "due_night": (("kz-labour", "premiums.night"),),
     "due_unused_leave": (("kz-labour", "leave.annual_days"),),
+    "deducted_over_limit": (("kz-labour", "pay.deduction_cap"),),
 }
-ITEMISED = tuple(BASIS)  # the amounts that make up the total due
-BASIS["deducted_over_limit"] = (("kz-labour", "pay.deduction_cap"),)
+ITEMISED = tuple(BASIS)[:-1]  # the amounts that make up the total due
+ASKED_BY = {"due_night": "night_hours_per_day", "due_unused_leave": "leave_days_taken"}
 
 
 def statement_items(
@@ -66,7 +75,7 @@ def statement_items(
     items = [
         {"label": pick(rules[c].label, lang), "amount": money(claim[c], lang), "basis": basis(c), "total": False}
         for c in ITEMISED
-        if c != "due_unused_leave" or claim.get("leave_days_taken") is not None  # only when it was asked
+        if c not in ASKED_BY or claim.get(ASKED_BY[c]) is not None  # an item its own question gives, when asked
     ]
     claimed = claim["claim_date"]
     at_claim = result.timeline.interval_for(claimed)
@@ -91,6 +100,12 @@ def statement_items(
         )
     items += [
         {
+            "label": t("claim_penalty", lang, date=claimed.isoformat()),
+            "amount": money(claim["late_pay_penalty"], lang),
+            "basis": _penalty_basis(result, claim, acts, lang),
+            "total": False,
+        },
+        {
             "label": t("claim_at_risk", lang, date=claimed.isoformat()),
             "amount": money(claim["due_at_risk"], lang),
             "basis": limit_basis(AT_RISK_AFTER),
@@ -104,6 +119,22 @@ def statement_items(
         },
     ]
     return items
+
+
+def _penalty_basis(result: Arrears, claim: dict[str, Any], acts: dict[str, Any], lang: str) -> str:
+    """The article, the multiple and the rate the penalty was computed at (the rate given, else the law's)."""
+    at_claim = result.timeline.interval_for(claim["claim_date"])
+    multiple = at_claim.value(PENALTY_MULTIPLE) if at_claim else None
+    if multiple is None or multiple.value is None:
+        return ""
+    rate = result.base_rate
+    if rate is None:
+        held = at_claim.value(NBK_RATE) if at_claim else None
+        rate = held.value if held else None
+    if rate is None:
+        return f"{multiple.reference.cite(acts, lang)}: {t('claim_penalty_no_rate', lang)}"
+    terms = t("claim_penalty_rate", lang, multiple=_number(multiple.value, lang), rate=_number(rate, lang))
+    return f"{multiple.reference.cite(acts, lang)}: {terms}"
 
 
 def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
@@ -194,6 +225,8 @@ def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         labels = variables[name].values if name in variables else {}
         if str(value) in labels:
             return pick(labels[str(value)], lang)
+        if str(value).lower() in ("yes", "no", "true", "false"):  # a true/false answer, as typed or read
+            return t("yes" if str(value).lower() in ("yes", "true") else "no", lang)
         return _number(float(value), lang) if _is_number(value) else str(value)
 
     return [
@@ -202,4 +235,9 @@ def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (t("arrears_fact_holidays", lang), f"{v('rest_days_worked')}; {v('holidays_worked')}"),
         (t("arrears_fact_pay", lang), f"{v('agreed_pay')} {v('pay_currency')} / {v('agreed_pay_per')}"),
         (t("arrears_fact_received", lang), f"{v('pay_received')}; {v('deductions')}"),
+        (
+            t("arrears_fact_worker", lang),
+            f"{v('age')}; {v('hazardous_work')}; {v('night_hours_per_day')}; {v('leave_days_taken')}",
+        ),
+        (t("arrears_fact_claimed", lang), v("claim_date")),
     ]
