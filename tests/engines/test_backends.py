@@ -145,3 +145,15 @@ def test_columns_no_rule_reads_come_back_beside_their_rows(backend, tmp_path):
         assert table.column_names[:6] == data.column_names
         for name in ("note", "id", "count", "flag"):
             assert table.column(name).to_pylist() == data.column(name).to_pylist(), name
+
+
+def test_carried_columns_stay_with_their_rows_when_a_stream_comes_back_out_of_order():
+    """DuckDB scans a stream in parallel and may return a wide input's rows out of order (here from the
+    first batch on): each carried value must still come back beside its own row, whatever the order."""
+    n = 150_000
+    data = pa.concat_tables(list(generate(SynthSpec(n, seed=3, start=date(2016, 1, 1), end=date(2025, 12, 31)))))
+    data = data.append_column("note", pa.array([f"n{i}" for i in range(n)]))
+    table = run(DuckDB(), data, Request(packs=["kz-labour"]))
+    row_of = {key: i for i, key in enumerate(data.column("id").to_pylist())}
+    assert table.num_rows == n
+    assert table.column("note").to_pylist() == [f"n{row_of[key]}" for key in table.column("id").to_pylist()]

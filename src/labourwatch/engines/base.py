@@ -198,16 +198,20 @@ def _checks(p: Plan, *, require_date: bool) -> list[Check]:
 
 class _Carried:
     """The input columns no rule reads (a survey's own names, notes and metadata: often hundreds), kept
-    out of the query and put back beside each result batch in input order. Carried through every layer
-    of rules instead, 1,000 of them would need gigabytes: each layer holds a batch of every column."""
+    out of the query and put back beside each result batch by its rows' numbers. Carried through every
+    layer of rules instead, 1,000 of them would need gigabytes: each layer holds a batch of every column.
+    An engine may return the rows of a stream out of order (DuckDB scans one in parallel), so the carried
+    rows wait in a window from the first row not yet returned to the last one asked for: a few batches."""
 
     def __init__(self, schema: pa.Schema, order: list[str]) -> None:
         self.schema = schema
         self.names = schema.names
         self.order = order  # the input's columns, which the output has first, in this order
-        self.pending: deque[pa.RecordBatch] = deque()
+        self.pending: deque[pa.RecordBatch] = deque()  # read by the engine, not yet in the window
         self.more: Iterator[pa.RecordBatch] = iter(())
-        self.next_row = 1
+        self.window = schema.empty_table()  # the carried rows from row `first` on
+        self.first = 1
+        self.returned = np.zeros(0, dtype=bool)  # which rows of the window have been returned
 
     @classmethod
     def of(cls, p: Plan) -> _Carried | None:
@@ -233,32 +237,39 @@ class _Carried:
         self.more = pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=self.names)
 
     def join(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        """A result batch with the carried columns of its rows, which must be the next ones in order."""
-        first = batch.column(ROW)[0].as_py() if batch.num_rows else self.next_row
-        if first != self.next_row:
-            raise RuntimeError(f"results out of input order: row {first} where {self.next_row} was due")
-        self.next_row += batch.num_rows
-        columns = {n: batch.column(n) for n in batch.schema.names if n != ROW} | self._take(batch.num_rows)
+        """A result batch with the carried columns of its rows, in whatever order the engine gave them."""
+        rows = batch.column(ROW).to_numpy(zero_copy_only=False).astype(np.int64)
+        self._extend(int(rows.max()) if len(rows) else 0)
+        at = rows - self.first
+        if len(at) and (at.min() < 0 or self.returned[at].any()):
+            raise RuntimeError("the engine returned a row twice")  # a bug, never the data
+        taken = self.window.take(pa.array(at))
+        self.returned[at] = True
+        self._drop_returned()
+        columns = {n: batch.column(n) for n in batch.schema.names if n != ROW}
+        columns |= {n: taken.column(n).combine_chunks() for n in self.names}
         names = self.order + [n for n in columns if n not in self.order]
         return pa.RecordBatch.from_arrays([columns[n] for n in names], names=names)
 
-    def _take(self, n: int) -> dict[str, pa.Array]:
-        """The carried columns of the next n rows."""
-        pieces: list[pa.RecordBatch] = []
-        have = 0
-        while have < n:
-            if not self.pending:
-                self.pending.append(next(self.more))
-            piece = self.pending.popleft()
-            if have + piece.num_rows > n:
-                self.pending.appendleft(piece.slice(n - have))
-                piece = piece.slice(0, n - have)
+    def _extend(self, last: int) -> None:
+        """Bring the carried rows up to row `last` into the window."""
+        pieces = []
+        end = self.first + self.window.num_rows
+        while end <= last:
+            piece = self.pending.popleft() if self.pending else next(self.more)
             pieces.append(piece)
-            have += piece.num_rows
-        return {
-            f.name: pa.concat_arrays([p.column(f.name) for p in pieces]) if pieces else pa.array([], f.type)
-            for f in self.schema
-        }
+            end += piece.num_rows
+        if pieces:
+            self.window = pa.concat_tables([self.window, pa.Table.from_batches(pieces, self.schema)])
+            self.returned = np.concatenate([self.returned, np.zeros(end - self.first - len(self.returned), bool)])
+
+    def _drop_returned(self) -> None:
+        """Let go of the rows at the start of the window that have all been returned."""
+        done = len(self.returned) if self.returned.all() else int(np.argmin(self.returned))
+        if done:
+            self.window = self.window.slice(done)
+            self.returned = self.returned[done:]
+            self.first += done
 
 
 class _IdHashes:
