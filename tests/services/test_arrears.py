@@ -296,13 +296,20 @@ def test_deductions_beyond_half_the_pay_are_shown_within_what_is_owed():
     assert only(arrears(claim_table({**MARCH_2024, "deductions": 40000})))["deducted_over_limit"] == 0
 
 
-def test_cli_claim_date_and_deductions_in_the_statement():
-    args = ["arrears", "--from", "2024-03-01", "--to", "2024-03-31", "--hours-per-day", "10"]
-    args += ["--rest-days-per-week", "0", "--agreed-pay", "70000", "--per", "month", "--received", "40000"]
-    args += ["--holidays-worked", "0", "--deductions", "50000", "--claim-date", "2028-12-01", "--json"]
+def march_2024_json(*flags: str) -> dict:
+    """`labourwatch arrears --json` for March 2024 (no public holiday worked) with these flags."""
+    args = ["arrears", "--from", "2024-03-01", "--to", "2024-03-31", "--holidays-worked", "0", "--json", *flags]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    items = {i["label"]: i for i in json.loads(result.output)["items"]}
+    return json.loads(result.output)
+
+
+def test_cli_claim_date_and_deductions_in_the_statement():
+    data = march_2024_json(
+        *("--hours-per-day", "10", "--rest-days-per-week", "0", "--agreed-pay", "70000", "--per", "month"),
+        *("--received", "40000", "--deductions", "50000", "--claim-date", "2028-12-01"),
+    )
+    items = {i["label"]: i for i in data["items"]}
     assert items["Deducted beyond the legal limit (within what is owed)"]["amount"] == "5,000.00"
     assert "art. 115(3)" in items["Deducted beyond the legal limit (within what is owed)"]["basis"]
     barred = items["Of the total, past the time limits on 2028-12-01 (if the employer pleads them)"]
@@ -322,12 +329,10 @@ def test_unused_leave_is_compensated_at_the_pay_due_per_calendar_day():
 
 
 def test_cli_night_hours_and_a_minors_normal_day():
-    args = ["arrears", "--from", "2024-03-01", "--to", "2024-03-31", "--hours-per-day", "8"]
-    args += ["--rest-days-per-week", "2", "--agreed-pay", "100000", "--per", "month", "--received", "0"]
-    args += ["--holidays-worked", "0", "--night-hours-per-day", "2", "--age", "17", "--json"]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = march_2024_json(
+        *("--hours-per-day", "8", "--rest-days-per-week", "2", "--agreed-pay", "100000", "--per", "month"),
+        *("--received", "0", "--night-hours-per-day", "2", "--age", "17"),
+    )
     adult = only(arrears(claim_table({**MARCH_2024, "hours_per_day": 8, "rest_days_per_week": 2, "age": 30})))
     assert adult["overtime_hours"] == 0 and data["claim"]["overtime_hours"] > 0  # 0.8 h a day beyond 7 h 12 min
     assert data["claim"]["night_hours"] == pytest.approx(31 * 5 / 7 * 2)  # two a day on the days worked

@@ -137,8 +137,9 @@ def arrears(
         assessed = assessment.assess(parts_in, request)
         rows = assessed.table.column(CLAIM_ROW).to_numpy() - 1  # the assessment need not keep the parts' order
         table = assessed.table.append_column("claim_date", pa.array(claimed[rows]))
-        table = _time_limits(table, plan.timeline)
-        table = _late_penalty(table, plan.timeline, received[rows], base_rate)
+        part = _PartFacts.of(table, plan.timeline)
+        table = _time_limits(table, part, plan.timeline)
+        table = _late_penalty(table, part, plan.timeline, received[rows], base_rate)
         claims.append(_claims(raw.slice(lo, n), typed.slice(lo, n), table))
         parts += [table] if keep_parts else []
         provenance = assessed.provenance
@@ -227,41 +228,54 @@ def _claim_dates(typed: pa.Table, default: date) -> np.ndarray:
     return days
 
 
-def _time_limits(parts: pa.Table, timeline: Timeline) -> pa.Table:
+@dataclass(frozen=True)
+class _PartFacts:
+    """What the time limits and the penalty read of each part, taken from the table once."""
+
+    claimed: np.ndarray  # the day of the claim (datetime64[D])
+    ended: np.ndarray  # the part's last day
+    due: np.ndarray  # its total due (NaN when unknown)
+    payday: np.ndarray  # the latest payday of the next month under the part's law (NaN when not known)
+
+    @classmethod
+    def of(cls, parts: pa.Table, timeline: Timeline) -> _PartFacts:
+        def days(name: str) -> np.ndarray:
+            return np.asarray(parts.column(name).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+
+        due = parts.column("due_total").to_numpy(zero_copy_only=False).astype(np.float64)
+        return cls(days("claim_date"), days("segment_end"), due, _law_on(timeline, days(REFERENCE_DATE), PAYDAY))
+
+
+def _time_limits(parts: pa.Table, part: _PartFacts, timeline: Timeline) -> pa.Table:
     """For each part, its amount due when the time limits of the day of the claim put it at risk or bar it.
     The worker knows of unpaid pay on payday, which lies between the part's last day and the payday of the
     next month (the 10th since 2016; the month's end is assumed where the law is not known), so the time
     runs out between the part's last day + the years of the limit and that payday + the years (counted as
     366 days): barred only after the latest, at risk from the warning days before the earliest. Law read at
     the day of the claim (the time limits) and at the part's first day (the payday), once per distinct day."""
-    claimed = parts.column("claim_date").to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    ended = np.asarray(parts.column("segment_end").to_numpy(zero_copy_only=False), dtype="datetime64[D]")
-    began = np.asarray(parts.column(REFERENCE_DATE).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
-    risk_years = _law_on(timeline, claimed, AT_RISK_AFTER)
-    barred_years = _law_on(timeline, claimed, BARRED_AFTER)
-    payday = np.nan_to_num(_law_on(timeline, began, PAYDAY), nan=31.0)
+    risk_years = _law_on(timeline, part.claimed, AT_RISK_AFTER)
+    barred_years = _law_on(timeline, part.claimed, BARRED_AFTER)
     warning = float(timeline.readings[WARNING_DAYS])
-    days = (claimed - ended).astype(np.int64)
-    barred = days > barred_years * 366 + 31 + payday  # NaN years: never surely barred ...
+    days = (part.claimed - part.ended).astype(np.int64)
+    barred = days > barred_years * 366 + 31 + np.nan_to_num(part.payday, nan=31.0)  # NaN years: never ...
     at_risk = days >= risk_years * 365 - warning
-    known = ~np.isnan(risk_years) & ~np.isnan(barred_years)  # ... but unknown
-    due = parts.column("due_total").to_numpy(zero_copy_only=False).astype(np.float64)
+    known = ~np.isnan(risk_years) & ~np.isnan(barred_years)  # ... surely barred, but unknown
+    due = part.due
     mask = ~known | np.isnan(due)
     at_risk_due = pa.array(np.where(at_risk & ~barred, due, 0.0), mask=mask)
     barred_due = pa.array(np.where(barred, due, 0.0), mask=mask)
     return parts.append_column("due_at_risk", at_risk_due).append_column("due_time_barred", barred_due)
 
 
-def _late_penalty(parts: pa.Table, timeline: Timeline, received: np.ndarray, base_rate: float | None) -> pa.Table:
+def _late_penalty(
+    parts: pa.Table, part: _PartFacts, timeline: Timeline, received: np.ndarray, base_rate: float | None
+) -> pa.Table:
     """The penalty for the pay of each part still owed (2015 Code art. 113(3)): the pay received settles
     the oldest parts first, so what is owed is the latest pay, late the fewest days; it runs from the day
     after the latest payday (the 10th of the next month since 2016, the next month's end before) to the
     day of the claim, at the multiple and the National Bank's rate of that day, a year's rate over 365
     days. `received` is the period's pay received, for each part."""
-    claimed = parts.column("claim_date").to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    ended = np.asarray(parts.column("segment_end").to_numpy(zero_copy_only=False), dtype="datetime64[D]")
-    began = np.asarray(parts.column(REFERENCE_DATE).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
-    due = parts.column("due_total").to_numpy(zero_copy_only=False).astype(np.float64)
+    claimed, due = part.claimed, part.due
     owner = parts.column(CLAIM_ROW).to_numpy()
     order = np.lexsort((parts.column(PART).to_numpy(), owner))  # each period's parts in time order
     cumulative = np.empty_like(due)
@@ -270,12 +284,11 @@ def _late_penalty(parts: pa.Table, timeline: Timeline, received: np.ndarray, bas
     starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
     cumulative[order] = sums - np.r_[0.0, sums][starts]  # the period's due up to and with this part
     owed = np.clip(cumulative - received, 0.0, due)
-    next_month = ended.astype("datetime64[M]") + 1
-    payday = _law_on(timeline, began, PAYDAY)
+    next_month = part.ended.astype("datetime64[M]") + 1
     latest = np.where(
-        np.isnan(payday),
+        np.isnan(part.payday),
         (next_month + 1).astype("datetime64[D]") - 1,
-        next_month.astype("datetime64[D]") + np.nan_to_num(payday).astype(np.int64) - 1,
+        next_month.astype("datetime64[D]") + np.nan_to_num(part.payday).astype(np.int64) - 1,
     )
     late_days = np.maximum((claimed - latest).astype(np.int64), 0)
     rate = (
