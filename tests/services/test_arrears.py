@@ -35,20 +35,19 @@ def only(result):
 
 
 def test_one_month_in_2024_by_hand():
-    # 2015 Code: 40 h over 5 days (8 h a day); overtime and rest-day/holiday work at 1.5 (arts. 108-109);
-    # 2024: minimum wage 85,000 over 165.33 average monthly hours.
-    worked, holidays = 31.0, 1.0  # every day of March
-    rest = (worked - holidays) * (7 - 5) / 7  # days beyond the five-day week
-    normal_days = worked - holidays - rest
-    agreed_rate, floor = 70000 / 165.33, 85000 / 165.33
+    # March 2024 on the official calendar: 17 working days (8, 21, 22 March are holidays, 25 March the
+    # day off for Saturday 23 March), 10 rest days, 4 holidays, of which the worker says 1 was worked.
+    # 2015 Code: 8 h a day; overtime and rest-day/holiday work at 1.5 (arts. 108-109); the month's norm
+    # 136 h, so the salary is 70,000 / 136 an hour and the minimum wage 85,000 / 136 = 625.
+    rate, floor = 70000 / 136, 625.0
     expected = {
-        "normal_hours": normal_days * 8,
-        "overtime_hours": normal_days * 2,
-        "rest_day_holiday_hours": (rest + holidays) * 10,
-        "due_agreed_pay": normal_days * 8 * agreed_rate,
-        "due_minimum_wage_shortfall": normal_days * 8 * (floor - agreed_rate),
-        "due_overtime": normal_days * 2 * floor * 1.5,
-        "due_rest_day_holiday": (rest + holidays) * 10 * floor * 1.5,
+        "normal_hours": 136,
+        "overtime_hours": 34,
+        "rest_day_holiday_hours": 110,  # (10 + 1) days x 10 h
+        "due_agreed_pay": 70000,  # a full month's norm earns the salary
+        "due_minimum_wage_shortfall": 136 * (floor - rate),  # 15,000
+        "due_overtime": 34 * floor * 1.5,
+        "due_rest_day_holiday": 110 * floor * 1.5,
     }
     claim = only(arrears(claim_table(MARCH_2024)))
     for name, value in expected.items():
@@ -58,18 +57,18 @@ def test_one_month_in_2024_by_hand():
     assert claim["parts"] == 1
 
 
-def test_pay_above_the_floor_has_no_shortfall_and_premiums_use_the_agreed_rate():
-    claim = only(
-        arrears(
-            claim_table(
-                {**MARCH_2024, "agreed_pay": 100000, "holidays_worked": 0, "rest_days_per_week": 2, "hours_per_day": 8}
-            )
-        )
-    )
+def test_a_salary_above_the_minimum_pays_the_salary_for_a_full_month_and_a_share_of_part_of_one():
+    fields = {**MARCH_2024, "agreed_pay": 100000, "rest_days_per_week": 2, "hours_per_day": 8, "holidays_worked": None}
+    claim = only(arrears(claim_table(fields)))
     assert claim["due_minimum_wage_shortfall"] == 0
-    assert claim["overtime_hours"] == 0
-    assert claim["rest_day_holiday_hours"] == 0
-    assert claim["due_agreed_pay"] == pytest.approx(31 * 5 / 7 * 8 * 100000 / 165.33)
+    assert claim["overtime_hours"] == 0 and claim["rest_day_holiday_hours"] == 0
+    assert claim["due_agreed_pay"] == pytest.approx(100000)
+    # 1-15 March: 10 of the month's 17 working days (1, 4-7, 11-15; the 8th is a holiday)
+    half = only(arrears(claim_table({**fields, "period_end": "2024-03-15"})))
+    assert half["due_agreed_pay"] == pytest.approx(100000 * 10 / 17)
+    # February 2024 (leap year): 21 working days, so the same salary is a lower hourly rate
+    february = only(arrears(claim_table({**fields, "period_start": "2024-02-01", "period_end": "2024-02-29"})))
+    assert february["normal_hours"] == 168 and february["due_agreed_pay"] == pytest.approx(100000)
 
 
 def test_a_period_across_the_july_2009_rise_is_split_and_each_part_uses_its_minimum_wage():
@@ -80,7 +79,6 @@ def test_a_period_across_the_july_2009_rise_is_split_and_each_part_uses_its_mini
         "agreed_pay": 400,
         "agreed_pay_per": "day",
         "rest_days_per_week": 2,
-        "holidays_worked": 0,
         "hours_per_day": 8,
     }
     result = arrears(claim_table(fields))
@@ -89,10 +87,12 @@ def test_a_period_across_the_july_2009_rise_is_split_and_each_part_uses_its_mini
         ("2009-06-15", "2009-06-30"),
         ("2009-07-01", "2009-07-14"),
     ]
-    for part, mzp, days in zip(parts, (13470, 13717), (16, 14), strict=True):
-        hours = days * 5 / 7 * 8
-        # 2009: 163.33 h, the lowest plausible average monthly hours (no balance found for 2009)
-        assert part["due_minimum_wage_shortfall"] == pytest.approx(hours * (mzp / 163.33 - 400 / 8))
+    # June 2009: 22 working days, 12 from the 15th; July: 22 (6 July, Capital Day from 2009, is off), 9 to
+    # the 14th. Pay by the day: at least the minimum wage over the year's lowest plausible average monthly
+    # hours (163.33 in 2009), which is above the minimum over the month's 176 h.
+    for part, mzp, days in zip(parts, (13470, 13717), (12, 9), strict=True):
+        assert part["normal_hours"] == days * 8
+        assert part["due_minimum_wage_shortfall"] == pytest.approx(days * 8 * (mzp / 163.33 - 400 / 8))
     assert only(result)["due_total"] == pytest.approx(sum(p["due_total"] for p in parts))
 
 
@@ -104,9 +104,26 @@ def test_the_1999_law_premiums_are_not_known_so_overtime_and_the_total_are_unkno
     assert claim["due_total"] is None and claim["owed"] is None
 
 
-def test_pay_in_another_currency_is_unknown():
-    claim = only(arrears(claim_table({**MARCH_2024, "pay_currency": "USD"})))
+def test_pay_in_another_currency_is_unknown_without_the_rate_of_the_day():
+    claim = only(arrears(claim_table({**MARCH_2024, "pay_currency": "USD"})))  # no USD rate held for March 2024
     assert claim["due_agreed_pay"] is None and claim["owed"] is None
+
+
+def test_pay_in_roubles_at_the_national_banks_rate_of_the_day(tmp_path):
+    # 1-24 April 2024: 18 of April's 22 working days; 15,000 roubles at 4.76 (NBK, 24 April 2024) = 71,400
+    fields = {**MARCH_2024, "period_start": "2024-04-01", "period_end": "2024-04-24", "rest_days_per_week": 2}
+    fields |= {"hours_per_day": 8, "agreed_pay": 15000, "pay_currency": "RUB", "pay_received": 5000}
+    claim = only(arrears(claim_table(fields)))
+    assert claim["due_agreed_pay"] == pytest.approx(71400 * 18 / 22)
+    assert claim["due_minimum_wage_shortfall"] == pytest.approx((85000 - 71400) * 18 / 22)
+    assert claim["received"] == pytest.approx(5000 * 4.76)
+    # a day the shipped rates lack is unknown until the user gives the National Bank's rate of that day
+    later = {**fields, "period_start": "2024-05-01", "period_end": "2024-05-31"}
+    assert only(arrears(claim_table(later)))["due_agreed_pay"] is None
+    rates = tmp_path / "rates.csv"
+    rates.write_text("date,currency,units,kzt\n2024-05-31,RUB,1,4.85\n")
+    given = only(arrears(claim_table(later), rates=rates))
+    assert given["due_agreed_pay"] == pytest.approx(15000 * 4.85)  # May worked in full
 
 
 def test_split_points_cover_each_period_exactly_once():
@@ -190,7 +207,7 @@ def test_cli_one_worker_prints_items_and_writes_a_statement_in_russian(tmp_path)
     ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "Недоплата" in result.output and "154\u00a0999,61" in result.output
+    assert "Недоплата" in result.output and "15\u00a0000,00" in result.output  # (85,000 - 70,000) for a full month
     html = out.read_text(encoding="utf-8")
     assert "Расчёт задолженности по заработной плате" in html
     assert "Трудовой кодекс РК от 23.11.2015" in html and "art. 108" in html
@@ -335,7 +352,7 @@ def test_cli_night_hours_and_a_minors_normal_day():
     )
     adult = only(arrears(claim_table({**MARCH_2024, "hours_per_day": 8, "rest_days_per_week": 2, "age": 30})))
     assert adult["overtime_hours"] == 0 and data["claim"]["overtime_hours"] > 0  # 0.8 h a day beyond 7 h 12 min
-    assert data["claim"]["night_hours"] == pytest.approx(31 * 5 / 7 * 2)  # two a day on the days worked
+    assert data["claim"]["night_hours"] == 17 * 2  # two a day on March's 17 working days
     labels = {i["label"]: i for i in data["items"]}
     assert "art. 110" in labels["Night work, the premium on top of the hour's pay"]["basis"]
 

@@ -25,6 +25,7 @@ CLAIM_FLAGS = {
     "period_end": "to",
     "hours_per_day": "hours_per_day",
     "rest_days_per_week": "rest_days_per_week",
+    "work_weekdays": "work_days",
     "days_worked": "days_worked",
     "rest_days_worked": "rest_days_worked",
     "holidays_worked": "holidays_worked",
@@ -55,9 +56,18 @@ CLAIM_FLAGS = {
 @click.option("--to", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day worked.")
 @click.option("--hours-per-day", type=float, help="Usual hours a day.")
 @click.option("--rest-days-per-week", type=int, help="Rest days a week (0 = worked every day).")
-@click.option("--days-worked", type=int, help="Days worked in the period, if known (else from the rest days).")
-@click.option("--rest-days-worked", type=int, help="Rest days worked in the period, if known (else from the schedule).")
-@click.option("--holidays-worked", type=int, help="Public holidays worked in the period.")
+@click.option(
+    "--work-days",
+    callback=lambda _ctx, _param, value: value.replace(",", " ") if value else value,
+    help="Days of the week worked, e.g. mon,tue,wed,thu,fri,sat (else the first days of the week, by the rest days).",
+)
+@click.option("--days-worked", type=int, help="Days worked in the period, if known (else from the calendar).")
+@click.option("--rest-days-worked", type=int, help="Rest days worked in the period, if known (else from the calendar).")
+@click.option(
+    "--holidays-worked",
+    type=int,
+    help="Public holidays worked in the period, if known (else the calendar's holidays on the days of work).",
+)
 @click.option("--agreed-pay", type=float, help="Pay agreed.")
 @click.option("--per", type=click.Choice(["month", "day", "hour"]), help="The agreed pay is per month, day or hour.")
 @click.option("--currency", help="Currency of the pay (KZT).")
@@ -75,6 +85,11 @@ CLAIM_FLAGS = {
     "--claim-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Day the claim is made, for the time limits (default: today; a table's claim_date column wins).",
+)
+@click.option(
+    "--rates",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The National Bank's exchange rates to add (CSV: date, currency, units, kzt), for pay in other currencies.",
 )
 @click.option(
     "--base-rate",
@@ -95,6 +110,7 @@ def arrears(
     claim_file: Path | None,
     claim_date: datetime | None,
     base_rate: float | None,
+    rates: Path | None,
     verified_only: bool,
     as_json: bool,
     encoding: str | None,
@@ -115,6 +131,7 @@ def arrears(
                 input_path,
                 claim_date=claimed,
                 base_rate=base_rate,
+                rates=rates,
                 verified_only=verified_only,
                 encoding=encoding,
                 lang=lang,
@@ -135,7 +152,7 @@ def arrears(
     try:
         table = arrears_api.claim_table(fields)
         result = arrears_api.arrears(
-            table, claim_date=claimed, base_rate=base_rate, verified_only=verified_only, lang=lang
+            table, claim_date=claimed, base_rate=base_rate, rates=rates, verified_only=verified_only, lang=lang
         )
     except DataError as exc:
         _report_problems(exc, Path("arrears.problems.csv"), lang)

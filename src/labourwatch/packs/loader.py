@@ -241,10 +241,10 @@ def _requires(directory: Path) -> list[str]:
 
 
 def content_hash(directory: Path) -> str:
-    """SHA-256 over the files that determine results (pack.yaml, parameters/, rules/), by relative path."""
+    """SHA-256 over the files that determine results (pack.yaml, parameters/, rules/, data/), by relative path."""
     digest = hashlib.sha256()
     paths = [directory / "pack.yaml", *sorted((directory / "parameters").glob("*.yaml"))]
-    paths += sorted((directory / "rules").glob("*.yaml"))
+    paths += sorted((directory / "rules").glob("*.yaml")) + sorted((directory / "data").glob("*"))
     for path in paths:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(b"\0")

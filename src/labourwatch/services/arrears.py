@@ -27,7 +27,9 @@ from labourwatch.core.values import as_text
 from labourwatch.io.formulas import defuse_csv
 from labourwatch.io.readers import open_source
 from labourwatch.services import assessment
+from labourwatch.services.calendar import CALENDAR_COLUMNS, part_columns, weekday_masks
 from labourwatch.services.files import refuse_overwriting, write_whole
+from labourwatch.services.rates import load_rates
 from labourwatch.services.request import Request
 
 PACK = "kz-arrears"
@@ -54,6 +56,7 @@ LAW = (
     ("kz-labour", "pay.deduction_cap"),
     ("kz-labour", "leave.annual_days"),
 )
+EXCHANGE_RATE = "exchange_rate"  # tenge for a unit of the pay's currency on a part's last day
 PART = "claim_part"  # the number of a part within its period
 CLAIM_ROW = "claim_row"  # the row of the period in the input
 
@@ -109,6 +112,7 @@ def arrears(
     *,
     claim_date: date | None = None,
     base_rate: float | None = None,
+    rates: Path | None = None,
     verified_only: bool = False,
     encoding: str | None = None,
     lang: str = "en",
@@ -119,13 +123,20 @@ def arrears(
     pay_currency, pay_received, deductions, claim_date). A period without a claim_date is claimed on
     `claim_date` (today by default): the time limits of that day say what is at risk, and the penalty
     for late pay runs to it, at the National Bank's rate of that day (`base_rate`, % a year, where the
-    law's table does not hold it). `keep_parts=False` drops the parts (for large tables)."""
+    law's table does not hold it). Pay in another currency is converted at the National Bank's rate of
+    each part's last day (pay received and deductions at that of the period's last day): the shipped
+    rates and `rates`, a CSV of the same columns. `keep_parts=False` drops the parts (for large tables)."""
     source = open_source(data, encoding=encoding, lang=lang)
     raw = source.open().read_all().drop_columns([ROW])
     typed = assessment.typed(data, require_date=False, encoding=encoding, lang=lang)  # errors name the input's rows
     starts, ends = _period(typed, source, lang)
     claimed = _claim_dates(typed, claim_date or date.today())
-    received = _number(typed, "pay_received", typed.num_rows).to_numpy(zero_copy_only=False)
+    exchange = load_rates(rates)
+    currency = _text(typed, "pay_currency")
+    in_tenge = exchange.lookup(currency, ends)  # tenge for a unit of the pay's currency on the last day
+    received = _number(typed, "pay_received", typed.num_rows).to_numpy(zero_copy_only=False) * in_tenge
+    got = pa.array(received, mask=np.isnan(received))
+    masks = weekday_masks(typed)
     request = Request(packs=[PACK], verified_only=verified_only, lang=lang)
     plan = assessment.prepare(raw.slice(0, 0), request)
     cuts = cut_days(plan.timeline, starts.min().astype(date), ends.max().astype(date))
@@ -134,13 +145,17 @@ def arrears(
         n = min(CHUNK, raw.num_rows - lo)
         owner, part_start, part_end, k = split_points(starts[lo : lo + n], ends[lo : lo + n], cuts)
         parts_in = _parts_input(raw.slice(lo, n), owner, part_start, part_end, k, first_row=lo + 1)
+        for name, column in part_columns(part_start, part_end, masks[lo : lo + n][owner]).items():
+            parts_in = parts_in.append_column(name, column)
+        part_rate = exchange.lookup(currency[lo : lo + n][owner], part_end)
+        parts_in = parts_in.append_column(EXCHANGE_RATE, pa.array(part_rate, mask=np.isnan(part_rate)))
         assessed = assessment.assess(parts_in, request)
         rows = assessed.table.column(CLAIM_ROW).to_numpy() - 1  # the assessment need not keep the parts' order
         table = assessed.table.append_column("claim_date", pa.array(claimed[rows]))
         part = _PartFacts.of(table, plan.timeline)
         table = _time_limits(table, part, plan.timeline)
         table = _late_penalty(table, part, plan.timeline, received[rows], base_rate)
-        claims.append(_claims(raw.slice(lo, n), typed.slice(lo, n), table))
+        claims.append(_claims(raw.slice(lo, n), got.slice(lo, n), table))
         parts += [table] if keep_parts else []
         provenance = assessed.provenance
     all_parts = pa.concat_tables(parts) if parts else pa.table({})
@@ -186,7 +201,8 @@ def _refuse_days_beyond_period(typed: pa.Table, days: np.ndarray, source: Any, l
 def _parts_input(
     raw: pa.Table, owner: np.ndarray, part_start: np.ndarray, part_end: np.ndarray, k: np.ndarray, first_row: int
 ) -> pa.Table:
-    table = raw.drop_columns([c for c in (REFERENCE_DATE, "segment_end", "claim_date") if c in raw.column_names])
+    set_here = (REFERENCE_DATE, "segment_end", "claim_date", EXCHANGE_RATE, *CALENDAR_COLUMNS)
+    table = raw.drop_columns([c for c in set_here if c in raw.column_names])
     table = table.take(pa.array(owner))
     ids = pc.binary_join_element_wise(
         pc.cast(table.column("id"), pa.string()), pc.cast(pa.array(k + 1), pa.string()), "#"
@@ -200,8 +216,9 @@ def _parts_input(
     )
 
 
-def _claims(raw: pa.Table, typed: pa.Table, parts: pa.Table) -> pa.Table:
-    """Sum the parts per period: a sum is unknown when any part's amount is unknown."""
+def _claims(raw: pa.Table, received: pa.Array, parts: pa.Table) -> pa.Table:
+    """Sum the parts per period: a sum is unknown when any part's amount is unknown. `received`: the
+    pay received, in tenge."""
     summed = (*AMOUNTS, *TIME_LIMITS, PENALTY, *HOURS)
     grouped = parts.group_by(CLAIM_ROW, use_threads=False).aggregate(
         [(c, "sum", pc.ScalarAggregateOptions(skip_nulls=False)) for c in summed]
@@ -214,7 +231,6 @@ def _claims(raw: pa.Table, typed: pa.Table, parts: pa.Table) -> pa.Table:
         out = out.append_column(c, grouped.column(f"{c}_sum"))
     out = out.append_column("claim_date", grouped.column("claim_date_min"))
     out = out.append_column("parts", grouped.column(f"{PART}_count"))
-    received = _number(typed, "pay_received", out.num_rows)
     owed = pc.max_element_wise(pc.subtract(out.column("due_total"), received), pa.scalar(0.0), skip_nulls=False)
     return out.append_column("received", received).append_column("owed", owed)
 
@@ -298,7 +314,12 @@ def _late_penalty(
     )
     penalty = owed * _law_on(timeline, claimed, PENALTY_MULTIPLE) * rate / 100 * late_days / 365
     penalty = np.where((owed == 0) | (late_days == 0), 0.0, penalty)  # nothing late: no rate needed
-    return parts.append_column(PENALTY, pa.array(penalty, mask=np.isnan(penalty)))
+    nan = np.isnan(penalty)
+    return (
+        parts.append_column(PENALTY, pa.array(penalty, mask=nan))
+        .append_column("part_paid", pa.array(due - owed, mask=np.isnan(due)))
+        .append_column("part_owed", pa.array(owed, mask=np.isnan(due)))
+    )
 
 
 def _law_on(timeline: Timeline, days: np.ndarray, key: tuple[str, str]) -> np.ndarray:
@@ -310,6 +331,12 @@ def _law_on(timeline: Timeline, days: np.ndarray, key: tuple[str, str]) -> np.nd
         found = interval.value(key) if interval else None
         values.append(np.nan if found is None or found.value is None else float(found.value))
     return np.asarray(values, dtype=np.float64)[index]
+
+
+def _text(typed: pa.Table, name: str) -> np.ndarray:
+    if name not in typed.column_names:
+        return np.full(typed.num_rows, "", dtype=object)
+    return np.asarray(pc.fill_null(pc.cast(typed.column(name), pa.string()), "").to_numpy(zero_copy_only=False))
 
 
 def _number(typed: pa.Table, name: str, rows: int) -> pa.Array:

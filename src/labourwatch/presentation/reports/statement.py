@@ -16,6 +16,7 @@ from labourwatch.core.model import LegalRef
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.packs.calendar import load_calendar
 from labourwatch.services.arrears import (
     AT_RISK_AFTER,
     BARRED_AFTER,
@@ -45,7 +46,7 @@ def _number(value: Any, lang: str) -> str:
 # The law values each amount rests on: its legal basis is theirs, part by part (a period may span two Codes).
 BASIS = {
     "due_agreed_pay": (),
-    "due_minimum_wage_shortfall": (("kz-labour", "wages.mzp"), ("kz-labour", "wages.avg_monthly_hours")),
+    "due_minimum_wage_shortfall": (("kz-labour", "wages.mzp"),),
     "due_overtime": (("kz-labour", "overtime.premium"),),
     "due_rest_day_holiday": (("kz-labour", "premiums.rest_day_holiday"),),
     "due_night": (("kz-labour", "premiums.night"),),
@@ -155,7 +156,6 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
                     "reference": _cite(pv.reference, acts, lang),
                     "status": t(f"status_{pv.status.value}", lang),
                 }
-    mzp_key, hours_key = ("kz-labour", "wages.mzp"), ("kz-labour", "wages.avg_monthly_hours")
     tx = {k: t(k, lang) for k in catalogue() if k.startswith("arrears_") and k != "arrears_generated"}
     tx["arrears_generated"] = t(
         "arrears_generated", lang, version=__version__, date=datetime.now(UTC).date().isoformat()
@@ -166,23 +166,8 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
         "facts": _facts(claim, lang),
         "items": statement_items(result, index, lang, parts),
         "unknown": claim["owed"] is None,
-        "parts": [
-            {
-                "dates": f"{p['reference_date']} – {p['segment_end']}",
-                "acts": ", ".join(p["acts"]),
-                "mzp": _number(p["law"][mzp_key].value if p["law"][mzp_key] else None, lang),
-                "month_hours": _number(p["law"][hours_key].value if p["law"][hours_key] else None, lang),
-                "hours": " / ".join(
-                    _number(p[h], lang) for h in ("normal_hours", "overtime_hours", "rest_day_holiday_hours")
-                ),
-                "agreed": money(p["due_agreed_pay"], lang),
-                "shortfall": money(p["due_minimum_wage_shortfall"], lang),
-                "overtime": money(p["due_overtime"], lang),
-                "rest": money(p["due_rest_day_holiday"], lang),
-                "total": money(p["due_total"], lang),
-            }
-            for p in parts
-        ],
+        "parts": [_annex_row(p, lang) for p in parts],
+        "annex_basis": _annex_basis(parts, acts, lang),
         "law": sorted(law.values(), key=lambda v: (v["description"], v["start"])),
         "assumptions": [
             t(k, lang)
@@ -201,6 +186,35 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
     }
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("arrears_statement.html.j2").render(**context)
+
+
+def _annex_row(part: dict[str, Any], lang: str) -> dict[str, Any]:
+    """One month (or part of one) of the calculation annex."""
+    hours = ("part_norm_hours", "normal_hours", "overtime_hours", "rest_day_holiday_hours", "night_hours")
+    return {
+        "dates": f"{part['reference_date']} – {part['segment_end']}",
+        "acts": ", ".join(part["acts"]),
+        "hours": [_number(part[h], lang) if part[h] is not None or h != "night_hours" else "—" for h in hours],
+        "rate": money(part["hourly_rate_due"], lang),
+        "money": [money(part[c], lang) for c in ("due_total", "part_paid", "part_owed")],
+    }
+
+
+def _annex_basis(parts: list[dict[str, Any]], acts: dict[str, Any], lang: str) -> list[str]:
+    """The legal basis of each column of the annex, from the law of the parts."""
+
+    def cited(*keys: tuple[str, str]) -> str:
+        refs = {pv.reference.cite(acts, lang): None for p in parts for key in keys if (pv := p["law"].get(key))}
+        return "; ".join(refs)
+
+    calendar = load_calendar()
+    return [
+        f"{t('arrears_norm_basis', lang)}: {cited(('kz-labour', 'hours.weekly_norm'))}; {calendar.source}",
+        cited(("kz-labour", "overtime.premium")),
+        cited(("kz-labour", "premiums.rest_day_holiday")),
+        cited(("kz-labour", "premiums.night")),
+        cited(("kz-labour", "wages.mzp")),
+    ]
 
 
 def _is_number(value: Any) -> bool:
