@@ -211,7 +211,13 @@ def test_cli_one_worker_prints_items_and_writes_a_statement_in_russian(tmp_path)
     html = out.read_text(encoding="utf-8")
     assert "Расчёт задолженности по заработной плате" in html
     assert "Трудовой кодекс РК от 23.11.2015" in html and "art. 108" in html
-    assert "165,33" in html  # the law value used, as Russian writes it
+    assert "85\u00a0000" in html and "165,33" not in html  # the law values used (not the year's average hours)
+    annex = html.split("Приложение-расчёт")[1].split("</table>")[0]
+    assert "2024-03-01 – 2024-03-31" in annex
+    # norm, within the norm, overtime, rest days and holidays (10 + 1 worked), rate, due, paid, owed
+    for cell in ("136", "34", "110", "625,00", "40\u00a0000,00"):
+        assert f"<td>{cell}</td>" in annex, cell
+    assert "официальный календарь рабочего времени (holidays" in html
 
 
 def test_cli_reads_a_claim_file_and_prints_json(tmp_path):

@@ -34,12 +34,17 @@ class DuckDBDialect(Dialect):
         return exp.cast(value, enum)
 
 
+# Enough for every pack over every variable on two threads (~500 MB measured with 430 pack cases: each
+# thread holds a batch of each column in each layer of rules); beyond it DuckDB spills to disk.
+MEMORY_LIMIT = "1GB"
+
+
 class DuckDB(SqlEngine):
     name = "DuckDB"
     dialect = DuckDBDialect()
 
     def __init__(self, memory_limit: str | None = None) -> None:
-        self.memory_limit = memory_limit or os.environ.get("LABOURWATCH_MEMORY_LIMIT", "500MB")
+        self.memory_limit = memory_limit or os.environ.get("LABOURWATCH_MEMORY_LIMIT", MEMORY_LIMIT)
 
     @cached_property
     def spill_folder(self) -> str:

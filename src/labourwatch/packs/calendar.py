@@ -36,7 +36,7 @@ class Published:
     """The Ministry's balance of one year as seen: working days a month (None where not seen)."""
 
     status: Status
-    title: str
+    title: Text
     links: tuple[str, ...]
     five_day_days: tuple[int | None, ...]
     six_day_days: tuple[int | None, ...]
@@ -59,7 +59,8 @@ class WorkingCalendar:
     daily_hours: dict[tuple[int, str], tuple[float, ...]]  # (weekly norm, week) -> hours Monday..Sunday
     published: dict[int, Published]
     readings: dict[str, Text]
-    holidays: dict[date, str]  # public holidays on their own day
+    names: dict[str, Text]  # the library's English name of a holiday -> its name in each language
+    holidays: dict[date, str]  # public holidays on their own day (the library's English names)
     days_off: frozenset[date]  # five-day week: holidays carried over and days moved by decree
     days_on: frozenset[date]  # five-day week: rest days made working by decree
     six_day_off: frozenset[date]  # six-day week: holidays on a Sunday carried over (see the reading)
@@ -87,6 +88,23 @@ class WorkingCalendar:
             return 0.0
         weekday = 0 if week == "five_day" and day.weekday() >= 5 else day.weekday()
         return self.daily_hours[(weekly_norm, week)][weekday]
+
+    def days_off_and_on(self, year: int, week: str = "five_day") -> list[tuple[date, int, str]]:
+        """The year's days that are not what their weekday makes them: holidays, days off on a weekday
+        (carried over or moved) and rest days made working, with the holiday's name ("" otherwise)."""
+        days = [date(year, 1, 1) + timedelta(i) for i in range(366 if gregorian.isleap(year) else 365)]
+        usual = (lambda d: REST if d.weekday() == 6 else WORKING) if week == "six_day" else None
+        out = []
+        for day in days:
+            kind = self.kind(day, week)
+            normal = usual(day) if usual else (REST if day.weekday() >= 5 else WORKING)
+            if kind != normal or kind == HOLIDAY:
+                out.append((day, kind, self.holidays.get(day, "")))
+        return out
+
+    def name(self, holiday: str, lang: str) -> str:
+        found = self.names.get(holiday.split(" (")[0])
+        return found.get(lang, found["en"]) if found else holiday
 
     def month(self, year: int, month: int, weekly_norm: int = 40, week: str = "five_day") -> MonthNorm:
         days = [date(year, month, d) for d in range(1, gregorian.monthrange(year, month)[1] + 1)]
@@ -118,6 +136,7 @@ def load_calendar(path: Path | None = None) -> WorkingCalendar:
         },
         published={int(y): _published(path, y, p) for y, p in (spec.get("published") or {}).items()},
         readings={k: dict(v) for k, v in (spec.get("readings") or {}).items()},
+        names={k: dict(v) for k, v in (spec.get("names") or {}).items()},
         holidays=real,
         days_off=frozenset(d for d in observed if d not in real),
         days_on=frozenset(observed.weekend_workdays),
@@ -147,7 +166,7 @@ def _published(path: Path, year: Any, spec: Any) -> Published:
 
     return Published(
         status=Status(spec["status"]),
-        title=str(spec["title"]),
+        title=dict(spec["title"]),
         links=tuple(spec.get("links") or ()),
         five_day_days=months("five_day_days"),
         six_day_days=months("six_day_days"),

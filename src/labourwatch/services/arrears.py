@@ -27,7 +27,7 @@ from labourwatch.core.values import as_text
 from labourwatch.io.formulas import defuse_csv
 from labourwatch.io.readers import open_source
 from labourwatch.services import assessment
-from labourwatch.services.calendar import CALENDAR_COLUMNS, part_columns, weekday_masks
+from labourwatch.services.calendar import CALENDAR_COLUMNS, official_source, part_columns, weekday_masks
 from labourwatch.services.files import refuse_overwriting, write_whole
 from labourwatch.services.rates import load_rates
 from labourwatch.services.request import Request
@@ -157,7 +157,7 @@ def arrears(
         table = _late_penalty(table, part, plan.timeline, received[rows], base_rate)
         claims.append(_claims(raw.slice(lo, n), got.slice(lo, n), table))
         parts += [table] if keep_parts else []
-        provenance = assessed.provenance
+        provenance = {**assessed.provenance, "calendar": official_source(), "exchange_rates": list(exchange.sources)}
     all_parts = pa.concat_tables(parts) if parts else pa.table({})
     return Arrears(pa.concat_tables(claims), all_parts, plan.timeline, provenance, base_rate)
 

@@ -54,6 +54,11 @@ def official_arrays() -> CalendarArrays:
     return CalendarArrays.of(load_calendar())
 
 
+def official_source() -> str:
+    """The calendar's data, for provenance: the library and its version, and the pack's file."""
+    return f"{load_calendar().source}; kz-labour/data/calendar.yaml"
+
+
 def weekday_masks(typed: pa.Table) -> np.ndarray:
     """Each period's days of work as a bit mask (bit 0 = Monday; -1 when not known): the days named in
     work_weekdays, else the first 7 - rest_days_per_week days from Monday (rest falls at the end of the

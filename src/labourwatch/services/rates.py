@@ -22,30 +22,36 @@ COLUMNS = {"date": pa.date32(), "currency": pa.string(), "units": pa.float64(), 
 
 @dataclass(frozen=True)
 class Rates:
-    keys: np.ndarray  # "CUR:YYYY-MM-DD", sorted
+    currencies: tuple[str, ...]  # the codes held, sorted
+    keys: np.ndarray  # currency index x 2^20 + days since 1970, sorted (integers: no string per record)
     per_unit: np.ndarray  # tenge for one unit, in the order of keys
     sources: tuple[str, ...]  # the files read
 
     def lookup(self, currencies: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Tenge for one unit of each currency on each day: 1 for tenge, NaN where no rate is held."""
-        wanted = np.char.add(np.char.add(currencies.astype(str), ":"), days.astype("datetime64[D]").astype(str))
+        codes, index = np.unique(currencies.astype(str), return_inverse=True)  # a few codes, many records
+        held = np.array([self.currencies.index(c) if c in self.currencies else -1 for c in codes])[index]
+        wanted = held * DAY_BITS + days.astype("datetime64[D]").astype(np.int64)
         at = np.clip(np.searchsorted(self.keys, wanted), 0, max(len(self.keys) - 1, 0))
-        found = self.keys[at] == wanted if len(self.keys) else np.zeros(len(wanted), bool)
+        found = (held >= 0) & (self.keys[at] == wanted) if len(self.keys) else np.zeros(len(wanted), bool)
         rate = np.where(found, self.per_unit[at] if len(self.keys) else np.nan, np.nan)
-        return np.where(currencies.astype(str) == "KZT", 1.0, rate)
+        return np.where(codes[index] == "KZT", 1.0, rate)
+
+
+DAY_BITS = 1 << 20  # days since 1970 stay below it until the year 4840
 
 
 def load_rates(extra: Path | None = None) -> Rates:
     """The shipped rates, and a user's file on top (its rows win for the same currency and day)."""
-    tables = [_read(OFFICIAL)] + ([_read(extra)] if extra else [])
-    table = pa.concat_tables(tables)
-    keys = pc.binary_join_element_wise(table["currency"], pc.cast(table["date"], pa.string()), ":").to_numpy(
-        zero_copy_only=False
-    )
+    table = pa.concat_tables([_read(OFFICIAL)] + ([_read(extra)] if extra else []))
+    names = table["currency"].to_numpy(zero_copy_only=False).astype(str)
+    currencies, code = np.unique(names, return_inverse=True)
+    keys = code * DAY_BITS + table["date"].to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
     per_unit = (table["kzt"].to_numpy() / table["units"].to_numpy()).astype(np.float64)
     last = len(keys) - 1 - np.unique(keys[::-1], return_index=True)[1]  # the last row of each key wins
     order = last[np.argsort(keys[last])]
-    return Rates(keys[order].astype(str), per_unit[order], tuple(str(t) for t in (OFFICIAL, extra) if t))
+    sources = ("kz-labour/data/nbk_rates.csv", *([str(extra)] if extra else []))
+    return Rates(tuple(str(c) for c in currencies), keys[order], per_unit[order], sources)
 
 
 @dataclass(frozen=True)

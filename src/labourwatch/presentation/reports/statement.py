@@ -146,9 +146,10 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
     acts = {a.id: a for p in packs for a in p.acts.values()}
     params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
     law: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for part in parts:
+    unused = {("kz-labour", "wages.avg_monthly_hours")} if claim.get("agreed_pay_per") == "month" else set()
+    for part in parts:  # a monthly salary is measured by the month's own norm, not the year's average
         for key, pv in part["law"].items():
-            if pv is not None:
+            if pv is not None and key not in unused:
                 law[(key, pv.start)] = {
                     "description": pick(params[key].description, lang),
                     "value": _number(pv.value, lang),
@@ -190,30 +191,32 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
 
 def _annex_row(part: dict[str, Any], lang: str) -> dict[str, Any]:
     """One month (or part of one) of the calculation annex."""
-    hours = ("part_norm_hours", "normal_hours", "overtime_hours", "rest_day_holiday_hours", "night_hours")
+    hours = [_number(part[h], lang) for h in ("part_norm_hours", "normal_hours", "overtime_hours")]
+    hours += [_number(part["rest_day_holiday_hours"], lang)]
+    hours += ["—" if part["night_hours"] is None else _number(part["night_hours"], lang)]  # not asked: none counted
     return {
-        "dates": f"{part['reference_date']} – {part['segment_end']}",
+        "dates": f"{part['reference_date']} – {part['segment_end']}",  # ISO dates, as in the facts above
         "acts": ", ".join(part["acts"]),
-        "hours": [_number(part[h], lang) if part[h] is not None or h != "night_hours" else "—" for h in hours],
+        "hours": hours,
         "rate": money(part["hourly_rate_due"], lang),
         "money": [money(part[c], lang) for c in ("due_total", "part_paid", "part_owed")],
     }
 
 
-def _annex_basis(parts: list[dict[str, Any]], acts: dict[str, Any], lang: str) -> list[str]:
-    """The legal basis of each column of the annex, from the law of the parts."""
+def _annex_basis(parts: list[dict[str, Any]], acts: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """Each column of the annex with its legal basis, from the law of the parts."""
 
-    def cited(*keys: tuple[str, str]) -> str:
-        refs = {pv.reference.cite(acts, lang): None for p in parts for key in keys if (pv := p["law"].get(key))}
+    def cited(key: str) -> str:
+        refs = {pv.reference.cite(acts, lang): None for p in parts if (pv := p["law"].get(("kz-labour", key)))}
         return "; ".join(refs)
 
-    calendar = load_calendar()
+    calendar = f"{t('arrears_norm_basis', lang)} ({load_calendar().source}), {cited('hours.weekly_norm')}"
     return [
-        f"{t('arrears_norm_basis', lang)}: {cited(('kz-labour', 'hours.weekly_norm'))}; {calendar.source}",
-        cited(("kz-labour", "overtime.premium")),
-        cited(("kz-labour", "premiums.rest_day_holiday")),
-        cited(("kz-labour", "premiums.night")),
-        cited(("kz-labour", "wages.mzp")),
+        (t("arrears_norm_hours", lang), calendar),
+        (t("arrears_overtime_hours", lang), cited("overtime.premium")),
+        (t("arrears_rest_hours", lang), cited("premiums.rest_day_holiday")),
+        (t("arrears_night_hours", lang), cited("premiums.night")),
+        (t("arrears_rate", lang), cited("wages.mzp")),
     ]
 
 
@@ -237,6 +240,9 @@ def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         if value in (None, ""):
             return t("not_answered", lang)
         labels = variables[name].values if name in variables else {}
+        if name in variables and variables[name].kind == "multiple":  # "mon tue" as typed, or a list as read
+            codes = value if isinstance(value, list) else str(value).split()
+            return ", ".join(pick(labels[c], lang) if c in labels else str(c) for c in codes)
         if str(value) in labels:
             return pick(labels[str(value)], lang)
         if str(value).lower() in ("yes", "no", "true", "false"):  # a true/false answer, as typed or read
@@ -245,7 +251,10 @@ def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
     return [
         (t("arrears_fact_period", lang), f"{v('period_start')} – {v('period_end')}"),
-        (t("arrears_fact_schedule", lang), f"{v('hours_per_day')}; {v('rest_days_per_week')}; {v('days_worked')}"),
+        (
+            t("arrears_fact_schedule", lang),
+            f"{v('hours_per_day')}; {v('work_weekdays')}; {v('rest_days_per_week')}; {v('days_worked')}",
+        ),
         (t("arrears_fact_holidays", lang), f"{v('rest_days_worked')}; {v('holidays_worked')}"),
         (t("arrears_fact_pay", lang), f"{v('agreed_pay')} {v('pay_currency')} / {v('agreed_pay_per')}"),
         (t("arrears_fact_received", lang), f"{v('pay_received')}; {v('deductions')}"),
