@@ -393,3 +393,11 @@ def test_the_penalty_needs_the_rate_of_the_day_of_the_claim():
 
 def test_a_change_of_the_rate_of_the_day_of_the_claim_does_not_split_a_period():
     assert only(arrears(claim_table(FIRST_QUARTER_2024)))["parts"] == 3  # the base rate changed on 22 January
+
+
+def test_a_count_of_days_worked_alone_counts_the_days_beyond_the_calendars_as_rest_days():
+    # 26 days in March 2024 (17 working days): 17 normal days and 9 rest days or holidays at 1.5 x 625
+    fields = {**MARCH_2024, "hours_per_day": 8, "days_worked": 26, "rest_days_per_week": None, "holidays_worked": None}
+    claim = only(arrears(claim_table(fields)))
+    assert (claim["normal_hours"], claim["rest_day_holiday_hours"]) == (136, 72)
+    assert claim["due_total"] == pytest.approx(70000 + 15000 + 72 * 625 * 1.5)

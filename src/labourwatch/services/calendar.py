@@ -24,10 +24,13 @@ DAYS_A_WEEK = "schedule_days_a_week"
 CALENDAR_COLUMNS = (CALENDAR_DAYS, MONTH_DAYS, *SCHEDULE, DAYS_A_WEEK)
 
 
+ALL_DAYS = 0b1111111
+
+
 @dataclass(frozen=True)
 class CalendarArrays:
     first: np.datetime64  # the calendar's first day
-    cumulative: np.ndarray  # (days + 1, 3 kinds, 7 weekdays): days of each kind and weekday before day i
+    by_mask: np.ndarray  # (128 schedules, 3 kinds, days + 1): days of each kind a schedule works before day i
 
     @classmethod
     def of(cls, calendar: WorkingCalendar) -> CalendarArrays:
@@ -35,18 +38,21 @@ class CalendarArrays:
         days = np.arange(first, np.datetime64(date(calendar.last_year + 1, 1, 1), "D"))
         kinds = np.array([calendar.kind(d) for d in days.astype(object)], dtype=np.int64)
         weekdays = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-        counts = np.zeros((len(days) + 1, 3, 7), dtype=np.int32)
-        counts[np.arange(len(days)) + 1, kinds, weekdays] = 1
-        return cls(first, np.cumsum(counts, axis=0))
+        on = (np.arange(128)[:, None] >> weekdays[None, :]) & 1  # schedules x days: is the day worked
+        counts = np.zeros((128, 3, len(days) + 1), dtype=np.int32)
+        for kind in (WORKING, REST, HOLIDAY):  # three passes over ~10,000 days, once a process
+            counts[:, kind, 1:] = np.cumsum(on * (kinds == kind), axis=1)
+        return cls(first, counts)
 
-    def between(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Days of each kind and weekday from start to end inclusive (periods x 3 x 7), and whether the
-        calendar covers the period (where it does not, the counts are 0 and must be read as unknown)."""
+    def between(self, starts: np.ndarray, ends: np.ndarray, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Days of each kind that each schedule works from start to end inclusive (periods x 3), and
+        whether the calendar covers the period (where it does not, the counts are 0 and mean unknown)."""
+        last = self.by_mask.shape[2] - 1
         lo = (starts - self.first).astype(np.int64)
         hi = (ends - self.first).astype(np.int64) + 1
-        covered = (lo >= 0) & (hi <= len(self.cumulative) - 1)
-        lo, hi = np.clip(lo, 0, len(self.cumulative) - 1), np.clip(hi, 0, len(self.cumulative) - 1)
-        return self.cumulative[hi] - self.cumulative[lo], covered
+        covered = (lo >= 0) & (hi <= last)
+        lo, hi = np.clip(lo, 0, last), np.clip(hi, 0, last)
+        return self.by_mask[masks, :, hi] - self.by_mask[masks, :, lo], covered
 
 
 @cache
@@ -84,23 +90,23 @@ def part_columns(starts: np.ndarray, ends: np.ndarray, masks: np.ndarray) -> dic
     made working and rests on the days moved off); any other works its weekdays as they fall. Unknown
     (null) outside the calendar's years, and the schedule's counts where the schedule is not known."""
     arrays = official_arrays()
-    counts, covered = arrays.between(starts, ends)
+    every = np.full(len(starts), ALL_DAYS)
+    counts, covered = arrays.between(starts, ends, every)
     month_first = starts.astype("datetime64[M]").astype("datetime64[D]")
     month_last = (starts.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
-    month_counts, month_covered = arrays.between(month_first, month_last)
-    bits = (masks[:, None] >> np.arange(7)) & 1  # periods x 7
-    bits = np.where(masks[:, None] < 0, 0, bits)
-    by_kind = (counts * bits[:, None, :]).sum(axis=2)  # periods x 3
+    month_counts, month_covered = arrays.between(month_first, month_last, every)
+    by_kind, _ = arrays.between(starts, ends, np.where(masks < 0, 0, masks))
     five_day = masks == FIVE_DAY
-    working_days = counts[:, WORKING, :].sum(axis=1)
+    working_days = counts[:, WORKING]
     by_kind[five_day] = 0
     by_kind[five_day, WORKING] = working_days[five_day]
     unknown_schedule = ~covered | (masks < 0)
     out = {
         CALENDAR_DAYS: pa.array(working_days, pa.float64(), mask=~covered),
-        MONTH_DAYS: pa.array(month_counts[:, WORKING, :].sum(axis=1), pa.float64(), mask=~month_covered),
+        MONTH_DAYS: pa.array(month_counts[:, WORKING], pa.float64(), mask=~month_covered),
     }
-    out[DAYS_A_WEEK] = pa.array(bits.sum(axis=1), pa.float64(), mask=masks < 0)
+    days_a_week = np.bitwise_count(np.where(masks < 0, 0, masks).astype(np.uint8))
+    out[DAYS_A_WEEK] = pa.array(days_a_week, pa.float64(), mask=masks < 0)
     for name, kind in zip(SCHEDULE, (WORKING, REST, HOLIDAY), strict=True):
         out[name] = pa.array(by_kind[:, kind], pa.float64(), mask=unknown_schedule)
     return out
