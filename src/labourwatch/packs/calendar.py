@@ -93,12 +93,11 @@ class WorkingCalendar:
         """The year's days that are not what their weekday makes them: holidays, days off on a weekday
         (carried over or moved) and rest days made working, with the holiday's name ("" otherwise)."""
         days = [date(year, 1, 1) + timedelta(i) for i in range(366 if gregorian.isleap(year) else 365)]
-        usual = (lambda d: REST if d.weekday() == 6 else WORKING) if week == "six_day" else None
+        first_rest_day = 6 if week == "six_day" else 5
         out = []
         for day in days:
             kind = self.kind(day, week)
-            normal = usual(day) if usual else (REST if day.weekday() >= 5 else WORKING)
-            if kind != normal or kind == HOLIDAY:
+            if kind == HOLIDAY or kind != (REST if day.weekday() >= first_rest_day else WORKING):
                 out.append((day, kind, self.holidays.get(day, "")))
         return out
 
