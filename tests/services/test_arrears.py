@@ -401,3 +401,18 @@ def test_a_count_of_days_worked_alone_counts_the_days_beyond_the_calendars_as_re
     claim = only(arrears(claim_table(fields)))
     assert (claim["normal_hours"], claim["rest_day_holiday_hours"]) == (136, 72)
     assert claim["due_total"] == pytest.approx(70000 + 15000 + 72 * 625 * 1.5)
+
+
+def test_the_statement_says_why_an_amount_is_unknown(tmp_path):
+    no_rate = [*("--currency", "RUB", "--from", "2024-05-01", "--to", "2024-05-31", "--rest-days-per-week", "2")]
+    no_days = ["--from", "2024-05-01", "--to", "2024-05-31"]
+    for flags, reason in (
+        (no_rate, "No official rate of the National Bank for RUB on 2024-05-31"),
+        (no_days, "Neither"),
+    ):
+        out = tmp_path / "statement.html"
+        args = ["arrears", *flags, "--hours-per-day", "8", "--agreed-pay", "15000", "--per", "month", "--received", "0"]
+        result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert reason in result.output and reason in out.read_text(encoding="utf-8")
+        out.unlink()

@@ -16,7 +16,7 @@ from labourwatch.cli.common import _lang, _report_problems, cli, encoding_option
 from labourwatch.core.errors import DataError
 from labourwatch.i18n import t
 from labourwatch.io.yamlfiles import load_user_yaml
-from labourwatch.presentation.reports.statement import render_statement, statement_items
+from labourwatch.presentation.reports.statement import render_statement, statement_items, unknown_reasons
 from labourwatch.services import arrears as arrears_api
 from labourwatch.services.files import refuse_overwriting
 
@@ -169,6 +169,8 @@ def arrears(
         for item in items:
             table.add_row(item["label"], item["amount"], item["basis"], style="bold" if item["total"] else None)
         out.print(table)
+        for reason in unknown_reasons(result, 0, lang):
+            out.print(reason)
     if output is not None:
         output.write_text(render_statement(result, 0, lang), encoding="utf-8")
         out.print(t("wrote_statement", lang, path=output))

@@ -122,6 +122,20 @@ def statement_items(
     return items
 
 
+def unknown_reasons(result: Arrears, index: int, lang: str) -> list[str]:
+    """Why amounts of the claim are unknown, where the calculator can tell: no exchange rate held for a
+    day, or no schedule and no count of days worked."""
+    parts = [p for p in result.parts.to_pylist() if p["claim_row"] == index + 1]
+    reasons = [
+        t("claim_no_rate", lang, currency=p["pay_currency"], date=str(p["segment_end"]))
+        for p in parts
+        if p.get("pay_currency") not in (None, "KZT") and p.get("exchange_rate") is None
+    ]
+    if parts and all(p.get("schedule_working_days") is None and p.get("days_worked") is None for p in parts):
+        reasons.append(t("claim_no_schedule", lang))
+    return reasons
+
+
 def _penalty_basis(result: Arrears, claim: dict[str, Any], acts: dict[str, Any], lang: str) -> str:
     """The article, the multiple and the rate the penalty was computed at (the rate given, else the law's)."""
     at_claim = result.timeline.interval_for(claim["claim_date"])
@@ -167,6 +181,7 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
         "facts": _facts(claim, lang),
         "items": statement_items(result, index, lang, parts),
         "unknown": claim["owed"] is None,
+        "unknown_reasons": unknown_reasons(result, index, lang),
         "parts": [_annex_row(p, lang) for p in parts],
         "annex_basis": _annex_basis(parts, acts, lang),
         "law": sorted(law.values(), key=lambda v: (v["description"], v["start"])),
