@@ -53,12 +53,10 @@ class MonthNorm:
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    country: str
     first_year: int
     last_year: int
     daily_hours: dict[tuple[int, str], tuple[float, ...]]  # (weekly norm, week) -> hours Monday..Sunday
     published: dict[int, Published]
-    readings: dict[str, Text]
     names: dict[str, Text]  # the library's English name of a holiday -> its name in each language
     holidays: dict[date, str]  # public holidays on their own day (the library's English names)
     days_off: frozenset[date]  # five-day week: holidays carried over and days moved by decree
@@ -125,7 +123,6 @@ def load_calendar(path: Path | None = None) -> WorkingCalendar:
     own_day = holiday_library.country_holidays(spec["country"], years=years, observed=False, language="en_US")
     real = {d: str(own_day[d]) for d in own_day if not str(own_day[d]).startswith("Day off")}
     return WorkingCalendar(
-        country=str(spec["country"]),
         first_year=first,
         last_year=last,
         daily_hours={
@@ -134,7 +131,6 @@ def load_calendar(path: Path | None = None) -> WorkingCalendar:
             for week in WEEKS
         },
         published={int(y): _published(path, y, p) for y, p in (spec.get("published") or {}).items()},
-        readings={k: dict(v) for k, v in (spec.get("readings") or {}).items()},
         names={k: dict(v) for k, v in (spec.get("names") or {}).items()},
         holidays=real,
         days_off=frozenset(d for d in observed if d not in real),

@@ -11,7 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from labourwatch.packs.calendar import HOLIDAY, REST, WORKING, WorkingCalendar, load_calendar
+from labourwatch.packs.calendar import HOLIDAY, REST, WORKING, WorkingCalendar, calendar_path, load_calendar
+from labourwatch.packs.loader import RULEPACKS_ROOT
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FIVE_DAY = 0b0011111  # Monday to Friday: such a schedule follows the official calendar, moves included
@@ -62,7 +63,7 @@ def official_arrays() -> CalendarArrays:
 
 def official_source() -> str:
     """The calendar's data, for provenance: the library and its version, and the pack's file."""
-    return f"{load_calendar().source}; kz-labour/data/calendar.yaml"
+    return f"{load_calendar().source}; {calendar_path().relative_to(RULEPACKS_ROOT).as_posix()}"
 
 
 def weekday_masks(typed: pa.Table) -> np.ndarray:
@@ -95,7 +96,8 @@ def part_columns(starts: np.ndarray, ends: np.ndarray, masks: np.ndarray) -> dic
     month_first = starts.astype("datetime64[M]").astype("datetime64[D]")
     month_last = (starts.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
     month_counts, month_covered = arrays.between(month_first, month_last, every)
-    by_kind, _ = arrays.between(starts, ends, np.where(masks < 0, 0, masks))
+    known = np.where(masks < 0, 0, masks)  # an unknown schedule counts no day (its counts are masked below)
+    by_kind, _ = arrays.between(starts, ends, known)
     five_day = masks == FIVE_DAY
     working_days = counts[:, WORKING]
     by_kind[five_day] = 0
@@ -105,8 +107,7 @@ def part_columns(starts: np.ndarray, ends: np.ndarray, masks: np.ndarray) -> dic
         CALENDAR_DAYS: pa.array(working_days, pa.float64(), mask=~covered),
         MONTH_DAYS: pa.array(month_counts[:, WORKING], pa.float64(), mask=~month_covered),
     }
-    days_a_week = np.bitwise_count(np.where(masks < 0, 0, masks).astype(np.uint8))
-    out[DAYS_A_WEEK] = pa.array(days_a_week, pa.float64(), mask=masks < 0)
+    out[DAYS_A_WEEK] = pa.array(np.bitwise_count(known.astype(np.uint8)), pa.float64(), mask=masks < 0)
     for name, kind in zip(SCHEDULE, (WORKING, REST, HOLIDAY), strict=True):
         out[name] = pa.array(by_kind[:, kind], pa.float64(), mask=unknown_schedule)
     return out

@@ -6,6 +6,7 @@ each row with its source and status); a user adds the rest from the National Ban
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ DAY_BITS = 1 << 20  # days since 1970 stay below it until the year 4840
 
 def load_rates(extra: Path | None = None) -> Rates:
     """The shipped rates, and a user's file on top (its rows win for the same currency and day)."""
-    table = pa.concat_tables([_read(OFFICIAL)] + ([_read(extra)] if extra else []))
+    table = pa.concat_tables([_shipped()] + ([_read(extra)] if extra else []))
     names = table["currency"].to_numpy(zero_copy_only=False).astype(str)
     currencies, code = np.unique(names, return_inverse=True)
     keys = code * DAY_BITS + table["date"].to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
@@ -52,6 +53,12 @@ def load_rates(extra: Path | None = None) -> Rates:
     order = last[np.argsort(keys[last])]
     sources = ("kz-labour/data/nbk_rates.csv", *([str(extra)] if extra else []))
     return Rates(tuple(str(c) for c in currencies), keys[order], per_unit[order], sources)
+
+
+@cache
+def _shipped() -> pa.Table:
+    """The pack's rates, read once a process."""
+    return _read(OFFICIAL)
 
 
 @dataclass(frozen=True)

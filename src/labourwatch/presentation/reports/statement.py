@@ -70,8 +70,7 @@ def statement_items(
         parts = [p for p in law_of_parts(result) if p["claim_row"] == index + 1]
 
     def basis(rule_id: str) -> str:
-        cited = {pv.reference.cite(acts, lang): None for p in parts for key in BASIS[rule_id] if (pv := p["law"][key])}
-        return "; ".join(cited)
+        return _cite_law(parts, BASIS[rule_id], acts, lang)
 
     items = [
         {"label": pick(rules[c].label, lang), "amount": money(claim[c], lang), "basis": basis(c), "total": False}
@@ -122,10 +121,17 @@ def statement_items(
     return items
 
 
-def unknown_reasons(result: Arrears, index: int, lang: str) -> list[str]:
+def _cite_law(parts: list[dict[str, Any]], keys: Any, acts: dict[str, Any], lang: str) -> str:
+    """The references of these law values over the parts (a period may span two Codes), each once."""
+    cited = {pv.reference.cite(acts, lang): None for p in parts for key in keys if (pv := p["law"].get(key))}
+    return "; ".join(cited)
+
+
+def unknown_reasons(result: Arrears, index: int, lang: str, parts: list[dict[str, Any]] | None = None) -> list[str]:
     """Why amounts of the claim are unknown, where the calculator can tell: no exchange rate held for a
-    day, or no schedule and no count of days worked."""
-    parts = [p for p in result.parts.to_pylist() if p["claim_row"] == index + 1]
+    day, or no schedule and no count of days worked. `parts`: the claim's parts, when the caller has them."""
+    if parts is None:
+        parts = [p for p in result.parts.to_pylist() if p["claim_row"] == index + 1]
     reasons = [
         t("claim_no_rate", lang, currency=p["pay_currency"], date=str(p["segment_end"]))
         for p in parts
@@ -181,7 +187,7 @@ def render_statement(result: Arrears, index: int = 0, lang: str = "en") -> str:
         "facts": _facts(claim, lang),
         "items": statement_items(result, index, lang, parts),
         "unknown": claim["owed"] is None,
-        "unknown_reasons": unknown_reasons(result, index, lang),
+        "unknown_reasons": unknown_reasons(result, index, lang, parts),
         "parts": [_annex_row(p, lang) for p in parts],
         "annex_basis": _annex_basis(parts, acts, lang),
         "law": sorted(law.values(), key=lambda v: (v["description"], v["start"])),
@@ -222,8 +228,7 @@ def _annex_basis(parts: list[dict[str, Any]], acts: dict[str, Any], lang: str) -
     """Each column of the annex with its legal basis, from the law of the parts."""
 
     def cited(key: str) -> str:
-        refs = {pv.reference.cite(acts, lang): None for p in parts if (pv := p["law"].get(("kz-labour", key)))}
-        return "; ".join(refs)
+        return _cite_law(parts, (("kz-labour", key),), acts, lang)
 
     calendar = f"{t('arrears_norm_basis', lang)} ({load_calendar().source}), {cited('hours.weekly_norm')}"
     return [
