@@ -48,7 +48,14 @@ class Engine(Protocol):
     name: str
 
     def run(
-        self, p: Plan, sink: Sink, *, require_date: bool, for_csv: bool = False, progress: Progress | None = None
+        self,
+        p: Plan,
+        sink: Sink,
+        *,
+        require_date: bool,
+        for_csv: bool = False,
+        progress: Progress | None = None,
+        numbered: bool = False,
     ) -> int:
         """Validate and assess, handing result batches to `sink` in input order; the number of records.
         DataError lists every problem when any value is wrong (the caller discards what `sink` got)."""
@@ -106,18 +113,27 @@ class SqlEngine(ABC):
         return self.stream(self._session, self.sql(query)).read_all()
 
     def run(
-        self, p: Plan, sink: Sink, *, require_date: bool, for_csv: bool = False, progress: Progress | None = None
+        self,
+        p: Plan,
+        sink: Sink,
+        *,
+        require_date: bool,
+        for_csv: bool = False,
+        progress: Progress | None = None,
+        numbered: bool = False,
     ) -> int:
         """Clean data costs one scan: the query also yields, per record, whether any check failed and a
         64-bit hash of its id. Batches are checked as they pass (vectorised), and repeated ids are found
         by sorting the hashes at the end. Only when something is wrong does a second pass list the
         problems, comparing the ids themselves, so a hash collision costs a second look, never a false
-        problem."""
+        problem. `numbered`: each batch keeps the input's row number (ROW), since an engine may return the
+        rows of a streamed input out of order."""
         checks = _checks(p, require_date=require_date)
         con = self.connect()
         carried = _Carried.of(p)
         self.attach(con, p.source, SRC, carried)
-        query = assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=carried.names if carried else ())
+        names = carried.names if carried else ()
+        query = assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=names, numbered=numbered)
         reader = self.stream(con, self.sql(query))
         keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
         ids = _IdHashes(p.source.total_rows)
@@ -127,7 +143,8 @@ class SqlEngine(ABC):
                 clean = False
                 break
             ids.add(batch.column(ID_HASH))
-            sink(carried.join(batch.select(keep)) if carried else batch.select(keep))
+            out = carried.join(batch.select(keep)) if carried else batch.select(keep)
+            sink(out if numbered or ROW not in out.schema.names else out.drop_columns([ROW]))
             rows += batch.num_rows
             if progress:
                 progress(batch.num_rows)
@@ -246,7 +263,7 @@ class _Carried:
         taken = self.window.take(pa.array(at))
         self.returned[at] = True
         self._drop_returned()
-        columns = {n: batch.column(n) for n in batch.schema.names if n != ROW}
+        columns = {n: batch.column(n) for n in batch.schema.names}
         columns |= {n: taken.column(n).combine_chunks() for n in self.names}
         names = self.order + [n for n in columns if n not in self.order]
         return pa.RecordBatch.from_arrays([columns[n] for n in names], names=names)

@@ -143,11 +143,18 @@ def _absent_column(rule_id: str) -> str:
 
 
 def assessment(
-    p: Plan, dialect: Dialect, *, for_csv: bool = False, checks: Sequence[Check] = (), carried: Sequence[str] = ()
+    p: Plan,
+    dialect: Dialect,
+    *,
+    for_csv: bool = False,
+    checks: Sequence[Check] = (),
+    carried: Sequence[str] = (),
+    numbered: bool = False,
 ) -> exp.Select:
     """Every input column (canonical ones typed), one column per result, the provenance of each row, and
     with `checks` whether any value of the row is invalid and a hash of its id. The `carried` columns,
-    which no rule reads, are left out for the engine to put back, and the row number kept for it."""
+    which no rule reads, are left out for the engine to put back, and the row number kept for it (and
+    when `numbered`, to put the rows back in input order)."""
     compiler = SqlCompiler(
         {r.id: r for pack in p.packs for r in pack.rules.values()},
         variable=_variable(p),
@@ -166,7 +173,7 @@ def assessment(
                 computed.append(_as(m.absent, _absent_column(rule_id)))
         inner = _star_with(computed, inner)
         compiler.available.update(layer)
-    select: list[exp.Expr] = [_as(column(ROW, "t"), ROW)] if carried else []
+    select: list[exp.Expr] = [_as(column(ROW, "t"), ROW)] if carried or numbered else []
     for col in p.source.columns:
         if col in carried:
             continue
