@@ -20,8 +20,11 @@ import pytest
 from hypothesis import given, settings
 
 from labourwatch.core.errors import DataError
+from labourwatch.core.model import MonthSeries
 from labourwatch.engines.base import Engine, SqlEngine
+from labourwatch.engines.compiler import literal
 from labourwatch.engines.duckdb import DuckDB
+from labourwatch.engines.query import month_value
 from labourwatch.services.assessment import prepare, results
 from labourwatch.services.packtests import run_pack_tests
 from labourwatch.services.request import Request
@@ -157,3 +160,13 @@ def test_carried_columns_stay_with_their_rows_when_a_stream_comes_back_out_of_or
     row_of = {key: i for i, key in enumerate(data.column("id").to_pylist())}
     assert table.num_rows == n
     assert table.column("note").to_pylist() == [f"n{row_of[key]}" for key in table.column("id").to_pylist()]
+
+
+def test_a_month_series_gives_each_date_its_months_value(backend):
+    """What a pack gives from the record's month (the calendar's working days): the value of the date's own
+    month on every backend, null before the first month and after the last."""
+    series = MonthSeries(2000, tuple(float(i) for i in range(24)), "months numbered from 0")
+    days = [date(year, month, day) for year in (1999, 2000, 2001, 2002) for month in range(1, 13) for day in (1, 28)]
+    got = [backend.scalar(month_value(series, literal(day))) for day in days]
+    assert got == [series.on(day) for day in days]
+    assert got[24:26] == [0, 0] and got[-1] is None

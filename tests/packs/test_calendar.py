@@ -70,3 +70,18 @@ def test_carrying_over_and_days_moved_by_decree():
     assert CALENDAR.kind(date(2026, 8, 31)) == WORKING  # no Constitution Day on 30 August in 2026
     with pytest.raises(ValueError):
         CALENDAR.kind(date(1999, 12, 31))
+
+
+def test_kz_labour_gives_every_record_the_working_days_of_its_month():
+    (labour,) = [p for p in load_packs(["kz-labour"]) if p.id == "kz-labour"]
+    series = labour.by_month["calendar_month_working_days"]
+    assert len(series.values) == 12 * (CALENDAR.last_year - CALENDAR.first_year + 1)
+    assert [series.on(date(2024, m, 15)) for m in (1, 3, 6)] == [21, 17, 20]
+    assert all(
+        series.on(date(year, month, 1)) == CALENDAR.month(year, month).working_days
+        for year in range(CALENDAR.first_year, CALENDAR.last_year + 1)
+        for month in range(1, 13)
+    )
+    assert series.on(date(CALENDAR.first_year - 1, 12, 31)) is None
+    assert series.on(date(CALENDAR.last_year + 1, 1, 1)) is None
+    assert series.on(None) is None

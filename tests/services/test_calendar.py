@@ -42,11 +42,6 @@ def test_vectorised_counts_equal_a_day_by_day_count(start, length, mask):
     got = part_columns(np.array([start], "datetime64[D]"), np.array([end], "datetime64[D]"), np.array([mask]))
     for name, value in by_day(start, end, mask).items():
         assert got[name][0].as_py() == value, name
-    month_last = date(start.year + start.month // 12, start.month % 12 + 1, 1) - timedelta(1)
-    assert (
-        got["calendar_month_working_days"][0].as_py()
-        == by_day(start.replace(day=1), month_last, 0)["calendar_working_days"]
-    )
 
 
 def test_outside_the_calendar_and_without_a_schedule_the_counts_are_unknown():

@@ -2,6 +2,9 @@
 
 ID = "id"
 REFERENCE_DATE = "reference_date"  # the date whose law judges a record (the interview date)
+# The official calendar's working days in the month of the reference date: no question, a pack's calendar
+# gives it for every record that does not hold it (core.model.MonthSeries)
+MONTH_WORKING_DAYS = "calendar_month_working_days"
 ROW = "__lw_row"  # the record's number in its input, from 1, added by the readers
 RAW_PREFIX = "raw:"  # an imported source column kept as it was, beside its canonical variable
 INTERNAL_PREFIX = "__lw"  # columns of labourwatch's own making, never written out

@@ -26,7 +26,7 @@ from labourwatch.core.expr.possible import (
     of_value,
     possible,
 )
-from labourwatch.core.instrument import Instrument, presumptions
+from labourwatch.core.instrument import ALWAYS_ASKED, Instrument, presumptions
 from labourwatch.core.model import Pack, Presumption, Rule, RuleKind
 from labourwatch.core.timeline import Interval, Timeline
 
@@ -69,7 +69,8 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
     out = {}
     for rule in (r for p in packs for r in p.outputs):
         reach = _reach(rule.id, rules)
-        variables = sorted({x.name for r in reach for x in _walk(rules[r]) if isinstance(x, n.VarRef)})
+        read = {x.name for r in reach for x in _walk(rules[r]) if isinstance(x, n.VarRef)}
+        variables = sorted(read - ALWAYS_ASKED)  # questions, not the record's date and what it gives
         leaves = indicators(rule.id, rules)
         if leaves:
             asked = tuple(x for x in leaves if measured(x))

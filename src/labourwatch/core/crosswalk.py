@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 
 from labourwatch.core.expr import nodes as n
+from labourwatch.core.instrument import ALWAYS_ASKED
 from labourwatch.core.model import Pack, Rule, RuleKind
 
 Crosswalk = dict[str, dict[str, list[str]]]  # variable -> pack -> indicators
@@ -52,6 +53,6 @@ def crosswalk(packs: Sequence[Pack], frameworks: Sequence[str]) -> Crosswalk:
     stop = {r.id for r in found}
     out: Crosswalk = {}
     for rule in found:
-        for variable in sorted(answers_read(rule, rules, stop)):
+        for variable in sorted(answers_read(rule, rules, stop) - ALWAYS_ASKED):  # answers, not the record's date
             out.setdefault(variable, {}).setdefault(rule.pack, []).append(rule.id)
     return out

@@ -3,15 +3,29 @@ interval, and the rules, each evaluated once."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.expr.evaluate import Tri, classify, evaluate, not_asked
 from labourwatch.core.instrument import Instrument
-from labourwatch.core.model import Presumption, Rule, RuleKind
+from labourwatch.core.model import Pack, Presumption, Rule, RuleKind
 from labourwatch.core.timeline import Interval
 
 LAW_PREFIX = "law:"  # how missing law values are told apart from missing answers
+
+
+def with_month_values(answers: Mapping[str, Any], packs: Iterable[Pack]) -> Mapping[str, Any]:
+    """The answers, with what the packs give from the month of the reference date (core.model.MonthSeries)
+    where the record holds nothing, as the engines fill it."""
+    day = answers.get(REFERENCE_DATE)
+    given = {
+        name: series.on(day)
+        for pack in packs
+        for name, series in pack.by_month.items()
+        if answers.get(name) is None and series.on(day) is not None
+    }
+    return {**answers, **given} if given else answers
 
 
 class RecordEnv:

@@ -10,7 +10,7 @@ from typing import Any
 
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.coverage import Coverage, coverage
-from labourwatch.core.environment import LAW_PREFIX, RecordEnv
+from labourwatch.core.environment import LAW_PREFIX, RecordEnv, with_month_values
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.expr.evaluate import Env, Tri, evaluate
 from labourwatch.core.expr.unparse import to_text
@@ -61,6 +61,7 @@ class RuleExplanation:
     not_asked: list[str] = field(default_factory=list)  # questions it reads that the survey did not ask
     presumed: list[Presumption] = field(default_factory=list)  # presumptions standing in for some of them
     coverage: Coverage | None = None  # which of its indicators the survey measured
+    calendar: dict[str, Any] = field(default_factory=dict)  # what the packs gave from the record's month
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ def explain_record(
     schema: Schema,
 ) -> Explanation:
     judged_on = timeline.judgement.as_of or answers.get(REFERENCE_DATE)
+    given, answers = answers, with_month_values(answers, packs)
+    from_calendar = {name for name, value in answers.items() if given.get(name) is None and value is not None}
     interval = _interval(timeline, answers)
     rules = {r.id: r for p in packs for r in p.rules.values()}
     params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
@@ -184,7 +187,10 @@ def explain_record(
                 RuleExplanation(
                     rule=rule,
                     result=result,
-                    answers={v: answers.get(v) for v in variables if instrument.was_asked(v)},
+                    answers={
+                        v: answers.get(v) for v in variables if instrument.was_asked(v) and v not in from_calendar
+                    },
+                    calendar={v: answers[v] for v in variables if v in from_calendar},
                     derived={d: env.rule(d) for d in used_rules if rules[d].kind is RuleKind.DERIVED},
                     law=[LawValue(params[k], interval.value(k) if interval else None) for k in used_params],
                     missing_answers=[m for m in missing if not m.startswith(LAW_PREFIX)],

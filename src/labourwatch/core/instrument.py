@@ -8,14 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from labourwatch.core.columns import ID, REFERENCE_DATE
+from labourwatch.core.columns import ID, MONTH_WORKING_DAYS, REFERENCE_DATE
 from labourwatch.core.errors import LabourwatchError, Message
 from labourwatch.core.model import Pack, Presumption, Schema
 from labourwatch.core.timeline import Timeline
 
 # Where the list of questions came from, from the most to the least explicit.
 DECLARED, FORM, MAPPING, COLUMNS = "declared", "form", "mapping", "columns"
-ALWAYS_ASKED = frozenset({ID, REFERENCE_DATE})  # not questions: the record's id and date
+# Not questions: the record's id and date, and what the date gives (the calendar's month, core.model.MonthSeries)
+ALWAYS_ASKED = frozenset({ID, REFERENCE_DATE, MONTH_WORKING_DAYS})
 
 
 @dataclass(frozen=True)

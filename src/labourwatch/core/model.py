@@ -217,6 +217,27 @@ class Presumption:
 
 
 @dataclass(frozen=True)
+class MonthSeries:
+    """A value for each month of a run of years, which a pack gives every record from the month of its
+    reference date when the record does not hold it (the official calendar's working days of the month)."""
+
+    first_year: int
+    values: tuple[float, ...]  # January of first_year, then each month in turn
+    source: str  # where the values come from, for provenance
+
+    def index(self, day: date | None) -> int | None:
+        """The month's position in `values`, None outside the series."""
+        if day is None:
+            return None
+        i = (day.year - self.first_year) * 12 + day.month - 1
+        return i if 0 <= i < len(self.values) else None
+
+    def on(self, day: date | None) -> float | None:
+        i = self.index(day)
+        return None if i is None else self.values[i]
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     version: str
@@ -229,6 +250,7 @@ class Pack:
     description: Text | None = None
     requires: tuple[str, ...] = ()
     presumptions: Mapping[str, Presumption] = field(default_factory=dict)  # by variable
+    by_month: Mapping[str, MonthSeries] = field(default_factory=dict)  # by variable
 
     @property
     def outputs(self) -> tuple[Rule, ...]:

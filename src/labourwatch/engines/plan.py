@@ -13,7 +13,7 @@ import pyarrow as pa
 from labourwatch.core.columns import PROVENANCE_COLUMNS
 from labourwatch.core.errors import LabourwatchError, Message
 from labourwatch.core.instrument import Instrument, from_columns, presumptions
-from labourwatch.core.model import Pack, Presumption, Rule, Schema
+from labourwatch.core.model import MonthSeries, Pack, Presumption, Rule, Schema
 from labourwatch.core.readings import Judgement
 from labourwatch.core.timeline import Timeline, build_timeline, parameter_dependencies, unverified_outputs
 from labourwatch.core.types import ValueType
@@ -52,6 +52,11 @@ class Plan:
     @property
     def stamp(self) -> str:
         return " ".join(p.stamp for p in self.packs)
+
+    @property
+    def by_month(self) -> dict[str, MonthSeries]:
+        """What the packs give each record from the month of its reference date, by variable."""
+        return {name: series for pack in self.packs for name, series in pack.by_month.items()}
 
 
 def plan(

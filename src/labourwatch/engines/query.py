@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from labourwatch.core.columns import ID, NOT_MEASURED, REFERENCE_DATE, ROW
-from labourwatch.core.model import Rule, RuleKind
+from labourwatch.core.model import MonthSeries, Rule, RuleKind
 from labourwatch.core.timeline import Timeline
 from labourwatch.core.types import ValueType
 from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL
@@ -124,11 +124,32 @@ def law_field(name: str) -> exp.Expression:
     return func("struct_extract", column(LAW, "t"), string(name))
 
 
+def month_value(series: MonthSeries, day: exp.Expression) -> exp.Expression:
+    """The series' value for the month of a date (each record's reference date), picked from a constant
+    list as `_law` is; null outside the series."""
+    months = exp.Add(
+        this=exp.Mul(
+            this=exp.paren(exp.Sub(this=exp.Year(this=day), expression=exp.Literal.number(series.first_year))),
+            expression=exp.Literal.number(12),
+        ),
+        expression=exp.Month(this=day.copy()),
+    )
+    values = exp.Array(expressions=[exp.Literal.number(v) for v in series.values])
+    value = exp.Bracket(this=exp.paren(values, copy=False), expressions=[months], offset=1)
+    inside = exp.Between(this=months.copy(), low=exp.Literal.number(1), high=exp.Literal.number(len(series.values)))
+    return exp.cast(case([(inside, value)], exp.null()), sql_type("DOUBLE"), copy=False)
+
+
 def _variable(p: Plan) -> VariableFor:
     """A variable as the rules read it: its typed value when asked; when not asked, the value the law
-    presumes (while the pack's reading holds), else nothing: not measured."""
+    presumes (while the pack's reading holds), else nothing: not measured. What a pack gives from the
+    month of the record's date is measured on every record that does not hold it."""
+    by_month = p.by_month
 
     def variable(name: str) -> Measured:
+        if name in by_month:
+            given = month_value(by_month[name], typed(REFERENCE_DATE, "t"))
+            return Measured(func("coalesce", typed(name, "t"), given) if name in p.present else given)
         if p.instrument.was_asked(name):
             return Measured(typed(name, "t"))
         if name in p.presumptions:

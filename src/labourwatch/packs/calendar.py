@@ -20,9 +20,9 @@ from typing import Any
 import holidays as holiday_library
 
 from labourwatch.core.errors import Location, PackError
-from labourwatch.core.model import Status
+from labourwatch.core.model import MonthSeries, Status
 from labourwatch.core.types import Text
-from labourwatch.packs.loader import RULEPACKS_ROOT
+from labourwatch.packs.paths import RULEPACKS_ROOT
 from labourwatch.packs.yamlio import load_yaml
 
 WORKING, REST, HOLIDAY = 0, 1, 2  # the kinds of a day
@@ -107,6 +107,17 @@ class WorkingCalendar:
         days = [date(year, month, d) for d in range(1, gregorian.monthrange(year, month)[1] + 1)]
         working = [d for d in days if self.kind(d, week) == WORKING]
         return MonthNorm(len(working), round(sum(self.hours(d, weekly_norm, week) for d in working), 2))
+
+
+def month_working_days(calendar: WorkingCalendar) -> MonthSeries:
+    """The five-day week's working days of every month the calendar covers: the norm of the month in
+    days, as the Ministry's balance of working time gives it."""
+    values = tuple(
+        float(calendar.month(year, month).working_days)
+        for year in range(calendar.first_year, calendar.last_year + 1)
+        for month in range(1, 13)
+    )
+    return MonthSeries(calendar.first_year, values, calendar.source)
 
 
 def calendar_path(pack: str = "kz-labour") -> Path:

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from labourwatch.core.columns import MONTH_WORKING_DAYS
 from labourwatch.core.errors import Location, PackError
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.expr.parser import parse
@@ -35,11 +36,9 @@ from labourwatch.core.model import (
 )
 from labourwatch.core.types import Text, ValueType
 from labourwatch.i18n import LANGUAGES
+from labourwatch.packs.calendar import load_calendar, month_working_days
+from labourwatch.packs.paths import RULEPACKS_ROOT, SCHEMA_PATH
 from labourwatch.packs.yamlio import LocatedStr, line_of, load_yaml
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = PACKAGE_ROOT / "schema" / "variables.yaml"
-RULEPACKS_ROOT = PACKAGE_ROOT / "rulepacks"
 
 _SCHEMA: Schema | None = None
 
@@ -276,6 +275,7 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
     }
     citable = {a.id: a for dep in closure for a in loaded[dep].acts.values()} | acts  # acts a rule may cite
     rules = _rules(directory, pack_id, schema, parameters, citable, visible, inherited)
+    calendar = directory / "data" / "calendar.yaml"
     return Pack(
         id=pack_id,
         version=version,
@@ -288,6 +288,7 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
         content_hash=content_hash(directory),
         requires=requires,
         presumptions=_presumptions(ctx, doc, pack_id, schema, parameters),
+        by_month={MONTH_WORKING_DAYS: month_working_days(load_calendar(calendar))} if calendar.exists() else {},
     )
 
 

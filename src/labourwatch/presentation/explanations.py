@@ -85,6 +85,7 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
                 "result": result_code(rx),
                 "rule": rx.rule.source,
                 "answers": {k: plain(v) for k, v in rx.answers.items()},
+                "from_calendar": {k: plain(v) for k, v in rx.calendar.items()},
                 "computed": {k: plain(v.value) for k, v in rx.derived.items()},
                 "law": [_law_dict(lv, acts, lang) for lv in rx.law],
                 "missing_answers": rx.missing_answers,
@@ -201,6 +202,9 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
         if rx.answers:
             answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
             lines.append(f"    {t('answers', lang)}: {answers}")
+        if rx.calendar:
+            given = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.calendar.items())
+            lines.append(f"    {t('from_calendar', lang)}: {given}")
         if rx.derived:
             derived = "; ".join(
                 f"{k} = {_word(v.value, lang) if v.known else t('unknown', lang)}" for k, v in rx.derived.items()

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from labourwatch.core.columns import REFERENCE_DATE, ROW
+from labourwatch.core.columns import MONTH_WORKING_DAYS, REFERENCE_DATE, ROW
 from labourwatch.core.errors import DataError, Message, Problem
 from labourwatch.core.timeline import Timeline
 from labourwatch.core.values import as_text
@@ -201,7 +201,7 @@ def _refuse_days_beyond_period(typed: pa.Table, days: np.ndarray, source: Any, l
 def _parts_input(
     raw: pa.Table, owner: np.ndarray, part_start: np.ndarray, part_end: np.ndarray, k: np.ndarray, first_row: int
 ) -> pa.Table:
-    set_here = (REFERENCE_DATE, "segment_end", "claim_date", EXCHANGE_RATE, *CALENDAR_COLUMNS)
+    set_here = (REFERENCE_DATE, "segment_end", "claim_date", EXCHANGE_RATE, MONTH_WORKING_DAYS, *CALENDAR_COLUMNS)
     table = raw.drop_columns([c for c in set_here if c in raw.column_names])
     table = table.take(pa.array(owner))
     ids = pc.binary_join_element_wise(

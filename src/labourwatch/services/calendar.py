@@ -12,17 +12,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from labourwatch.packs.calendar import HOLIDAY, REST, WORKING, WorkingCalendar, calendar_path, load_calendar
-from labourwatch.packs.loader import RULEPACKS_ROOT
+from labourwatch.packs.paths import RULEPACKS_ROOT
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FIVE_DAY = 0b0011111  # Monday to Friday: such a schedule follows the official calendar, moves included
 
 # The columns the arrears calculator gives each part of a period (variables of the schema).
 CALENDAR_DAYS = "calendar_working_days"  # working days of the five-day calendar in the part
-MONTH_DAYS = "calendar_month_working_days"  # ... in the whole month of the part
 SCHEDULE = ("schedule_working_days", "schedule_rest_days", "schedule_holidays")  # the worker's days by kind
 DAYS_A_WEEK = "schedule_days_a_week"
-CALENDAR_COLUMNS = (CALENDAR_DAYS, MONTH_DAYS, *SCHEDULE, DAYS_A_WEEK)
+CALENDAR_COLUMNS = (CALENDAR_DAYS, *SCHEDULE, DAYS_A_WEEK)  # and the month's days: the pack gives them
 
 
 ALL_DAYS = 0b1111111
@@ -86,16 +85,14 @@ def weekday_masks(typed: pa.Table) -> np.ndarray:
 
 
 def part_columns(starts: np.ndarray, ends: np.ndarray, masks: np.ndarray) -> dict[str, pa.Array]:
-    """For each part (within one month): the calendar's working days in it and in its month, and the
-    worker's days of work in it by kind. A five-day schedule follows the calendar (it works the Saturdays
-    made working and rests on the days moved off); any other works its weekdays as they fall. Unknown
-    (null) outside the calendar's years, and the schedule's counts where the schedule is not known."""
+    """For each part (within one month): the calendar's working days in it, and the worker's days of work
+    in it by kind (those of its month the pack gives: core.model.MonthSeries). A five-day schedule follows
+    the calendar (it works the Saturdays made working and rests on the days moved off); any other works its
+    weekdays as they fall. Unknown (null) outside the calendar's years, and the schedule's counts where
+    the schedule is not known."""
     arrays = official_arrays()
     every = np.full(len(starts), ALL_DAYS)
     counts, covered = arrays.between(starts, ends, every)
-    month_first = starts.astype("datetime64[M]").astype("datetime64[D]")
-    month_last = (starts.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
-    month_counts, month_covered = arrays.between(month_first, month_last, every)
     known = np.where(masks < 0, 0, masks)  # an unknown schedule counts no day (its counts are masked below)
     by_kind, _ = arrays.between(starts, ends, known)
     five_day = masks == FIVE_DAY
@@ -103,10 +100,7 @@ def part_columns(starts: np.ndarray, ends: np.ndarray, masks: np.ndarray) -> dic
     by_kind[five_day] = 0
     by_kind[five_day, WORKING] = working_days[five_day]
     unknown_schedule = ~covered | (masks < 0)
-    out = {
-        CALENDAR_DAYS: pa.array(working_days, pa.float64(), mask=~covered),
-        MONTH_DAYS: pa.array(month_counts[:, WORKING], pa.float64(), mask=~month_covered),
-    }
+    out = {CALENDAR_DAYS: pa.array(working_days, pa.float64(), mask=~covered)}
     out[DAYS_A_WEEK] = pa.array(np.bitwise_count(known.astype(np.uint8)), pa.float64(), mask=masks < 0)
     for name, kind in zip(SCHEDULE, (WORKING, REST, HOLIDAY), strict=True):
         out[name] = pa.array(by_kind[:, kind], pa.float64(), mask=unknown_schedule)

@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 
 from labourwatch.core.columns import REFERENCE_DATE
-from labourwatch.core.environment import RecordEnv
+from labourwatch.core.environment import RecordEnv, with_month_values
 from labourwatch.core.errors import Location, PackError
 from labourwatch.core.instrument import EVERY
 from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL, as_text, result_in
@@ -151,7 +151,7 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None 
         plan = assessment.prepare(table, request)
         sql_rows = assessment.results(plan, engine).to_pylist()
         for i, case in enumerate(group):
-            answers = plan.schema.answers(sql_rows[i])  # as the engine typed them
+            answers = with_month_values(plan.schema.answers(sql_rows[i]), plan.packs)  # as the engine typed them
             interval = plan.timeline.interval_for(answers.get(REFERENCE_DATE))
             env = RecordEnv(answers, interval, rules, plan.instrument, plan.presumptions, plan.timeline.readings)
             problems, actual = [], {}

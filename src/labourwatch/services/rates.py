@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from labourwatch.core.errors import DataError, Message, Problem
-from labourwatch.packs.loader import RULEPACKS_ROOT
+from labourwatch.packs.paths import RULEPACKS_ROOT
 
 OFFICIAL = RULEPACKS_ROOT / "kz-labour" / "data" / "nbk_rates.csv"
 COLUMNS = {"date": pa.date32(), "currency": pa.string(), "units": pa.float64(), "kzt": pa.float64()}
