@@ -165,7 +165,7 @@ def test_carried_columns_stay_with_their_rows_when_a_stream_comes_back_out_of_or
 def test_a_month_series_gives_each_date_its_months_value(backend):
     """What a pack gives from the record's month (the calendar's working days): the value of the date's own
     month on every backend, null before the first month and after the last."""
-    series = MonthSeries(2000, tuple(float(i) for i in range(24)), "months numbered from 0")
+    series = MonthSeries(2000, tuple(float(i) for i in range(24)))  # months numbered from 0
     days = [date(year, month, day) for year in (1999, 2000, 2001, 2002) for month in range(1, 13) for day in (1, 28)]
     got = [backend.scalar(month_value(series, literal(day))) for day in days]
     assert got == [series.on(day) for day in days]

@@ -132,7 +132,13 @@ MEDIUM_PAIR = pd.DataFrame(
 
 def test_a_dimension_shows_its_tallies_and_the_clause_that_decided():
     record = pd.DataFrame(
-        {"id": ["d"], "reference_date": ["2024-06-03"], "documents_held_by_employer": ["yes"], "confinement": ["yes"]}
+        {
+            "id": ["d"],
+            "reference_date": ["2024-06-03"],
+            "documents_held_by_employer": ["yes"],
+            "documents_refused_on_request": ["yes"],
+            "confinement": ["yes"],
+        }
     )
     cd = result(explanation_dict(explain(record, "d", packs=["ilo-ec-2009"], asked=["all"])), "thb_cd")
     assert cd["result"] == "yes"
@@ -174,11 +180,17 @@ def test_sensitivity_counts_each_result_under_each_reading():
         "kz-labour:reading.presume_not_hazardous=false",
         "kz-labour:reading.presume_no_shift_work=false",
         "kz-labour:reading.presume_no_premiums=false",
+        "evidence:reading.wages_withheld=withheld_only",
+        "evidence:reading.wages_withheld=withheld_or_deferred",
+        "evidence:reading.cannot_leave=either_answer",
+        "evidence:reading.documents_withheld=kept",
+        "evidence:reading.excessive_hours=beyond_norm",
         "ilo-2012:reading.strength_rule=both_strong",
         "ilo-2012:reading.strength_rule=none",
     ]
-    assert s.counts["fl12_ur"]["true"] == [1, 1, 1, 1, 0, 2]  # the presumptions play no part in fl12_ur
-    assert s.counts["fl12_ur"]["false"] == [1, 1, 1, 1, 2, 0]
+    # the presumptions and the readings of evidence play no part in fl12_ur
+    assert s.counts["fl12_ur"]["true"] == [1] * 9 + [0, 2]
+    assert s.counts["fl12_ur"]["false"] == [1] * 9 + [2, 0]
     assert "fl12_ur_deception_terms" not in s.counts  # indicators do not depend on the reading
 
 

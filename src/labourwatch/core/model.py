@@ -223,18 +223,11 @@ class MonthSeries:
 
     first_year: int
     values: tuple[float, ...]  # January of first_year, then each month in turn
-    source: str  # where the values come from, for provenance
-
-    def index(self, day: date | None) -> int | None:
-        """The month's position in `values`, None outside the series."""
-        if day is None:
-            return None
-        i = (day.year - self.first_year) * 12 + day.month - 1
-        return i if 0 <= i < len(self.values) else None
 
     def on(self, day: date | None) -> float | None:
-        i = self.index(day)
-        return None if i is None else self.values[i]
+        """The value of the date's month; None outside the series."""
+        i = -1 if day is None else (day.year - self.first_year) * 12 + day.month - 1
+        return self.values[i] if 0 <= i < len(self.values) else None
 
 
 @dataclass(frozen=True)

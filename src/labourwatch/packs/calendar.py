@@ -117,7 +117,7 @@ def month_working_days(calendar: WorkingCalendar) -> MonthSeries:
         for year in range(calendar.first_year, calendar.last_year + 1)
         for month in range(1, 13)
     )
-    return MonthSeries(calendar.first_year, values, calendar.source)
+    return MonthSeries(calendar.first_year, values)
 
 
 def calendar_path(pack: str = "kz-labour") -> Path:
