@@ -113,3 +113,23 @@ def test_demo_shows_the_elements_behind_each_rate(demo):
     # the typology's situation: how many records in each class, and how many not measured
     situation = html[html.index('<section class="standard" id="situation">') :]
     assert "<td>not measured</td>" in situation[: situation.index("</section>")]
+
+
+def test_demo_states_each_rate_with_its_range_across_the_readings_and_the_standards_scope(demo):
+    pages, out = demo
+    html = pages["en"]
+    table = pq.read_table(out / "osce-assessed.parquet", columns=["forced_labour"])
+    holding = int(pc.sum(pc.fill_null(table.column("forced_labour"), False)).as_py())
+    section = html[html.index('<section class="standard" id="forced_labour">') :]
+    section = section[: section.index("</section>")]
+    stated = re.search(
+        r"Records for which it holds: (\d+) under the packs&#39; default readings; "
+        r".*? from (\d+) \((.+?)\) to (\d+) \((.+?)\)",
+        section,
+    )
+    assert stated, section
+    default, low, high = int(stated[1]), int(stated[2]), int(stated[4])
+    assert default == holding and low <= default <= high and low < high  # the readings move it
+    assert stated[3].startswith(("evidence:", "icls-2018:", "kz-labour:")) and stated[5] != stated[3]
+    assert "Scope:" in section and "imposed by the State" in section
+    assert t("demo_fl_scope", "ru") in pages["ru"]

@@ -243,6 +243,7 @@ class Pack:
     description: Text | None = None
     requires: tuple[str, ...] = ()
     presumptions: Mapping[str, Presumption] = field(default_factory=dict)  # by variable
+    scope: Text | None = None  # what the pack measures and what it cannot
     by_month: Mapping[str, MonthSeries] = field(default_factory=dict)  # by variable
 
     @property

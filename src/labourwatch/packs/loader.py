@@ -251,7 +251,7 @@ def content_hash(directory: Path) -> str:
     return digest.hexdigest()
 
 
-_PACK_KEYS = {"id", "version", "title", "description", "jurisdiction", "requires", "acts", "presumptions"}
+_PACK_KEYS = {"id", "version", "title", "description", "scope", "jurisdiction", "requires", "acts", "presumptions"}
 
 
 def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pack:
@@ -281,6 +281,7 @@ def load_pack(directory: Path, schema: Schema, loaded: Mapping[str, Pack]) -> Pa
         version=version,
         title=ctx.text(doc.get("title"), "title", doc, "title") or {},
         description=ctx.text(doc.get("description"), "description", doc, "description", required=False),
+        scope=ctx.text(doc.get("scope"), "scope", doc, "scope", required=False),
         jurisdiction=doc.get("jurisdiction"),
         acts=acts,
         parameters=parameters,

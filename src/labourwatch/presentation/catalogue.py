@@ -39,6 +39,8 @@ def pack_dict(p: Pack, lang: str = "en") -> dict[str, Any]:
         "version": p.version,
         "sha256": p.content_hash,
         "title": pick(p.title, lang),
+        "description": pick(p.description, lang) if p.description else "",
+        "scope": pick(p.scope, lang) if p.scope else "",
         "jurisdiction": p.jurisdiction,
         "acts": [
             {
@@ -135,6 +137,10 @@ def pack_markdown(p: Pack) -> str:
         "the `lw_unverified` column), **derived** (computed by the stated method).",
         "",
     ]
+    if d["description"]:
+        lines += [d["description"], ""]
+    if d["scope"]:
+        lines += ["## Scope: what it measures and what it cannot", "", d["scope"], ""]
     if d["acts"]:
         lines += ["## Acts", "", "| id | act | in force | status |", "|---|---|---|---|"]
         for a in d["acts"]:

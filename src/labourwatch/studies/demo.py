@@ -32,6 +32,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 # classifications that sum them up (the ILO 11-indicator screen, the typology's situation).
 HEADLINES = ("forced_labour", "fl12_forced_labour", "trafficking", "thb_trafficked")
 CLASSIFICATIONS = ("ilo11_screen", "situation")
+STANDARDS = ("icls-2018", "ilo-2012", "palermo", "ilo-ec-2009")  # the packs of the headlines
 
 
 @dataclass
@@ -80,14 +81,38 @@ def _holds(table: pa.Table, name: str) -> pa.Array:
     return pc.fill_null(table.column(name).combine_chunks(), False)
 
 
-def _standards(assessed: Path, packs: list[Pack], lang: str) -> dict[str, Any]:
+def _ranges(sample: Path, names: list[str], lang: str) -> dict[str, str]:
+    """For each headline, how many records it holds for under the default readings and how far one other
+    reading (one changed at a time) moves that count, naming the readings at either end."""
+    found = assessment.sensitivity(sample, Request(packs=list(STANDARDS), lang=lang))
+    out = {}
+    for name in names:
+        counts = found.counts.get(name, {}).get("true")
+        if counts is None or len(set(counts)) == 1:
+            out[name] = t("demo_fl_range_none", lang)
+            continue
+        low, high = counts.index(min(counts)), counts.index(max(counts))
+        out[name] = t(
+            "demo_fl_range",
+            lang,
+            default=counts[0],
+            low=counts[low],
+            low_reading=found.readings[low],
+            high=counts[high],
+            high_reading=found.readings[high],
+        )
+    return out
+
+
+def _standards(assessed: Path, sample: Path, packs: list[Pack], lang: str) -> dict[str, Any]:
     """What the study's questions can support of each standard's headline finding: its prevalence (none
     where the questions cannot make it hold), the records known, unknown and not measured, what the
-    questions measured of it, and, where it has a prevalence, how often each indicator measured holds
-    among the records where the finding holds."""
+    questions measured of it, how far the packs' readings move it, the standard's scope, and, where it has
+    a prevalence, how often each indicator measured holds among the records where the finding holds."""
     columns = set(pq.read_schema(assessed).names)
     rules = {r.id: r for p in packs for r in p.rules.values()}
     titles = {p.id: pick(p.title, lang) for p in packs}
+    scopes = {p.id: pick(p.scope, lang) if p.scope else "" for p in packs}
     names = [n for n in HEADLINES if n in columns]
     estimates = statistics.estimate_findings(assessed, findings=names, lang=lang)
     overall = {r.variable: r for r in estimates.rows if r.domain == ALL}
@@ -95,6 +120,7 @@ def _standards(assessed: Path, packs: list[Pack], lang: str) -> dict[str, Any]:
     wanted = {*names, *(x for n in names if n in covered for x in covered[n].asked)}
     wanted |= {n for n in CLASSIFICATIONS if n in rules}
     table = pq.read_table(assessed, columns=sorted(wanted & columns))
+    ranges = _ranges(sample, names, lang)
 
     def label(name: str) -> str:
         return pick(rules[name].label, lang) if name in rules else name
@@ -130,6 +156,8 @@ def _standards(assessed: Path, packs: list[Pack], lang: str) -> dict[str, Any]:
                 "id": name,
                 "label": label(name),
                 "standard": titles.get(rules[name].pack, "") if name in rules else "",
+                "scope": scopes.get(rules[name].pack, "") if name in rules else "",
+                "range": ranges[name],
                 "rate": rate,
                 "supported": not row.unsupported,
                 "known": "–" if row.known is None else row.known,
@@ -245,6 +273,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
                 "fl_classes",
                 "fl_of_all",
                 "fl_classes_note",
+                "fl_scope",
             )
         }
         | {
@@ -259,7 +288,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
             "finding": t("report_finding", lang),
             "class": t("report_class", lang),
         },
-        "standards": _standards(assessed_path, packs, lang),
+        "standards": _standards(assessed_path, sample, packs, lang),
         "classes": {
             "compliance": class_row(comp, "compliance", ["non_compliant", "semi_compliant", "compliant", "unknown"]),
             "unfreedom": class_row(unf, "unfreedom", ["free", "ambivalent", "unfree", "unknown"]),
