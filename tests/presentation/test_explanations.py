@@ -100,7 +100,7 @@ MEDIUM_PAIR = pd.DataFrame(
         "reference_date": ["2024-06-03"],
         "age": ["35"],
         "deceived_wages": ["yes"],
-        "threat_dismissal": ["yes"],
+        "recruitment_threat_exposure": ["yes"],
         **{
             name: ["no"]
             for name in [
@@ -187,10 +187,11 @@ def test_sensitivity_counts_each_result_under_each_reading():
         "evidence:reading.excessive_hours=beyond_norm",
         "ilo-2012:reading.strength_rule=both_strong",
         "ilo-2012:reading.strength_rule=none",
+        "ilo-2012:reading.penalty_phase=any_phase",
     ]
     # the presumptions and the readings of evidence play no part in fl12_ur
-    assert s.counts["fl12_ur"]["true"] == [1] * 9 + [0, 2]
-    assert s.counts["fl12_ur"]["false"] == [1] * 9 + [2, 0]
+    assert s.counts["fl12_ur"]["true"] == [1] * 9 + [0, 2, 1]
+    assert s.counts["fl12_ur"]["false"] == [1] * 9 + [2, 0, 1]
     assert "fl12_ur_deception_terms" not in s.counts  # indicators do not depend on the reading
 
 
