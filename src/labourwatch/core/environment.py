@@ -20,12 +20,10 @@ def with_month_values(answers: Mapping[str, Any], packs: Iterable[Pack]) -> Mapp
     where the record holds nothing, as the engines fill it."""
     day = answers.get(REFERENCE_DATE)
     given = {
-        name: series.on(day)
-        for pack in packs
-        for name, series in pack.by_month.items()
-        if answers.get(name) is None and series.on(day) is not None
+        name: series.on(day) for pack in packs for name, series in pack.by_month.items() if answers.get(name) is None
     }
-    return {**answers, **given} if given else answers
+    known = {name: value for name, value in given.items() if value is not None}
+    return {**answers, **known} if known else answers
 
 
 class RecordEnv:
