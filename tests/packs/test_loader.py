@@ -182,3 +182,23 @@ def test_a_wrong_presumption_is_refused(tmp_path, change, message):
     with pytest.raises(PackError, match=message) as err:
         load_packs(dirs=[make_pack(tmp_path, pack=pack, params=PARAMS + READING)])
     assert err.value.location is not None and err.value.location.file.endswith("pack.yaml")
+
+
+def test_a_rule_joining_answers_of_different_periods_is_refused(tmp_path):
+    rules = RULES.replace("hours_per_day >\n      p.limits.cap", "violence and\n      sold_or_bought")
+    joins = r"joins answers about different periods \(ever: sold_or_bought; job: violence\)"
+    with pytest.raises(PackError, match=joins) as err:
+        load_packs(dirs=[make_pack(tmp_path, rules=rules)])
+    assert err.value.location is not None and err.value.location.line == 5
+
+
+def declaring(period: str) -> str:
+    rules = RULES.replace("hours_per_day >\n      p.limits.cap", "sold_or_bought and\n      sold_into_this_job")
+    return rules.replace("  kind: finding", f"  kind: finding\n  period: {period}")
+
+
+def test_a_rule_tying_an_answer_to_this_job_declares_its_period(tmp_path):
+    (pack,) = load_packs(dirs=[make_pack(tmp_path, rules=declaring("job"))])
+    assert dict(pack.rules["over_cap"].periods) == {"job": frozenset({"over_cap"})}
+    with pytest.raises(PackError, match="period must be one of"):
+        load_packs(dirs=[make_pack(tmp_path / "b", rules=declaring("then"))])

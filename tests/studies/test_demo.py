@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -13,9 +14,11 @@ from markupsafe import escape
 
 from labourwatch.cli import cli
 from labourwatch.i18n import t
+from labourwatch.packs import load_packs
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.services.statistics import estimate_findings
 from labourwatch.stats.prevalence import ALL
+from labourwatch.studies.demo import PERIOD_RESULT, _period_text
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +136,19 @@ def test_demo_states_each_rate_with_its_range_across_the_readings_and_the_standa
     assert stated[3].startswith(("evidence:", "icls-2018:", "kz-labour:")) and stated[5] != stated[3]
     assert "Scope:" in section and "imposed by the State" in section
     assert t("demo_fl_scope", "ru") in pages["ru"]
+
+
+def test_demo_states_the_reference_period_of_the_rates(demo, tmp_path):
+    pages, _ = demo
+    assert "Reference period: the current job now, as every record states it." in pages["en"]
+    assert "Отчётный период: текущая работа сейчас" in pages["ru"]
+
+    rules = {r.id: r for p in load_packs(["icls-2018"]) for r in p.rules.values()}
+    mixed = tmp_path / "mixed.parquet"
+    pq.write_table(pa.table({PERIOD_RESULT: ["current", "last_5_years", "unknown"]}), mixed)
+    assert _period_text(mixed, rules, "en") == t(
+        "demo_fl_period_mixed", "en", periods="the current job now: 1; the last 5 years: 1; not stated: 1"
+    )
+    blank = tmp_path / "blank.parquet"
+    pq.write_table(pa.table({PERIOD_RESULT: ["unknown", "unknown"]}), blank)
+    assert _period_text(blank, rules, "en") == t("demo_fl_period_none", "en")

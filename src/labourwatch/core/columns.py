@@ -2,6 +2,7 @@
 
 ID = "id"
 REFERENCE_DATE = "reference_date"  # the date whose law judges a record (the interview date)
+REFERENCE_PERIOD = "reference_period"  # the period the record's answers describe (the current job, 5 years)
 # The official calendar's working days in the month of the reference date: no question, a pack's calendar
 # gives it for every record that does not hold it (core.model.MonthSeries)
 MONTH_WORKING_DAYS = "calendar_month_working_days"

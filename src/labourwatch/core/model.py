@@ -45,6 +45,7 @@ class Variable:
     ask_if: str | None = None  # when a questionnaire asks it (XLSForm relevance, ${name} for variables)
     if_skipped: Any = None  # the answer a skipped question implies (skipped travel question: no journey arranged)
     repeat: str | None = None  # asked once per item of a repeat group (each payment): a linked table, not a column
+    period: str | None = None  # the job and time the answer describes (core/periods.py); None: true of all
 
     @property
     def type(self) -> ValueType:
@@ -64,6 +65,7 @@ class Schema:
     variables: Mapping[str, Variable]
     version: str
     non_answers: frozenset[str] = frozenset()
+    periods: Mapping[str, Text] = field(default_factory=dict)  # what each period of an answer means
 
     def symbols(self) -> dict[str, Symbol]:
         return {name: v.symbol for name, v in self.variables.items()}
@@ -190,6 +192,7 @@ class Rule:
     source: str = ""  # the expression as written in the pack
     location: Location | None = None
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # named lists of indicators
+    periods: Mapping[str, frozenset[str]] = field(default_factory=dict)  # what the result describes (core/periods.py)
 
     @property
     def codes(self) -> frozenset[str] | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.core.columns import REFERENCE_DATE, REFERENCE_PERIOD
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
 from labourwatch.core.types import pick
@@ -42,7 +42,7 @@ MODULES = (
     "monitoring",
     "claim",
 )
-NOT_ASKED = {"id", REFERENCE_DATE, "segment_end", "reference_period"}  # filled by the form or the tools
+NOT_ASKED = {"id", REFERENCE_DATE, "segment_end", REFERENCE_PERIOD}  # filled by the form or the tools
 YES_NO_DK = "yes_no_dont_know"
 YES_NO_DK_TEXTS = {"yes": "answer_yes", "no": "answer_no", "dont_know": "dont_know"}  # code -> form text
 

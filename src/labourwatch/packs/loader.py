@@ -5,6 +5,7 @@ Everything a pack author can get wrong is reported as a PackError naming the fil
 
 from __future__ import annotations
 
+import dataclasses
 import graphlib
 import hashlib
 import re
@@ -34,6 +35,7 @@ from labourwatch.core.model import (
     Status,
     Variable,
 )
+from labourwatch.core.periods import THIS_JOB, PeriodJoin, Periods, periods_of
 from labourwatch.core.types import Text, ValueType
 from labourwatch.i18n import LANGUAGES
 from labourwatch.packs.calendar import load_calendar, month_working_days
@@ -92,6 +94,7 @@ _VARIABLE_KEYS = {
     "ask_if",
     "if_skipped",
     "repeat",
+    "period",
 }
 PHASES = {"recruitment", "during_work", "leaving"}
 
@@ -107,6 +110,9 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
         name: _codes(ctx, codes, f"value set '{name}'", doc["value_sets"], name)
         for name, codes in doc.get("value_sets", {}).items()
     }
+    periods = _codes(ctx, doc.get("periods", {}), "the periods of answers", doc, "periods")
+    if THIS_JOB not in periods:
+        raise ctx.fail(f"periods must name '{THIS_JOB}', the job of the record", doc, "periods")
     variables = {}
     for name, spec in ctx.mapping(doc.get("variables"), "variables", doc, "variables").items():
         spec = ctx.mapping(spec, f"variable '{name}'", doc["variables"], name)
@@ -125,6 +131,9 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             raise ctx.fail(f"variable '{name}' of type {kind} needs values", spec, "type")
         if spec.get("phase") is not None and spec["phase"] not in PHASES:
             raise ctx.fail(f"variable '{name}': phase must be one of {', '.join(sorted(PHASES))}", spec, "phase")
+        period = spec.get("period", THIS_JOB if spec.get("phase") else None)
+        if period is not None and period not in periods:
+            raise ctx.fail(f"variable '{name}': period must be one of {', '.join(periods)}", spec, "period")
         variables[name] = Variable(
             name=name,
             kind=kind,
@@ -143,6 +152,7 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             ask_if=spec.get("ask_if"),
             if_skipped=spec.get("if_skipped"),
             repeat=spec.get("repeat"),
+            period=period,
         )
     for name, var in variables.items():
         for ref in re.findall(r"\$\{(\w+)\}", var.ask_if or ""):
@@ -151,7 +161,8 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
                     f"variable '{name}': ask_if names unknown variable '{ref}'", doc["variables"][name], "ask_if"
                 )
     non_answers = frozenset(str(c) for c in doc.get("non_answers", []))
-    schema = Schema(variables, version=hashlib.sha256(path.read_bytes()).hexdigest()[:12], non_answers=non_answers)
+    version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    schema = Schema(variables, version=version, non_answers=non_answers, periods=periods)
     if path == SCHEMA_PATH:
         _SCHEMA = schema
     return schema
@@ -450,7 +461,18 @@ def _parameters(ctx: _Ctx, pack: str, group: str, acts: Mapping[str, Act]) -> di
 
 # --- rules -----------------------------------------------------------------------------------------
 
-_RULE_KEYS = {"kind", "label", "description", "references", "expr", "cases", "otherwise", "values", "indicators"}
+_RULE_KEYS = {
+    "kind",
+    "label",
+    "description",
+    "references",
+    "expr",
+    "cases",
+    "otherwise",
+    "values",
+    "indicators",
+    "period",
+}
 
 
 def _rules(
@@ -487,6 +509,7 @@ def _rules(
         ctx, spec = specs[cycle[0]]
         raise ctx.fail(f"rules refer to each other in a cycle: {' -> '.join(cycle)}", spec) from None
     symbols: dict[str, Symbol] = {rid: r.symbol for rid, r in visible.items()}
+    periods: dict[str, Periods] = {rid: r.periods for rid, r in visible.items()}
     rules: dict[str, Rule] = {}
     for rule_id in ordered:
         ctx, spec = specs[rule_id]
@@ -501,9 +524,40 @@ def _rules(
             inherited=inherited,
         )
         rule = _build_rule(ctx, pack, rule_id, spec, parsed[rule_id][1], scope, acts)
+        rule = dataclasses.replace(rule, periods=_periods(ctx, spec, rule, schema, periods))
         rules[rule_id] = rule
         symbols[rule_id] = rule.symbol
+        periods[rule_id] = rule.periods
     return {rule_id: rules[rule_id] for rule_id in specs}  # as declared: the order of result columns
+
+
+def _periods(ctx: _Ctx, spec: Mapping[Any, Any], rule: Rule, schema: Schema, known: Mapping[str, Periods]) -> Periods:
+    """What the rule's result describes (core/periods.py): the period it declares with `period:`, else
+    the periods of the answers it reads, which it may gather but never join."""
+    declared = spec.get("period")
+    if declared is not None:
+        if declared not in schema.periods:
+            raise ctx.fail(f"rule '{rule.id}': period must be one of {', '.join(schema.periods)}", spec, "period")
+        return {str(declared): frozenset({rule.id})}
+
+    def variable(name: str) -> str | None:
+        found = schema.variables.get(name)
+        return found.period if found else None
+
+    out: dict[str, frozenset[str]] = {}
+    for node in rule.nodes():  # a classification's cases are alternatives: gathered
+        try:
+            found = periods_of(node, variable, known.__getitem__)
+        except PeriodJoin as join:
+            where = Location(str(ctx.path), join.node.line, join.node.column)
+            raise PackError(
+                f"rule '{rule.id}' joins answers about different periods ({join}): the facts of one job or "
+                "time cannot prove a finding about another. Gather them (any, or), or read them through a "
+                "rule that ties them to one period (`period:`)",
+                where,
+            ) from None
+        out |= {p: out.get(p, frozenset()) | names for p, names in found.items()}
+    return out
 
 
 def _groups(ctx: _Ctx, spec: Mapping[Any, Any]) -> dict[str, tuple[str, ...]]:

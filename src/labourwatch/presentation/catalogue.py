@@ -9,6 +9,7 @@ from typing import Any
 from labourwatch.core.crosswalk import crosswalk
 from labourwatch.core.expr.typecheck import FUNCTIONS
 from labourwatch.core.model import Pack, Variable
+from labourwatch.core.periods import THIS_JOB
 from labourwatch.core.types import pick
 from labourwatch.core.values import as_text
 from labourwatch.packs import load_packs, load_schema
@@ -82,6 +83,7 @@ def pack_dict(p: Pack, lang: str = "en") -> dict[str, Any]:
                 "expression": r.source,
                 "values": {c: pick(label, lang) for c, label in r.labels.items()},
                 "indicators": {name: list(members) for name, members in r.groups.items()},
+                "periods": sorted(r.periods),
             }
             for r in p.rules.values()
         ],
@@ -103,8 +105,13 @@ def variables_markdown() -> str:
         "its codes separated by spaces.",
         f"Codes that record a non-answer ({', '.join(sorted(schema.non_answers))}) are read by the rules as unknown.",
         "",
-        "| name | type | label (en / ru) | question (en / ru) | values | phase | range |",
-        "|---|---|---|---|---|---|---|",
+        "The period says which job and which time an answer describes; a rule may gather answers of",
+        "different periods but never join them (docs/concepts.md#periods):",
+        "",
+        *(f"- `{code}`: {pick(text, 'en')} / {pick(text, 'ru')}" for code, text in schema.periods.items()),
+        "",
+        "| name | type | label (en / ru) | question (en / ru) | values | phase | period | range |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for v in schema.variables.values():
         values = "; ".join(f"`{c}` {pick(label, 'en')} / {pick(label, 'ru')}" for c, label in v.values.items())
@@ -117,13 +124,14 @@ def variables_markdown() -> str:
         label = f"{table_cell(pick(v.label, 'en'))} / {table_cell(pick(v.label, 'ru'))}"
         lines.append(
             f"| `{v.name}`{' (required)' if v.required else ''} | {v.kind} | {label} | {table_cell(question)} | "
-            f"{table_cell(values)} | {v.phase or ''} | {rng} |"
+            f"{table_cell(values)} | {v.phase or ''} | {v.period or ''} | {rng} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def pack_markdown(p: Pack) -> str:
     d = pack_dict(p)
+    schema = load_schema()
     lines = [
         f"# Pack `{p.id}` {p.version}",
         "",
@@ -176,6 +184,9 @@ def pack_markdown(p: Pack) -> str:
         lines += [f"### `{rule['id']}` ({rule['kind']})", "", rule["label"] + ".", ""]
         if rule["description"]:
             lines += [rule["description"], ""]
+        if set(rule["periods"]) - {THIS_JOB}:
+            periods = (pick(schema.periods[code], "en").lower() for code in rule["periods"])
+            lines += [f"Describes: {'; or '.join(periods)}.", ""]
         for group, members in rule["indicators"].items():
             lines.append(f"- {group}: {', '.join(f'`{m}`' for m in members) or '(none)'}")
         if rule["indicators"]:
@@ -207,6 +218,9 @@ def language_markdown() -> str:
         "routes of a definition (an adult's, a child's) with `or`: a route that was not measured then",
         "leaves the result not measured instead of false. A pack may declare `presumptions:` in pack.yaml:",
         "the value the law presumes for a question not asked, switched on by one of the pack's readings.",
+        "Every answer describes a period, by default this job (docs/concepts.md#periods): a rule may",
+        "gather answers of different periods with `or`, `any` and `coalesce`, never join them; a rule whose",
+        "own follow-up question ties an answer to one period declares it with `period:`.",
         "",
         "| function | meaning |",
         "|---|---|",

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from labourwatch.core.model import Pack, RuleKind
+from labourwatch.core.model import Pack, Rule, RuleKind
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
@@ -33,6 +33,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 HEADLINES = ("forced_labour", "fl12_forced_labour", "trafficking", "thb_trafficked")
 CLASSIFICATIONS = ("ilo11_screen", "situation")
 STANDARDS = ("icls-2018", "ilo-2012", "palermo", "ilo-ec-2009")  # the packs of the headlines
+PERIOD_RESULT = "icls_reference_period"  # the reference period of the forced-labour results, on every row
 
 
 @dataclass
@@ -102,6 +103,24 @@ def _ranges(sample: Path, names: list[str], lang: str) -> dict[str, str]:
             high_reading=found.readings[high],
         )
     return out
+
+
+def _period_text(assessed: Path, rules: dict[str, Rule], lang: str) -> str:
+    """The reference period of the forced-labour results: a prevalence is of one period (20th ICLS), so
+    records of different periods, or of none stated, are said to be so."""
+    if PERIOD_RESULT not in pq.read_schema(assessed).names:
+        return t("demo_fl_period_none", lang)
+    labels = rules[PERIOD_RESULT].labels
+    counts = pq.read_table(assessed, columns=[PERIOD_RESULT]).column(0).value_counts().to_pylist()
+    stated = {c["values"]: c["counts"] for c in counts if c["values"] in labels}
+    blank = sum(c["counts"] for c in counts if c["values"] not in labels)
+    if not stated:
+        return t("demo_fl_period_none", lang)
+    if len(stated) == 1 and not blank:
+        return t("demo_fl_period", lang, period=pick(labels[next(iter(stated))], lang).lower())
+    parts = [f"{pick(labels[code], lang).lower()}: {n}" for code, n in stated.items()]
+    parts += [f"{t('demo_fl_period_blank', lang)}: {blank}"] if blank else []
+    return t("demo_fl_period_mixed", lang, periods="; ".join(parts))
 
 
 def _standards(assessed: Path, sample: Path, packs: list[Pack], lang: str) -> dict[str, Any]:
@@ -197,6 +216,7 @@ def _standards(assessed: Path, sample: Path, packs: list[Pack], lang: str) -> di
         )
     recorded = statistics.provenance_of(assessed).get("instrument")
     return {
+        "period": _period_text(assessed, rules, lang),
         "findings": findings,
         "classifications": classifications,
         "instrument": instrument_text(recorded, lang) if recorded else "",

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import yaml
 
-from labourwatch.core.columns import REFERENCE_DATE
+from labourwatch.core.columns import REFERENCE_DATE, REFERENCE_PERIOD
 
 PUBLISHED_PATH = Path(__file__).with_name("osce-kz-2006.yaml")
 FIELDWORK = (date(2006, 10, 1), date(2007, 1, 31))
@@ -238,6 +238,7 @@ def _block(seed: int, first: int) -> pa.Table:
     answers: dict[str, Any] = {
         "id": [f"OSCE-SYN-{i:04d}" for i in range(first + 1, first + n + 1)],
         REFERENCE_DATE: ref,
+        REFERENCE_PERIOD: np.full(n, "current", dtype=object),  # migrants asked about the job they were in
         "citizenship": f.citizenship,
         "sector": f.sector,
         "sex": np.where(rng.random(n) < 0.3, "female", "male").astype(object),
