@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test lint typecheck docs bench bench-standards bench-stats clean
+.PHONY: demo serve test lint typecheck docs bench bench-standards bench-stats clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +22,22 @@ demo: $(STAMP)
 	$(BIN)/labourwatch explain out/demo/osce-synthetic.csv --id OSCE-SYN-0001 --law kz-labour-code-2007 \
 		--pack kz-labour --pack kz-migration --pack osce-kz-2006
 
+## The case-management web application on SQLite with demo data (http://127.0.0.1:8000/).
+serve: $(STAMP)
+	$(BIN)/labourwatch serve
+
 ## Lint, type-check, then the whole test suite (rule-pack YAML tests included).
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
+	@# The web application's tests again on PostgreSQL (the production database); CI requires it.
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/web; \
+	elif [ "$$LABOURWATCH_REQUIRE_POSTGRES" = 1 ]; then \
+	  echo "PostgreSQL is required (LABOURWATCH_REQUIRE_POSTGRES=1) and not reachable at $(PG_URL)" >&2; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_URL): the web tests ran on SQLite only"; fi
 
 ## Regenerate the reference docs from the schema and the packs.
 docs: $(STAMP)

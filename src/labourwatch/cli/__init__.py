@@ -11,7 +11,7 @@ import sys
 import click
 
 # Importing the command modules registers their commands on the group.
-from labourwatch.cli import assessing, data, money, statistics, study, worktime  # noqa: F401
+from labourwatch.cli import assessing, data, money, statistics, study, web, worktime  # noqa: F401
 from labourwatch.cli.common import cli, err, print_error
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.i18n import t

@@ -14,6 +14,8 @@ EXTRAS = {
     "requests": "kobo",  # pyodk's HTTP client
     "weasyprint": "reports",  # PDF reports
     "polars": "polars",  # results as Polars frames
+    "django": "web",  # labourwatch serve: the case-management web application
+    "labourwatch_web": "web",
 }
 
 

@@ -1,0 +1,30 @@
+"""Template tags: `{% t "key" %}` gives a text of labourwatch's message catalogue (i18n/messages.yaml) in
+the page's language, so the web application and the command line say the same things the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import translation
+
+from labourwatch.core.types import pick
+from labourwatch.i18n import t as translate
+
+register = template.Library()
+
+
+@register.simple_tag
+def t(key: str, **params: Any) -> str:
+    return translate(key, translation.get_language() or "ru", **params)
+
+
+@register.filter
+def text(value: Any) -> str:
+    """A {en, ru} text of a pack or the schema in the page's language."""
+    return pick(value, translation.get_language() or "ru") if isinstance(value, dict) else str(value)
+
+
+@register.filter
+def ddmmyyyy(value: Any) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""

@@ -1,0 +1,176 @@
+"""Thin views: read through selectors, change through services, render. Every read of a case is logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_POST
+
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.model import RuleKind
+from labourwatch.core.types import pick
+from labourwatch.i18n import t
+from labourwatch.packs import load_schema
+from labourwatch_web.cases import audit, selectors, services
+from labourwatch_web.cases.models import AuditEvent, Role
+
+FORM_MODULES = ("record", "demographics", "migration", "recruitment", "employment", "working_time", "pay", "living",
+                "coercion", "leaving")  # fmt: skip
+
+
+def _lang() -> str:
+    return translation.get_language() or "ru"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refused for a while after too many failures for the name or the address."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        since = timezone.now() - timezone.timedelta(seconds=settings.LOGIN_WINDOW)
+        failed = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, at__gte=since)
+        name = request.POST.get("username", "")[:150]
+        address = audit.client_address(request)
+        if max(failed.filter(username=name).count(), failed.filter(address=address).count()) >= settings.LOGIN_ATTEMPTS:
+            audit.record(AuditEvent.Action.LOGIN_FAILED, None, request=request, username=name, detail="locked out")
+            form = self.get_form()
+            form.add_error(None, t("web_locked_out", _lang(), minutes=settings.LOGIN_WINDOW // 60))
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    if query:
+        audit.record(AuditEvent.Action.SEARCH, request.user, request=request)
+    cases = list(selectors.cases_for(request.user, query)[:100])
+    names = {c.pk: services.identity_of(c.person).name for c in cases}
+    return render(request, "cases/list.html", {"cases": cases, "names": names, "query": query})
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    if request.user.membership.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        return render(request, "cases/forbidden.html", status=403)
+    if request.method == "POST":
+        who = services.Identity(
+            name=request.POST.get("name", "").strip(),
+            document=request.POST.get("document", "").strip(),
+            phone=request.POST.get("phone", "").strip(),
+            address=request.POST.get("address", "").strip(),
+        )
+        if not who.name:
+            messages.error(request, t("web_name_needed", _lang()))
+        else:
+            twins = selectors.likely_duplicates(request.user, who.name)
+            if twins and request.POST.get("confirm") != "1":
+                cases = [c for p in twins for c in p.cases.all()]
+                return render(request, "cases/new.html", {"who": who, "twins": cases, "post": request.POST})
+            case = services.open_case(
+                request.user, who, sex=request.POST.get("sex", ""), citizenship=request.POST.get("citizenship", ""),
+                request=request,
+            )  # fmt: skip
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/new.html", {"who": None, "twins": [], "post": {}})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case)
+    screening = services.screen(case, _lang())
+    holds = [r for r in screening.rules if r.rule.kind is RuleKind.FINDING and r.result.value is True]
+    situation = next((r for r in screening.rules if r.rule.id == "situation"), None)
+    variables = load_schema().variables
+    acts = _acts(screening)
+    context = {
+        "case": case,
+        "who": services.identity_of(case.person),
+        "holds": [_finding(r.rule, acts) for r in holds],
+        "situation": _situation(situation),
+        "unknown": sum(1 for r in screening.rules if r.rule.kind is RuleKind.FINDING and not r.result.known),
+        "next": [pick(variables[q.variable].question, _lang()) for q in screening.next_questions[:8]],
+        "changes": case.changes.select_related("user").order_by("-at")[:20],
+        "looked": selectors.who_looked(case)[:20] if request.user.membership.role == Role.SUPERVISOR else None,
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _situation(explained: Any) -> str:
+    if explained is None or not explained.result.known:
+        return t("unknown", _lang())
+    value = str(explained.result.value)
+    return pick(explained.rule.labels[value], _lang()) if value in explained.rule.labels else t(value, _lang())
+
+
+def _finding(rule: Any, acts: dict[str, Any]) -> dict[str, str]:
+    refs = "; ".join(ref.cite(acts, _lang()) for ref in rule.references)
+    return {"label": pick(rule.label, _lang()), "pack": rule.pack, "refs": refs}
+
+
+def _acts(screening: Any) -> dict[str, Any]:
+    return {a.id: a for p in screening.packs for a in p.acts.values()}
+
+
+@login_required
+def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="answers")
+    answers = dict(case.answers)
+    if request.method == "POST":
+        answers = {name: request.POST.get(name, "").strip() for name in _questions()}
+        try:
+            services.save_answers(request.user, case, answers, int(request.POST.get("version", "0")), request)
+            return redirect("cases:detail", pk=case.pk)
+        except services.Conflict:
+            messages.error(request, t("web_conflict", _lang()))
+            case.refresh_from_db()
+        except LabourwatchError as error:
+            messages.error(request, error.text(_lang()))
+    return render(request, "cases/answers.html", {"case": case, "modules": _form(answers)})
+
+
+def _questions() -> list[str]:
+    return [n for n, v in load_schema().variables.items() if v.question and v.module in FORM_MODULES and not v.repeat]
+
+
+def _form(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The questions of the schema by module, each with its choices and the answer given."""
+    lang = _lang()
+    variables = load_schema().variables
+    modules: dict[str, list[dict[str, Any]]] = {}
+    for name in _questions():
+        v = variables[name]
+        choices = [(c, pick(label, lang)) for c, label in v.values.items()]
+        if v.kind == "boolean":
+            choices = [("yes", t("web_yes", lang)), ("no", t("web_no", lang))]
+        modules.setdefault(v.module, []).append(
+            {
+                "name": name,
+                "question": pick(v.question, lang),
+                "kind": v.kind,
+                "choices": choices,
+                "value": answers.get(name, ""),
+            }
+        )
+    return [{"module": t(f"module_{m}", lang), "questions": qs} for m, qs in modules.items()]
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    try:
+        services.close_case(
+            request.user, case, request.POST.get("reason", "")[:200], int(request.POST.get("version", "0")), request
+        )
+    except services.Conflict:
+        messages.error(request, t("web_conflict", _lang()))
+    return redirect("cases:detail", pk=case.pk)

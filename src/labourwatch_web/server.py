@@ -1,0 +1,21 @@
+"""`labourwatch serve`: migrate, add the demo to an empty database, and serve on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import django
+from django.core.management import call_command
+
+
+def run(port: int, with_demo: bool, say: Callable[[str], None]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labourwatch_web.settings")
+    django.setup()
+    from labourwatch_web.cases import demo  # the models load only once Django is set up
+
+    call_command("migrate", verbosity=0)
+    if with_demo and demo.seed():
+        say(f"Demo users (password {demo.PASSWORD}): {', '.join(demo.USERS)}, other-caseworker")
+    say(f"labourwatch web: http://127.0.0.1:{port}/")
+    call_command("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")

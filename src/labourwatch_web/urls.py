@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from labourwatch_web.cases.views import LoginView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:list")),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/", include("labourwatch_web.cases.urls")),
+]
