@@ -55,7 +55,9 @@ def test_answers_are_checked_saved_and_a_concurrent_edit_is_refused(seeded, logi
     client = login("caseworker")
     case = next(c for c in cases_of(a) if c.number == 2)
     bad = client.post(f"/cases/{case.pk}/answers/", {"version": case.version, "hours_per_day": "twelve"})
-    assert "hours_per_day" in bad.content.decode() and "twelve" in bad.content.decode()
+    assert "hours_per_day = «twelve»:" in bad.content.decode()  # the question, the value and why
+    case.refresh_from_db()
+    assert case.version == 1
     ok = client.post(f"/cases/{case.pk}/answers/", {"version": case.version, "hours_per_day": "11", "age": "27"})
     assert ok.status_code == 302
     case.refresh_from_db()
@@ -89,3 +91,30 @@ def test_a_form_without_its_csrf_token_is_refused(seeded):
 
     client = Client(enforce_csrf_checks=True)
     assert client.post("/login/", {"username": "caseworker", "password": "x"}).status_code == 403
+
+
+def test_a_plan_of_assistance_is_kept_with_due_dates_and_completion(seeded, login):
+    a, _ = seeded
+    client = login("caseworker")
+    case = next(c for c in cases_of(a) if c.number == 1)
+    client.post(f"/cases/{case.pk}/services/", {"kind": "documents", "due": "2026-12-15", "note": "passport"})
+    service = case.services.get()
+    assert service.due.isoformat() == "2026-12-15" and service.done is None
+    assert "15.12.2026" in client.get(f"/cases/{case.pk}/").content.decode()
+    client.post(f"/cases/{case.pk}/services/{service.pk}/done/")
+    service.refresh_from_db()
+    assert service.done is not None
+    assert AuditEvent.objects.filter(case=case, detail="service documents done").exists()
+
+
+def test_money_owed_comes_from_the_core_as_a_printable_statement(seeded, login):
+    a, _ = seeded
+    client = login("caseworker")
+    case = next(c for c in cases_of(a) if c.number == 2)
+    assert client.get(f"/cases/{case.pk}/claim/").status_code == 302  # no work period yet: said on the case page
+    answers = {"version": case.version, "period_start": "2024-03-01", "period_end": "2024-03-31",
+               "hours_per_day": "10", "rest_days_per_week": "0", "holidays_worked": "0", "agreed_pay": "70000",
+               "agreed_pay_per": "month", "pay_currency": "KZT", "pay_received": "40000"}  # fmt: skip
+    assert client.post(f"/cases/{case.pk}/answers/", answers).status_code == 302
+    statement = client.get(f"/cases/{case.pk}/claim/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<html" in statement and "170\u00a0625,00" in statement.replace(" ", "\u00a0") and "414-V" in statement

@@ -28,6 +28,7 @@ def urls_for(case_ids: list[int]) -> list[str]:
     out = []
     for route in routes():
         if "<int:pk>" in route:
+            route = route.replace("<int:service>", "1")
             out += ["/" + route.replace("<int:pk>", str(pk)) for pk in case_ids]
         else:
             out.append("/" + route)
@@ -59,7 +60,8 @@ def test_the_routes_are_all_known():
     """A new endpoint must be added here knowingly: the leak tests below then cover it."""
     assert sorted(routes()) == sorted(
         ["", "login/", "logout/", "i18n/setlang/", "cases/", "cases/new/", "cases/<int:pk>/",
-         "cases/<int:pk>/answers/", "cases/<int:pk>/close/"]
+         "cases/<int:pk>/answers/", "cases/<int:pk>/close/", "cases/<int:pk>/claim/", "cases/<int:pk>/services/",
+         "cases/<int:pk>/services/<int:service>/done/"]
     )  # fmt: skip
 
 
@@ -67,11 +69,13 @@ def test_the_routes_are_all_known():
 def test_nothing_of_another_organisation_or_any_person_leaks(seeded, login, client, user):
     a, _ = seeded
     mine = cases_of(a)
-    before = {c.pk: (c.version, c.status, dict(c.answers)) for c in mine}
+    before = {c.pk: (c.version, c.status, dict(c.answers), c.services.count()) for c in mine}
     if user != "anonymous":
         login(user)
     assert leaks(client, urls_for([c.pk for c in mine]), secrets_of(mine)) == []
-    after = {c.pk: (c.version, c.status, dict(c.answers)) for c in Case.objects.filter(organisation=a)}
+    after = {
+        c.pk: (c.version, c.status, dict(c.answers), c.services.count()) for c in Case.objects.filter(organisation=a)
+    }
     assert after == before
 
 

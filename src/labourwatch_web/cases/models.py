@@ -90,6 +90,26 @@ class Case(models.Model):
         constraints = [models.UniqueConstraint(fields=["organisation", "number"], name="case_number_per_org")]
 
 
+class Service(models.Model):
+    """One step of the plan of assistance: what, by when, and whether it was done."""
+
+    class Kind(models.TextChoices):
+        DOCUMENTS = "documents"  # recover identity documents
+        SHELTER = "shelter"
+        MEDICAL = "medical"
+        LEGAL_CLAIM = "legal_claim"
+        RETURN_HOME = "return_home"
+        FOLLOW_UP = "follow_up"
+        OTHER = "other"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due = models.DateField(null=True, blank=True)
+    done = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
 class CaseChange(models.Model):
     """The history of a case: every change, by whom and when (identity values are never copied here)."""
 

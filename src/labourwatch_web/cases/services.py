@@ -16,13 +16,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from labourwatch.core.columns import ID, REFERENCE_DATE
+from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.explain import Explanation
+from labourwatch.i18n import t
 from labourwatch.packs import load_schema
-from labourwatch.services import assessment
+from labourwatch.presentation.reports.statement import render_statement
+from labourwatch.services import arrears, assessment
 from labourwatch.services.request import Request
 from labourwatch_web.cases import audit
 from labourwatch_web.cases.crypto import OrganisationKeys, master_key, new_wrapped_keys
-from labourwatch_web.cases.models import AuditEvent, Case, CaseChange, Organisation, Person, Status
+from labourwatch_web.cases.models import AuditEvent, Case, CaseChange, Organisation, Person, Service, Status
 
 SCREENING_PACKS = ("kz-labour", "kz-migration", "typology")  # typology brings every standard it compares
 
@@ -114,17 +117,32 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def check_answers(answers: dict[str, str]) -> dict[str, str]:
-    """The answers as the core reads them, or LabourwatchError naming the question and the value."""
-    assessment.assess(_table(answers), Request(packs=["kz-labour"]))
-    return answers
+def problems_in(answers: dict[str, str], lang: str) -> list[str]:
+    """What the core cannot read in the answers, each naming the question and the value."""
+    try:
+        assessment.assess(_table(answers), Request(packs=["kz-labour"], lang=lang))
+    except DataError as error:
+        return [
+            t("web_problem", lang, column=p.column or "", value=p.value or "", why=p.text(lang)) for p in error.problems
+        ]
+    return []
+
+
+class Unreadable(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
 
 
 def save_answers(
-    user: Any, case: Case, answers: dict[str, str], version: int, request: HttpRequest | None = None
+    user: Any, case: Case, answers: dict[str, str], version: int, request: HttpRequest | None = None, lang: str = "en"
 ) -> Case:
+    """Save the answers if the core can read every one (else Unreadable, nothing saved) and nobody
+    saved the case since `version` (else Conflict)."""
     kept = {k: v for k, v in answers.items() if v not in ("", None)}
-    check_answers(kept)
+    problems = problems_in(kept, lang)
+    if problems:
+        raise Unreadable(problems)
     return _save(case, user, version, {"answers": kept} if kept != case.answers else {}, request)
 
 
@@ -144,3 +162,35 @@ def screen(case: Case, lang: str) -> Explanation:
     asked = [name for name, v in load_schema().variables.items() if v.question]
     request = Request(packs=list(SCREENING_PACKS), lang=lang, asked=asked)
     return assessment.explain(_table(case.answers), "case", request)
+
+
+CLAIM_FIELDS = ("period_start", "period_end", "hours_per_day", "rest_days_per_week", "work_weekdays", "days_worked",
+                "rest_days_worked", "holidays_worked", "night_hours_per_day", "leave_days_taken", "agreed_pay",
+                "agreed_pay_per", "pay_currency", "pay_received", "deductions", "claim_date")  # fmt: skip
+
+
+def claim_statement(case: Case, lang: str) -> str:
+    """The printable statement of money owed for the case's work period (the arrears service, the law
+    of each day); LabourwatchError when the period or the pay is not known yet."""
+    fields = {k: v for k, v in case.answers.items() if k in CLAIM_FIELDS}
+    missing = [k for k in ("period_start", "period_end") if k not in fields]
+    if missing:
+        raise LabourwatchError(t("web_claim_needs", lang, names=", ".join(missing)))
+    fields.setdefault("pay_currency", "KZT")
+    result = arrears.arrears(arrears.claim_table(fields, f"case-{case.number}"), lang=lang)
+    return render_statement(result, 0, lang)
+
+
+def plan_service(
+    user: Any, case: Case, kind: str, due: date | None, note: str, request: HttpRequest | None = None
+) -> Service:
+    service = Service.objects.create(case=case, kind=kind, due=due, note=note, created_by=user)
+    audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=case, detail=f"service {kind}")
+    return service
+
+
+def complete_service(user: Any, service: Service, request: HttpRequest | None = None) -> None:
+    Service.objects.filter(pk=service.pk, done__isnull=True).update(done=timezone.localdate())
+    audit.record(
+        AuditEvent.Action.CHANGE_CASE, user, request=request, case=service.case, detail=f"service {service.kind} done"
+    )

@@ -9,4 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/answers/", views.case_answers, name="answers"),
     path("<int:pk>/close/", views.case_close, name="close"),
+    path("<int:pk>/claim/", views.case_claim, name="claim"),
+    path("<int:pk>/services/", views.service_add, name="service_add"),
+    path("<int:pk>/services/<int:service>/done/", views.service_done, name="service_done"),
 ]

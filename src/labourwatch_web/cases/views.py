@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from labourwatch.core.errors import LabourwatchError
@@ -19,10 +20,10 @@ from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, selectors, services
-from labourwatch_web.cases.models import AuditEvent, Role
+from labourwatch_web.cases.models import AuditEvent, Role, Service
 
 FORM_MODULES = ("record", "demographics", "migration", "recruitment", "employment", "working_time", "pay", "living",
-                "coercion", "leaving")  # fmt: skip
+                "coercion", "leaving", "claim")  # fmt: skip
 
 
 def _lang() -> str:
@@ -98,6 +99,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unknown": sum(1 for r in screening.rules if r.rule.kind is RuleKind.FINDING and not r.result.known),
         "next": [pick(variables[q.variable].question, _lang()) for q in screening.next_questions[:8]],
         "changes": case.changes.select_related("user").order_by("-at")[:20],
+        "services": case.services.order_by("done", "due"),
+        "kinds": [(k, t(f"web_service_{k}", _lang())) for k in Service.Kind.values],
+        "has_period": all(k in case.answers for k in ("period_start", "period_end")),
         "looked": selectors.who_looked(case)[:20] if request.user.membership.role == Role.SUPERVISOR else None,
     }
     return render(request, "cases/detail.html", context)
@@ -127,13 +131,14 @@ def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         answers = {name: request.POST.get(name, "").strip() for name in _questions()}
         try:
-            services.save_answers(request.user, case, answers, int(request.POST.get("version", "0")), request)
+            services.save_answers(request.user, case, answers, int(request.POST.get("version", "0")), request, _lang())
             return redirect("cases:detail", pk=case.pk)
         except services.Conflict:
             messages.error(request, t("web_conflict", _lang()))
             case.refresh_from_db()
-        except LabourwatchError as error:
-            messages.error(request, error.text(_lang()))
+        except services.Unreadable as error:
+            for problem in error.problems:
+                messages.error(request, problem)
     return render(request, "cases/answers.html", {"case": case, "modules": _form(answers)})
 
 
@@ -174,3 +179,34 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     except services.Conflict:
         messages.error(request, t("web_conflict", _lang()))
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    kind = request.POST.get("kind", "")
+    if kind in Service.Kind.values:
+        due = parse_date(request.POST.get("due", "") or "") if request.POST.get("due") else None
+        services.plan_service(request.user, case, kind, due, request.POST.get("note", "")[:500], request)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def service_done(request: HttpRequest, pk: int, service: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    services.complete_service(request.user, get_object_or_404(case.services, pk=service), request)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def case_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable statement of money owed (the core's arrears, the law of each day)."""
+    case = selectors.case_for(request.user, pk)
+    audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="claim statement")
+    try:
+        return HttpResponse(services.claim_statement(case, _lang()))
+    except LabourwatchError as error:
+        messages.error(request, error.text(_lang()))
+        return redirect("cases:detail", pk=case.pk)
