@@ -63,9 +63,12 @@ def case_naive(src: Path, out: Path) -> int:
     """The findings of kz-labour and kz-migration, by hand, one row at a time."""
     import pandas as pd
 
+    from labourwatch.core.columns import MONTH_WORKING_DAYS
     from labourwatch.packs import load_packs
 
-    params = {(p.id, name): param for p in load_packs() for name, param in p.parameters.items()}
+    packs = load_packs()
+    params = {(p.id, name): param for p in packs for name, param in p.parameters.items()}
+    calendar = next(p.by_month[MONTH_WORKING_DAYS] for p in packs if MONTH_WORKING_DAYS in p.by_month)
 
     def law(pack: str, name: str, when: date) -> object:
         param = params[(pack, name)]
@@ -152,11 +155,13 @@ def case_naive(src: Path, out: Path) -> int:
         monthly_cap = law("kz-labour", "overtime.monthly_cap", when)
         hourly = pay / monthly if kzt and monthly and pay is not None else None
         own = pick(under16, child * 5, pick(under18, minor * 5, pick(hazardous, haz * 5, norm)))
+        usual = law("kz-labour", "reading.full_month_days", when)
+        norm_days = min(usual, calendar.on(when) or usual)  # the month's working days, at most the reading
         full = kleene_or(
             ge(weekly, norm),
-            ge(monthly, None if daily is None else daily * 20),
+            ge(monthly, None if daily is None else daily * norm_days),
             ge(weekly, own),
-            ge(monthly, None if own is None or not dpw else own / dpw * 20),
+            ge(monthly, None if own is None or not dpw else own / dpw * norm_days),
         )
         days_week_rest = None if days is None else (True if days >= 28 else (None if days >= 27 else False))
         days_five_day = None if days is None else (True if days > 23 else (None if days >= 22 else False))

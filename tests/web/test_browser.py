@@ -1,0 +1,122 @@
+"""In a real browser (Playwright driving Debian's Chromium, as a caseworker's phone would): log in,
+open a case, enter answers, see the findings and the money owed, print the claim, plan a service,
+close the case; at 360 px, in Russian. Screenshots go to out/browser/ as artefacts.
+
+The application runs as `labourwatch serve` starts it, in its own process, on SQLite with the demo."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+SHOTS = Path("out/browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("LABOURWATCH_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests need Debian's chromium at {CHROMIUM} (LABOURWATCH_REQUIRE_BROWSER is set)")
+        pytest.skip(f"no {CHROMIUM}: apt-get install chromium (CI does, and requires it)")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite, never the test server's
+    env["LABOURWATCH_WEB_DATA"] = str(tmp_path_factory.mktemp("web"))
+    command = [sys.executable, "-m", "labourwatch", "serve", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    address = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail(f"labourwatch serve did not start: {process.stdout.read() if process.stdout else ''}")
+    yield address
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU", is_mobile=True)
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_caseworker_handles_a_case_from_login_to_closure_on_a_phone_in_russian(server, page):
+    page.goto(server + "/login/")
+    page.fill("#id_username", "caseworker")
+    page.fill("#id_password", "demo-labourwatch-2026")
+    page.click("button.primary")
+    assert page.locator("h1").inner_text() == "Дела"
+    shot(page, "1-cases")
+
+    page.click("text=+ Новое дело")
+    page.fill("#name", "Айгуль Сейткали")
+    page.fill("#document", "N1234567")
+    page.click("button.primary")
+    assert "Айгуль Сейткали" in page.locator("h1").inner_text()
+
+    page.click("text=Внести или изменить ответы")
+    page.fill("#reference_date", "2024-06-03")
+    page.fill("#age", "24")
+    page.select_option("#documents_held_by_employer", "yes")
+    page.select_option("#documents_refused_on_request", "yes")
+    page.select_option("#can_leave_employer_freely", "no")
+    page.select_option("#reasons_not_changing_job", "cant_leave_employer")
+    for name, value in {"period_start": "2024-03-01", "period_end": "2024-03-31"}.items():
+        page.fill(f"#{name}", value)
+    page.fill("#hours_per_day", "10")
+    page.fill("#rest_days_per_week", "0")
+    page.fill("#holidays_worked", "0")
+    page.fill("#agreed_pay", "70000")
+    page.select_option("#agreed_pay_per", "month")
+    page.fill("#pay_received", "40000")
+    shot(page, "2-answers")
+    page.click("button.primary")
+
+    body = page.locator("main").inner_text()
+    assert "Принудительный труд (МКСТ 2018)" in body and "Что спросить дальше" in body
+    shot(page, "3-case")
+
+    page.click("text=Расчёт задолженности для печати")
+    statement = page.locator("body").inner_text()
+    assert "Задолженность" in statement and "414-V" in statement
+    shot(page, "4-claim")
+    page.go_back()
+
+    page.select_option("#kind", "documents")
+    page.fill("#due", "2026-12-15")
+    page.click("text=Добавить в план")
+    assert "15.12.2026" in page.locator("main").inner_text()
+
+    page.fill("#reason", "документы возвращены")
+    page.click("button.primary >> text=Закрыть дело")
+    assert "закрыто" in page.locator("main").inner_text()
+    shot(page, "5-closed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
