@@ -9,8 +9,10 @@ import django
 from django.core.management import call_command
 
 
-def run(port: int, with_demo: bool, say: Callable[[str], None]) -> None:
+def run(port: int, with_demo: bool, say: Callable[[str], None], two_factor: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labourwatch_web.settings")
+    # The local demo asks a second factor only of those who enrolled; production requires it of all.
+    os.environ.setdefault("LABOURWATCH_TWO_FACTOR", "required" if two_factor else "optional")
     django.setup()
     from labourwatch_web.cases import demo  # the models load only once Django is set up
 

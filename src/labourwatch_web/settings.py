@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "labourwatch_web.cases",
 ]
 MIDDLEWARE = [
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "labourwatch_web.cases.middleware.second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "labourwatch_web.cases.middleware.private_pages",
@@ -110,6 +114,11 @@ SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Staff confirm each login with a one-time code from an authenticator app (TOTP, django-otp): "required"
+# for everyone; "optional" (the local demo of `labourwatch serve`) asks only those who enrolled.
+TWO_FACTOR = os.environ.get("LABOURWATCH_TWO_FACTOR", "required")
+OTP_TOTP_ISSUER = "labourwatch"
 
 LOGIN_ATTEMPTS = 5  # failed logins per user name and per address within LOGIN_WINDOW before a lock-out
 LOGIN_WINDOW = 15 * 60

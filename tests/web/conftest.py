@@ -4,6 +4,9 @@ too) or on SQLite; each test in a transaction rolled back."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch_web.cases import demo
 from labourwatch_web.cases.models import Case, Organisation
@@ -17,10 +20,22 @@ def seeded(db):
     return a, b
 
 
+def second_factor(client, name: str) -> None:
+    """Confirm the login with the code the user's authenticator app would show (a device is added once)."""
+    user = get_user_model().objects.get(username=name)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    response = client.post("/two-factor/", {"code": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302 and response.url == "/cases/"
+
+
 @pytest.fixture
 def login(client):
+    """Log in with the password and the second factor, as staff must."""
+
     def as_user(name: str):
         assert client.login(username=name, password=demo.PASSWORD)
+        second_factor(client, name)
         return client
 
     return as_user

@@ -59,7 +59,7 @@ def leaks(client, urls: list[str], secrets: list[str]) -> list[str]:
 def test_the_routes_are_all_known():
     """A new endpoint must be added here knowingly: the leak tests below then cover it."""
     assert sorted(routes()) == sorted(
-        ["", "login/", "logout/", "i18n/setlang/", "cases/", "cases/new/", "cases/<int:pk>/",
+        ["", "login/", "logout/", "two-factor/", "i18n/setlang/", "cases/", "cases/new/", "cases/<int:pk>/",
          "cases/<int:pk>/answers/", "cases/<int:pk>/close/", "cases/<int:pk>/claim/", "cases/<int:pk>/services/",
          "cases/<int:pk>/services/<int:service>/done/"]
     )  # fmt: skip

@@ -126,6 +126,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         LOGIN = "login"
         LOGIN_FAILED = "login_failed"
+        SECOND_FACTOR = "second_factor"
         LOGOUT = "logout"
         VIEW_CASE = "view_case"
         CREATE_CASE = "create_case"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import RuleKind
@@ -44,6 +47,30 @@ class LoginView(auth_views.LoginView):
             form.add_error(None, t("web_locked_out", _lang(), minutes=settings.LOGIN_WINDOW // 60))
             return self.form_invalid(form)
         return super().post(request, *args, **kwargs)
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Confirm the login with a code; a user without a device first adds one to an authenticator app."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name="authenticator", confirmed=False
+        )
+    if request.method == "POST":
+        if device.verify_token(request.POST.get("code", "").strip()):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record(AuditEvent.Action.SECOND_FACTOR, user, request=request, detail="enrolled" if enrolling else "")
+            return redirect("cases:list")
+        audit.record(AuditEvent.Action.LOGIN_FAILED, user, request=request, detail="second factor")
+        messages.error(request, t("web_code_wrong", _lang()))
+    secret = b32encode(device.bin_key).decode() if enrolling else ""
+    return render(request, "two_factor.html", {"enrolling": enrolling, "secret": secret, "url": device.config_url})
 
 
 @login_required
