@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",
     "labourwatch_web.cases",
 ]
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from labourwatch_web.cases.api import api
 from labourwatch_web.cases.views import LoginView, two_factor
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("two-factor/", two_factor, name="two_factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("labourwatch_web.cases.urls")),
+    path("api/", api.urls),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,6 +36,8 @@ def second_factor(get_response: Callable[[HttpRequest], HttpResponse]) -> Callab
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(OPEN_WITHOUT_SECOND_FACTOR):
             enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             if enrolled or settings.TWO_FACTOR == "required":
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "confirm the login with the second factor"}, status=401)
                 return redirect("two_factor")
         return get_response(request)
 

@@ -140,7 +140,9 @@ def save_answers(
     """Save the answers if the core can read every one (else Unreadable, nothing saved) and nobody
     saved the case since `version` (else Conflict)."""
     kept = {k: v for k, v in answers.items() if v not in ("", None)}
-    problems = problems_in(kept, lang)
+    questions = {name for name, v in load_schema().variables.items() if v.question}
+    unknown = [t("web_not_a_question", lang, name=k[:60]) for k in kept if k not in questions]
+    problems = unknown or problems_in(kept, lang)
     if problems:
         raise Unreadable(problems)
     return _save(case, user, version, {"answers": kept} if kept != case.answers else {}, request)

@@ -1,0 +1,170 @@
+"""The JSON API: the same operations as the pages, through the same selectors and services (so the
+same scoping and audit), described by an OpenAPI schema at /api/openapi.json (django-ninja)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import ValidationError
+from ninja.security import django_auth
+
+from labourwatch.core.model import RuleKind
+from labourwatch.core.types import pick
+from labourwatch_web.cases import audit, selectors, services
+from labourwatch_web.cases.models import AuditEvent, Case, Role
+
+api = NinjaAPI(
+    title="labourwatch cases", version="1", auth=django_auth, urls_namespace="api", docs_url=None
+)  # sessions, with CSRF
+
+CaseId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A request the schema refuses, said as every other problem is (422, `detail` and `problems`)."""
+    problems = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in error.errors]
+    return api.create_response(request, {"detail": "the request is not valid", "problems": problems}, status=422)
+
+
+class CaseOut(Schema):
+    id: int
+    number: int
+    status: str
+    opened: date
+    name: str
+    version: int
+
+
+class Finding(Schema):
+    id: str
+    label: str
+    pack: str
+
+
+class CaseDetail(CaseOut):
+    document: str
+    phone: str
+    address: str
+    answers: dict[str, str]
+    findings: list[Finding]
+    situation: str | None
+    ask_next: list[str]
+
+
+Text = Annotated[str, Field(max_length=200)]
+
+
+class Opening(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]  # full name, in any script
+    document: Text = ""
+    phone: Text = ""
+    address: Text = ""
+    citizenship: Annotated[str, Field(max_length=3)] = ""
+    open_even_if_duplicate: bool = False
+
+
+class Answers(Schema):
+    version: int
+    answers: dict[str, str]
+
+
+class Closing(Schema):
+    version: int
+    reason: Text
+
+
+class Problem(Schema):
+    detail: str
+    problems: list[str] = []
+    cases: list[int] = []
+
+
+# The problems each kind of operation may answer with, all in one shape.
+READ: dict[int, type[Schema]] = {401: Problem, 422: Problem}
+ONE = {**READ, 404: Problem}
+WRITE = {**ONE, 400: Problem, 409: Problem}
+
+
+def _out(case: Case) -> dict[str, Any]:
+    name = services.identity_of(case.person).name
+    fields = ("id", "number", "status", "opened", "version")
+    return {"name": name, **{f: getattr(case, f) for f in fields}}
+
+
+def _lang() -> str:
+    return translation.get_language() or "ru"
+
+
+@api.get("/cases", response={200: list[CaseOut], **READ})
+def list_cases(request: HttpRequest, q: Annotated[str, Query(max_length=200)] = "") -> list[dict[str, Any]]:
+    if q:
+        audit.record(AuditEvent.Action.SEARCH, request.user, request=request)
+    return [_out(c) for c in selectors.cases_for(request.user, q)[:100]]
+
+
+@api.post("/cases", response={201: CaseOut, 403: Problem, **WRITE})
+def open_case(request: HttpRequest, body: Opening) -> tuple[int, dict[str, Any]]:
+    if request.user.membership.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        return 403, {"detail": "your role cannot open cases"}
+    if not body.name.strip():
+        return 422, {"detail": "the name is needed"}
+    twins = selectors.likely_duplicates(request.user, body.name)
+    if twins and not body.open_even_if_duplicate:
+        numbers = [c.number for p in twins for c in p.cases.all()]
+        return 409, {"detail": "this person may already have a case", "cases": numbers}
+    who = services.Identity(body.name.strip(), body.document, body.phone, body.address)
+    case = services.open_case(request.user, who, citizenship=body.citizenship[:3], request=request)
+    return 201, _out(case)
+
+
+@api.get("/cases/{case_id}", response={200: CaseDetail, **ONE})
+def get_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
+    case = selectors.case_for(request.user, case_id)
+    audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="api")
+    who = services.identity_of(case.person)
+    screening = services.screen(case, _lang())
+    holds = [r for r in screening.rules if r.rule.kind is RuleKind.FINDING and r.result.value is True]
+    situation = next((r.result.value for r in screening.rules if r.rule.id == "situation"), None)
+    return {
+        **_out(case),
+        "document": who.document,
+        "phone": who.phone,
+        "address": who.address,
+        "answers": case.answers,
+        "findings": [{"id": r.rule.id, "label": pick(r.rule.label, _lang()), "pack": r.rule.pack} for r in holds],
+        "situation": situation,
+        "ask_next": [q.variable for q in screening.next_questions[:8]],
+    }
+
+
+@api.put(
+    "/cases/{case_id}/answers",
+    response={200: CaseOut, 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem},
+)
+def put_answers(request: HttpRequest, case_id: CaseId, body: Answers) -> tuple[int, dict[str, Any]]:
+    case = selectors.case_for(request.user, case_id)
+    try:
+        case = services.save_answers(request.user, case, body.answers, body.version, request, _lang())
+    except services.Conflict:
+        return 409, {"detail": "the case was saved by someone else since this version: nothing was overwritten"}
+    except services.Unreadable as error:
+        return 422, {"detail": "some answers cannot be read", "problems": error.problems}
+    return 200, _out(case)
+
+
+@api.post(
+    "/cases/{case_id}/close",
+    response={200: CaseOut, 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem},
+)
+def close(request: HttpRequest, case_id: CaseId, body: Closing) -> tuple[int, dict[str, Any]]:
+    case = selectors.case_for(request.user, case_id)
+    try:
+        case = services.close_case(request.user, case, body.reason[:200], body.version, request)
+    except services.Conflict:
+        return 409, {"detail": "the case was saved by someone else since this version: nothing was overwritten"}
+    return 200, _out(case)
