@@ -86,7 +86,7 @@ def session(seeded):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_the_api_keeps_to_its_schema(case, session):
     """One logged-in session (the fixture) serves every generated request of an operation, on purpose."""
     # The session is given by the test, not generated from the schema's cookie scheme, so the two checks

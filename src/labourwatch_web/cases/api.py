@@ -4,16 +4,19 @@ same scoping and audit), described by an OpenAPI schema at /api/openapi.json (dj
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import ValidationError
 from ninja.security import django_auth
+from pydantic import ConfigDict, create_model
 
-from labourwatch.core.model import RuleKind
+from labourwatch.core.model import Variable
+from labourwatch.core.record import SIGNIFICANT_DIGITS
 from labourwatch.core.types import pick
+from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, selectors, services
 from labourwatch_web.cases.models import AuditEvent, Case, Role
 
@@ -68,9 +71,47 @@ class Opening(Schema):
     open_even_if_duplicate: bool = False
 
 
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _typed(v: Variable) -> Any:
+    """The JSON type of a question's answer, as the schema of the questionnaire says it."""
+    if v.kind == "boolean":
+        return bool
+    if v.kind in ("integer", "number"):
+        number = int if v.kind == "integer" else float
+        described = f"read to {SIGNIFICANT_DIGITS} significant digits, as every input is"
+        return Annotated[number, Field(ge=v.minimum, le=v.maximum, allow_inf_nan=False, description=described)]
+    if v.kind == "country":
+        return Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3, e.g. UZB")]
+    if v.kind == "date":
+        return date
+    if v.kind == "category":
+        return Literal[tuple(v.values)]
+    if v.kind == "multiple":
+        return list[Literal[tuple(v.values)]]  # type: ignore[misc]
+    return Annotated[str, Field(max_length=200)]
+
+
+QUESTIONS = {name: v for name, v in load_schema().variables.items() if v.question and not v.repeat}
+FIELDS: dict[str, Any] = {name: (_typed(v) | None, None) for name, v in QUESTIONS.items()}
+AnswerValues: Any = create_model("AnswerValues", __base__=_Strict, **FIELDS)  # one optional field per question
+
+
 class Answers(Schema):
     version: int
-    answers: dict[str, str]
+    answers: AnswerValues
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return " ".join(value)
+    if isinstance(value, int | float):
+        return format(value, f".{SIGNIFICANT_DIGITS}g")
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 class Closing(Schema):
@@ -127,18 +168,16 @@ def get_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
     case = selectors.case_for(request.user, case_id)
     audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="api")
     who = services.identity_of(case.person)
-    screening = services.screen(case, _lang())
-    holds = [r for r in screening.rules if r.rule.kind is RuleKind.FINDING and r.result.value is True]
-    situation = next((r.result.value for r in screening.rules if r.rule.id == "situation"), None)
+    screening, rules = services.screening_of(case), services.rules()
     return {
         **_out(case),
         "document": who.document,
         "phone": who.phone,
         "address": who.address,
         "answers": case.answers,
-        "findings": [{"id": r.rule.id, "label": pick(r.rule.label, _lang()), "pack": r.rule.pack} for r in holds],
-        "situation": situation,
-        "ask_next": [q.variable for q in screening.next_questions[:8]],
+        "findings": [{"id": n, "label": pick(rules[n].label, _lang()), "pack": rules[n].pack} for n in screening.holds],
+        "situation": screening.situation,
+        "ask_next": screening.ask_next,
     }
 
 
@@ -149,7 +188,8 @@ def get_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
 def put_answers(request: HttpRequest, case_id: CaseId, body: Answers) -> tuple[int, dict[str, Any]]:
     case = selectors.case_for(request.user, case_id)
     try:
-        case = services.save_answers(request.user, case, body.answers, body.version, request, _lang())
+        given = {k: _as_text(v) for k, v in body.answers.model_dump(exclude_none=True).items()}
+        case = services.save_answers(request.user, case, given, body.version, request, _lang())
     except services.Conflict:
         return 409, {"detail": "the case was saved by someone else since this version: nothing was overwritten"}
     except services.Unreadable as error:

@@ -83,6 +83,7 @@ class Case(models.Model):
     legal_claim = models.BooleanField(default=False)
     answers = models.JSONField(default=dict)  # the worker's answers on the canonical variables
     version = models.PositiveIntegerField(default=1)  # optimistic locking: an edit names the version it read
+    screening = models.JSONField(default=dict)  # the core's findings for this version (services.screening_of)
 
     objects = CaseQuerySet.as_manager()
 

@@ -18,8 +18,9 @@ from django.utils import timezone
 from labourwatch.core.columns import ID, REFERENCE_DATE
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.explain import Explanation
+from labourwatch.core.model import Act, Rule, RuleKind
 from labourwatch.i18n import t
-from labourwatch.packs import load_schema
+from labourwatch.packs import load_packs, load_schema
 from labourwatch.presentation.reports.statement import render_statement
 from labourwatch.services import arrears, assessment
 from labourwatch.services.request import Request
@@ -158,12 +159,55 @@ def _table(answers: dict[str, str]) -> pa.Table:
     return pa.table({k: pa.array([str(v)], pa.string()) for k, v in row.items()})
 
 
-def screen(case: Case, lang: str) -> Explanation:
-    """The core's findings for the case's answers: every question of the schema counts as asked, so
-    what is blank is unknown and comes back among the questions to ask next."""
+@dataclass(frozen=True)
+class Screening:
+    """What the core found in the case's answers, by rule and variable ids (any language shows them)."""
+
+    holds: list[str]  # findings that hold
+    situation: str | None  # the typology's class, None while unknown
+    unknown: int  # findings still unknown
+    ask_next: list[str]  # the questions that would settle the most, the most useful first
+
+
+def _screened(case: Case) -> Screening:
+    """Every question of the schema counts as asked: what is blank is unknown and comes back among the
+    questions to ask next."""
     asked = [name for name, v in load_schema().variables.items() if v.question]
-    request = Request(packs=list(SCREENING_PACKS), lang=lang, asked=asked)
-    return assessment.explain(_table(case.answers), "case", request)
+    request = Request(packs=list(SCREENING_PACKS), asked=asked)
+    found: Explanation = assessment.explain(_table(case.answers), "case", request)
+    findings = [r for r in found.rules if r.rule.kind is RuleKind.FINDING]
+    situation = next((r.result for r in found.rules if r.rule.id == "situation"), None)
+    return Screening(
+        holds=[r.rule.id for r in findings if r.result.value is True],
+        situation=str(situation.value) if situation is not None and situation.known else None,
+        unknown=sum(1 for r in findings if not r.result.known),
+        ask_next=[q.variable for q in found.next_questions[:8]],
+    )
+
+
+def screening_of(case: Case) -> Screening:
+    """The case's screening, computed once per version of its answers and of the packs, then kept:
+    reading a case costs no assessment."""
+    stamp = f"{case.version}|{packs_stamp()}"
+    if case.screening.get("stamp") != stamp:
+        found = _screened(case)
+        case.screening = {"stamp": stamp, **found.__dict__}
+        Case.objects.filter(pk=case.pk, version=case.version).update(screening=case.screening)
+    kept = {k: v for k, v in case.screening.items() if k != "stamp"}
+    return Screening(**kept)
+
+
+@cache
+def packs_stamp() -> str:
+    return " ".join(p.stamp for p in load_packs(list(SCREENING_PACKS)))
+
+
+def rules() -> dict[str, Rule]:
+    return {r.id: r for p in load_packs(list(SCREENING_PACKS)) for r in p.rules.values()}
+
+
+def acts() -> dict[str, Act]:
+    return {a.id: a for p in load_packs(list(SCREENING_PACKS)) for a in p.acts.values()}
 
 
 CLAIM_FIELDS = ("period_start", "period_end", "hours_per_day", "rest_days_per_week", "work_weekdays", "days_worked",

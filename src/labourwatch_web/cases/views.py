@@ -18,7 +18,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.core.model import RuleKind
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
@@ -113,18 +112,15 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
     audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case)
-    screening = services.screen(case, _lang())
-    holds = [r for r in screening.rules if r.rule.kind is RuleKind.FINDING and r.result.value is True]
-    situation = next((r for r in screening.rules if r.rule.id == "situation"), None)
-    variables = load_schema().variables
-    acts = _acts(screening)
+    screening = services.screening_of(case)
+    rules, variables = services.rules(), load_schema().variables
     context = {
         "case": case,
         "who": services.identity_of(case.person),
-        "holds": [_finding(r.rule, acts) for r in holds],
-        "situation": _situation(situation),
-        "unknown": sum(1 for r in screening.rules if r.rule.kind is RuleKind.FINDING and not r.result.known),
-        "next": [pick(variables[q.variable].question, _lang()) for q in screening.next_questions[:8]],
+        "holds": [_finding(rules[name]) for name in screening.holds],
+        "situation": _situation(rules["situation"], screening.situation),
+        "unknown": screening.unknown,
+        "next": [pick(variables[name].question, _lang()) for name in screening.ask_next],
         "changes": case.changes.select_related("user").order_by("-at")[:20],
         "services": case.services.order_by("done", "due"),
         "kinds": [(k, t(f"web_service_{k}", _lang())) for k in Service.Kind.values],
@@ -134,20 +130,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
-def _situation(explained: Any) -> str:
-    if explained is None or not explained.result.known:
+def _situation(rule: Any, value: str | None) -> str:
+    if value is None:
         return t("unknown", _lang())
-    value = str(explained.result.value)
-    return pick(explained.rule.labels[value], _lang()) if value in explained.rule.labels else t(value, _lang())
+    return pick(rule.labels[value], _lang()) if value in rule.labels else t(value, _lang())
 
 
-def _finding(rule: Any, acts: dict[str, Any]) -> dict[str, str]:
-    refs = "; ".join(ref.cite(acts, _lang()) for ref in rule.references)
+def _finding(rule: Any) -> dict[str, str]:
+    refs = "; ".join(ref.cite(services.acts(), _lang()) for ref in rule.references)
     return {"label": pick(rule.label, _lang()), "pack": rule.pack, "refs": refs}
-
-
-def _acts(screening: Any) -> dict[str, Any]:
-    return {a.id: a for p in screening.packs for a in p.acts.values()}
 
 
 @login_required
