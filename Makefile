@@ -32,9 +32,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
-	@# The web application's tests again on PostgreSQL (the production database); CI requires it.
+	@# The web application's tests again on PostgreSQL (the production database); CI requires it. The
+	@# browser test runs its own server on SQLite; schemathesis' WSGI calls lose PostgreSQL's test
+	@# transaction (the connection closes between requests), so that one runs on SQLite only for now.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/web --ignore=tests/web/test_browser.py; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/web --ignore=tests/web/test_browser.py \
+	    --deselect tests/web/test_api.py::test_the_api_keeps_to_its_schema; \
 	elif [ "$$LABOURWATCH_REQUIRE_POSTGRES" = 1 ]; then \
 	  echo "PostgreSQL is required (LABOURWATCH_REQUIRE_POSTGRES=1) and not reachable at $(PG_URL)" >&2; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): the web tests ran on SQLite only"; fi
