@@ -125,6 +125,8 @@ class Problem(Schema):
     cases: list[int] = []
 
 
+CONFLICT = {"detail": "the case was saved by someone else since this version: nothing was overwritten"}
+
 # The problems each kind of operation may answer with, all in one shape.
 READ: dict[int, type[Schema]] = {401: Problem, 422: Problem}
 ONE = {**READ, 404: Problem}
@@ -191,7 +193,7 @@ def put_answers(request: HttpRequest, case_id: CaseId, body: Answers) -> tuple[i
         given = {k: _as_text(v) for k, v in body.answers.model_dump(exclude_none=True).items()}
         case = services.save_answers(request.user, case, given, body.version, request, _lang())
     except services.Conflict:
-        return 409, {"detail": "the case was saved by someone else since this version: nothing was overwritten"}
+        return 409, CONFLICT
     except services.Unreadable as error:
         return 422, {"detail": "some answers cannot be read", "problems": error.problems}
     return 200, _out(case)
@@ -206,5 +208,5 @@ def close(request: HttpRequest, case_id: CaseId, body: Closing) -> tuple[int, di
     try:
         case = services.close_case(request.user, case, body.reason[:200], body.version, request)
     except services.Conflict:
-        return 409, {"detail": "the case was saved by someone else since this version: nothing was overwritten"}
+        return 409, CONFLICT
     return 200, _out(case)
