@@ -263,3 +263,20 @@ def test_multiple_choice_answers_round_trip(tmp_path):
 def test_nan_in_a_float_column_is_missing():
     table = pa.table({"id": ["a", "b"], "reference_date": ["2016-03-01"] * 2, "hours_per_day": [float("nan"), 12.0]})
     assert assess(table).table.column("hours_per_day").to_pylist() == [None, 12.0]
+
+
+def test_checking_alone_finds_the_same_problems_as_assessing_and_passes_clean_data():
+    """`check` (the web form's validation) evaluates no rule but refuses exactly what `assess` refuses."""
+    from labourwatch.services import assessment
+    from labourwatch.services.request import Request
+
+    bad = pa.table({"id": ["a", "b"], "reference_date": ["2024-01-01", "2024-13-01"], "age": ["27", "old"]})
+    request = Request(packs=["kz-labour"], lang="en")
+    with pytest.raises(DataError) as checked:
+        assessment.check(bad, request)
+    with pytest.raises(DataError) as assessed:
+        assessment.assess(bad, request)
+    found = [(p.row, p.column, p.value) for p in checked.value.problems]
+    assert found == [(p.row, p.column, p.value) for p in assessed.value.problems]
+    assert {(2, "reference_date", "2024-13-01"), (2, "age", "old")} <= set(found)
+    assessment.check(bad.slice(0, 1), request)  # the clean row alone passes

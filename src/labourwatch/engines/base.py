@@ -61,6 +61,11 @@ class Engine(Protocol):
         DataError lists every problem when any value is wrong (the caller discards what `sink` got)."""
         ...
 
+    def check(self, p: Plan, *, require_date: bool) -> None:
+        """Validate only, evaluating no rule (answers on a form before they are saved): DataError lists
+        every invalid value."""
+        ...
+
     def typed_record(self, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
         """The row number and typed answers of the record with this id."""
         ...
@@ -156,9 +161,14 @@ class SqlEngine(ABC):
         invalid, invalid_total = self._invalid_values(p, checks)
         repeated, repeated_total = self._repeated_ids(p)
         if invalid_total + repeated_total:  # else only two ids shared a hash: nothing was wrong
-            problems = sorted(invalid + repeated, key=lambda q: (q.row or 0, q.column or ""))[:MAX_LISTED]
+            problems = _in_order(invalid + repeated)[:MAX_LISTED]
             raise DataError(p.source, problems, invalid_total + repeated_total)
         return rows
+
+    def check(self, p: Plan, *, require_date: bool) -> None:
+        invalid, total = self._invalid_values(p, _checks(p, require_date=require_date))
+        if total:
+            raise DataError(p.source, _in_order(invalid), total)
 
     def _invalid_values(self, p: Plan, checks: list[Check]) -> tuple[list[Problem], int]:
         """The slow path, only for data with problems: the invalid values of the first rows that have
@@ -195,6 +205,10 @@ class SqlEngine(ABC):
         if not found:
             return None
         return int(found[0][ROW]), p.schema.answers({name: found[0][typed_name(name)] for name in p.schema.variables})
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda q: (q.row or 0, q.column or ""))
 
 
 def _checks(p: Plan, *, require_date: bool) -> list[Check]:

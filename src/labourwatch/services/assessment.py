@@ -174,6 +174,14 @@ def _variables(rule: Rule) -> set[str]:
     return {name for root in rule.nodes() for name in references(root)[0]}
 
 
+def check(data: Any, request: Request) -> None:
+    """Check every value of a table or a file as `assess` would, evaluating no rule: DataError lists
+    every invalid value (a tenth of the time of an assessment for a form's one record)."""
+    with speaking(request.lang):
+        p = prepare(data, request)
+        default_engine().check(p, require_date=dates_needed(p))
+
+
 def assess(data: Any, request: Request) -> Assessment:
     """Assess a table or a file into an Arrow table; DataError lists every invalid value."""
     with speaking(request.lang):
