@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "labourwatch_web.cases.middleware.second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "labourwatch_web.cases.middleware.private_pages",
 ]
@@ -87,6 +91,11 @@ TEMPLATES = [
     }
 ]
 DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+# Static files (htmx, vendored by django-htmx) served by the application itself (whitenoise), cached
+# for long since their names do not change within a release; no collectstatic needed.
+STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 7 * 24 * 3600
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: the strong hash for new passwords (argon2-cffi); PBKDF2 still reads older ones.
@@ -99,7 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end when the browser closes and after 30 idle minutes; cookies never reach scripts.

@@ -1,16 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from labourwatch_web.cases import org_views
 from labourwatch_web.cases.api import api
-from labourwatch_web.cases.views import LoginView, two_factor
+from labourwatch_web.cases.views import LoginView, home, two_factor
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list")),
+    path("", home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", two_factor, name="two_factor"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/export.csv", org_views.export, name="export"),
     path("cases/", include("labourwatch_web.cases.urls")),
+    path("people/", include("labourwatch_web.cases.org_urls")),
+    path("counts/", org_views.counts, name="counts"),
     path("api/", api.urls),
 ]

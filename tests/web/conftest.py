@@ -26,7 +26,7 @@ def second_factor(client, name: str) -> None:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     response = client.post("/two-factor/", {"code": f"{totp(device.bin_key):06d}"})
-    assert response.status_code == 302 and response.url == "/cases/"
+    assert response.status_code == 302 and response.url == "/"
 
 
 @pytest.fixture

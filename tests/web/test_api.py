@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks
@@ -79,10 +81,16 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @pytest.fixture
 def session(seeded):
+    """As Django's test client does: the connection stays open around each WSGI call (request_started
+    and request_finished would close it, and PostgreSQL's test transaction with it)."""
     client = api_client("supervisor")
     client.get("/cases/")  # sets the CSRF cookie
     cookies = {name: client.cookies[name].value for name in ("sessionid", "csrftoken")}
-    return {"cookies": cookies, "headers": {"X-CSRFToken": cookies["csrftoken"]}}
+    for signal in (request_started, request_finished):  # after the test client's calls, which reconnect it
+        signal.disconnect(close_old_connections)
+    yield {"cookies": cookies, "headers": {"X-CSRFToken": cookies["csrftoken"]}}
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()

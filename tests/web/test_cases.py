@@ -3,12 +3,15 @@ changed without lost updates, closed; every read and change logged."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from labourwatch_web.cases import services
 from labourwatch_web.cases.models import AuditEvent, Case, Person
-from tests.web.conftest import cases_of
+from tests.web.conftest import cases_of, second_factor
 
 
 def test_a_new_case_stores_no_identity_in_clear(seeded, login):
@@ -118,3 +121,71 @@ def test_money_owed_comes_from_the_core_as_a_printable_statement(seeded, login):
     assert client.post(f"/cases/{case.pk}/answers/", answers).status_code == 302
     statement = client.get(f"/cases/{case.pk}/claim/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "<html" in statement and "170\u00a0625,00" in statement.replace(" ", "\u00a0") and "414-V" in statement
+
+
+def test_intake_keeps_the_employer_and_the_work_site(seeded, login):
+    client = login("caseworker")
+    form = {"name": "Тимур Оспанов", "employer": "ТОО Пример", "work_site": "Алматы, стройка", "citizenship": "TJK"}
+    case = Case.objects.get(pk=int(client.post("/cases/new/", form).url.strip("/").split("/")[-1]))
+    assert (case.employer, case.work_site, case.person.citizenship) == ("ТОО Пример", "Алматы, стройка", "TJK")
+    assert "ТОО Пример" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def hidden(page: str) -> set[str]:
+    """The questions the page's style hides, as skipped by the questionnaire."""
+    style = re.search(r'<style id="skipped">(.*?)</style>', page, re.S)
+    return set(re.findall(r"#q-(\w+)", style.group(1))) if style else set()
+
+
+def test_the_form_skips_what_the_questionnaire_skips_and_shows_it_once_asked(seeded, login):
+    a, _ = seeded
+    assert "documents_refused_on_request" in services.skipped_given({}, ["documents_refused_on_request"])
+    held = {"documents_held_by_employer": "yes"}
+    assert services.skipped_given(held, ["documents_refused_on_request", "age"]) == set()
+    client = login("caseworker")
+    case = next(c for c in cases_of(a) if c.number == 2)
+    url = f"/cases/{case.pk}/answers/"
+    page = client.get(url).content.decode()
+    assert "documents_refused_on_request" in hidden(page) and 'id="q-documents_refused_on_request"' in page
+    fragment = client.post(url, {"version": case.version, **held}, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<style id="skipped">') and "<input" not in fragment  # no answer is re-drawn
+    assert "documents_refused_on_request" not in hidden(fragment) and hidden(fragment)
+    case.refresh_from_db()
+    assert case.version == 1  # an htmx change shows questions, never saves
+
+
+def test_several_answers_are_boxes_kept_as_the_questionnaire_codes_them(seeded, login):
+    a, _ = seeded
+    client = login("caseworker")
+    case = next(c for c in cases_of(a) if c.number == 2)
+    url = f"/cases/{case.pk}/answers/"
+    reasons = ["cant_leave_employer", "debt"]
+    assert client.post(url, {"version": 1, "reasons_not_changing_job": reasons}).status_code == 302
+    case.refresh_from_db()
+    assert case.answers["reasons_not_changing_job"] == "cant_leave_employer debt"
+    form = client.get(url).content.decode()
+    assert 'value="debt" checked' in form and 'type="checkbox" name="reasons_not_changing_job"' in form
+    page = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    history = page.split("History")[1]
+    assert "Why not change the job" in history and "reasons_not_changing_job" not in history
+
+
+def test_a_user_of_no_organisation_is_refused_not_failed(db, client):
+    get_user_model().objects.create_user("loner", password="a-long-password-2026")
+    client.login(username="loner", password="a-long-password-2026")
+    second_factor(client, "loner")
+    for url in ("/cases/", "/cases/new/", "/counts/", "/people/", "/cases/export.csv"):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/api/cases", {"name": "x"}, content_type="application/json").status_code == 403
+
+
+def test_notes_are_kept_sealed_and_shown_to_who_sees_the_case(seeded, login):
+    a, _ = seeded
+    client = login("caseworker")
+    case = next(c for c in cases_of(a) if c.number == 1)
+    client.post(f"/cases/{case.pk}/notes/", {"text": "Звонил брат, Бекзат, +7 777 1112233"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM cases_note")
+        assert "Бекзат" not in repr(cursor.fetchall())
+    assert "Звонил брат, Бекзат" in client.get(f"/cases/{case.pk}/").content.decode()
+    assert AuditEvent.objects.filter(case=case, detail="note").count() == 1

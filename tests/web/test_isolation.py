@@ -25,10 +25,12 @@ def routes(patterns=None, prefix: str = "") -> list[str]:
     return out
 
 
-def urls_for(case_ids: list[int]) -> list[str]:
+def urls_for(case_ids: list[int], member_ids: list[int] = []) -> list[str]:  # noqa: B006
     out = []
     for route in routes():
-        if "<int:pk>" in route or "<case_id>" in route:
+        if "<int:member>" in route:
+            out += ["/" + route.replace("<int:member>", str(pk)) for pk in member_ids]
+        elif "<int:pk>" in route or "<case_id>" in route:
             route = route.replace("<int:service>", "1").replace("<case_id>", "<int:pk>")
             out += ["/" + route.replace("<int:pk>", str(pk)) for pk in case_ids]
         else:
@@ -62,8 +64,9 @@ def leaks(client, urls: list[str], secrets: list[str]) -> list[str]:
 def test_the_routes_are_all_known():
     """A new endpoint must be added here knowingly: the leak tests below then cover it."""
     pages = ["", "login/", "logout/", "two-factor/", "i18n/setlang/", "cases/", "cases/new/", "cases/<int:pk>/"]
-    pages += [f"cases/<int:pk>/{end}" for end in ("answers/", "close/", "claim/", "services/")]
-    pages += ["cases/<int:pk>/services/<int:service>/done/"]
+    pages += [f"cases/<int:pk>/{end}" for end in ("answers/", "close/", "claim/", "services/", "notes/")]
+    pages += ["cases/<int:pk>/services/<int:service>/done/", "cases/export.csv", "counts/"]
+    pages += ["people/", "people/<int:member>/", "people/<int:member>/second-factor/"]
     api = ["api/", "api/openapi.json", "api/cases", "api/cases", "api/cases/<case_id>"]
     api += ["api/cases/<case_id>/answers", "api/cases/<case_id>/close"]
     assert sorted(routes()) == sorted(pages + api)
@@ -73,14 +76,24 @@ def test_the_routes_are_all_known():
 def test_nothing_of_another_organisation_or_any_person_leaks(seeded, login, client, user):
     a, _ = seeded
     mine = cases_of(a)
-    before = {c.pk: (c.version, c.status, dict(c.answers), c.services.count()) for c in mine}
+    before = {c.pk: (c.version, c.status, dict(c.answers), c.services.count(), c.notes.count()) for c in mine}
+    people = permissions(a)
     if user != "anonymous":
         login(user)
-    assert leaks(client, urls_for([c.pk for c in mine]), secrets_of(mine)) == []
+    urls = urls_for([c.pk for c in mine], [m.pk for m in a.members.all()])
+    assert leaks(client, urls, secrets_of(mine)) == []
+    assert permissions(a) == people
     after = {
-        c.pk: (c.version, c.status, dict(c.answers), c.services.count()) for c in Case.objects.filter(organisation=a)
+        c.pk: (c.version, c.status, dict(c.answers), c.services.count(), c.notes.count())
+        for c in Case.objects.filter(organisation=a)
     }
     assert after == before
+
+
+def permissions(organisation) -> list[tuple]:
+    """Who may do what in the organisation: what another organisation's user must not change."""
+    members = organisation.members.select_related("user").order_by("pk")
+    return [(m.user.username, m.role, m.may_export_identities, m.user.is_active) for m in members]
 
 
 def test_the_leak_count_finds_a_leak(seeded, login, client):

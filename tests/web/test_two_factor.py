@@ -28,7 +28,7 @@ def test_first_login_enrols_an_authenticator_then_every_login_asks_its_code(seed
     assert client.post("/two-factor/", {"code": code}).status_code == 200  # throttled right after a failure
     device.refresh_from_db()
     device.throttle_reset()  # as the wait would
-    assert client.post("/two-factor/", {"code": code}).url == "/cases/"
+    assert client.post("/two-factor/", {"code": code}).url == "/"
     device.refresh_from_db()
     assert device.confirmed and client.get("/cases/").status_code == 200
     client.logout()

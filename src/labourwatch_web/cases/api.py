@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 from pydantic import ConfigDict, create_model
@@ -53,6 +53,8 @@ class CaseDetail(CaseOut):
     document: str
     phone: str
     address: str
+    employer: str
+    work_site: str
     answers: dict[str, str]
     findings: list[Finding]
     situation: str | None
@@ -68,6 +70,8 @@ class Opening(Schema):
     phone: Text = ""
     address: Text = ""
     citizenship: Annotated[str, Field(max_length=3)] = ""
+    employer: Text = ""
+    work_site: Text = ""
     open_even_if_duplicate: bool = False
 
 
@@ -151,18 +155,20 @@ def list_cases(request: HttpRequest, q: Annotated[str, Query(max_length=200)] = 
 
 
 @api.post("/cases", response={201: CaseOut, 403: Problem, **WRITE})
-def open_case(request: HttpRequest, body: Opening) -> tuple[int, dict[str, Any]]:
-    if request.user.membership.role not in (Role.CASEWORKER, Role.SUPERVISOR):
-        return 403, {"detail": "your role cannot open cases"}
+def open_case(request: HttpRequest, body: Opening) -> Status[dict[str, Any]]:
+    membership = selectors.membership_of(request.user)
+    if membership is None or membership.role not in (Role.CASEWORKER, Role.SUPERVISOR):
+        return Status(403, {"detail": "your role cannot open cases"})
     if not body.name.strip():
-        return 422, {"detail": "the name is needed"}
+        return Status(422, {"detail": "the name is needed"})
     twins = selectors.likely_duplicates(request.user, body.name)
     if twins and not body.open_even_if_duplicate:
         numbers = [c.number for p in twins for c in p.cases.all()]
-        return 409, {"detail": "this person may already have a case", "cases": numbers}
+        return Status(409, {"detail": "this person may already have a case", "cases": numbers})
     who = services.Identity(body.name.strip(), body.document, body.phone, body.address)
-    case = services.open_case(request.user, who, citizenship=body.citizenship[:3], request=request)
-    return 201, _out(case)
+    intake = services.Intake(citizenship=body.citizenship, employer=body.employer, work_site=body.work_site)
+    case = services.open_case(request.user, who, intake, request)
+    return Status(201, _out(case))
 
 
 @api.get("/cases/{case_id}", response={200: CaseDetail, **ONE})
@@ -176,6 +182,8 @@ def get_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
         "document": who.document,
         "phone": who.phone,
         "address": who.address,
+        "employer": case.employer,
+        "work_site": case.work_site,
         "answers": case.answers,
         "findings": [{"id": n, "label": pick(rules[n].label, _lang()), "pack": rules[n].pack} for n in screening.holds],
         "situation": screening.situation,
@@ -187,26 +195,26 @@ def get_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
     "/cases/{case_id}/answers",
     response={200: CaseOut, 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem},
 )
-def put_answers(request: HttpRequest, case_id: CaseId, body: Answers) -> tuple[int, dict[str, Any]]:
+def put_answers(request: HttpRequest, case_id: CaseId, body: Answers) -> Status[dict[str, Any]]:
     case = selectors.case_for(request.user, case_id)
     try:
         given = {k: _as_text(v) for k, v in body.answers.model_dump(exclude_none=True).items()}
         case = services.save_answers(request.user, case, given, body.version, request, _lang())
     except services.Conflict:
-        return 409, CONFLICT
+        return Status(409, CONFLICT)
     except services.Unreadable as error:
-        return 422, {"detail": "some answers cannot be read", "problems": error.problems}
-    return 200, _out(case)
+        return Status(422, {"detail": "some answers cannot be read", "problems": error.problems})
+    return Status(200, _out(case))
 
 
 @api.post(
     "/cases/{case_id}/close",
     response={200: CaseOut, 400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem},
 )
-def close(request: HttpRequest, case_id: CaseId, body: Closing) -> tuple[int, dict[str, Any]]:
+def close(request: HttpRequest, case_id: CaseId, body: Closing) -> Status[dict[str, Any]]:
     case = selectors.case_for(request.user, case_id)
     try:
         case = services.close_case(request.user, case, body.reason[:200], body.version, request)
     except services.Conflict:
-        return 409, CONFLICT
-    return 200, _out(case)
+        return Status(409, CONFLICT)
+    return Status(200, _out(case))

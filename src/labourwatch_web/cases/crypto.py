@@ -59,9 +59,9 @@ class OrganisationKeys:
     def decrypt(self, sealed: bytes | None, field: str) -> str:
         return _open(self.data, bytes(sealed), field.encode()).decode("utf-8") if sealed else ""
 
-    def name_index(self, name: str) -> str:
-        """Keyed hashes of the name's skeletons, space-separated, as stored and searched."""
-        return " ".join(self._token(k) for k in name_keys(name))
+    def name_tokens(self, name: str) -> list[str]:
+        """Keyed hashes of the name's skeletons, as stored and searched."""
+        return [self._token(k) for k in name_keys(name)]
 
     def _token(self, key: str) -> str:
         return hmac.new(self.index, key.encode(), hashlib.sha256).hexdigest()[:24]

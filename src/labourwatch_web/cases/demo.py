@@ -20,9 +20,10 @@ USERS = {  # user name: role
     "researcher": Role.RESEARCHER,
 }
 # Invented people (SYNTHETIC): a name in each script, answers that give different findings.
-CASES: list[tuple[services.Identity, dict[str, str], bool]] = [
+CASES: list[tuple[services.Identity, services.Intake, dict[str, str], bool]] = [
     (
         services.Identity("Нурлан Сапаров", "N0000001", "+7 700 000 0001", "Алматы, ул. Примерная 1"),
+        services.Intake("male", "UZB", "ТОО «Пример-Строй» (SYNTHETIC)", "Алматы, стройка на ул. Примерной"),
         {"reference_date": "2024-06-03", "age": "34", "hours_per_day": "12", "rest_days_per_week": "0",
          "monthly_pay": "60000", "pay_currency": "KZT", "pay_method": "cash", "documents_held_by_employer": "yes",
          "documents_refused_on_request": "yes", "can_leave_employer_freely": "no",
@@ -31,12 +32,14 @@ CASES: list[tuple[services.Identity, dict[str, str], bool]] = [
     ),
     (
         services.Identity("Dilnoza Aliyeva", "AA0000002", "+998 90 000 0002", ""),
+        services.Intake("female", "UZB", "Кафе «Образец» (SYNTHETIC)", "Астана"),
         {"reference_date": "2025-03-10", "age": "27", "hours_per_day": "9", "rest_days_per_week": "1",
          "pay_method": "cash", "pay_currency": "KZT", "monthly_pay": "150000"},
         False,
     ),
     (
         services.Identity("Ғайрат Төлеуов", "", "+996 555 000 003", ""),
+        services.Intake("male", "KGZ", "", "Алматинская область, рынок"),
         {"reference_date": "2025-09-01", "age": "16", "age_at_recruitment": "16", "threat_violence": "yes"},
         False,
     ),
@@ -56,8 +59,8 @@ def seed() -> bool:
         Membership.objects.create(user=users[name], organisation=demo, role=role)
     outsider = get_user_model().objects.create_user("other-caseworker", password=PASSWORD)
     Membership.objects.create(user=outsider, organisation=other, role=Role.CASEWORKER)
-    for who, answers, claim in CASES:
-        case = services.open_case(users["caseworker"], who)
+    for who, intake, answers, claim in CASES:
+        case = services.open_case(users["caseworker"], who, intake)
         Case.objects.filter(pk=case.pk).update(answers=answers, legal_claim=claim)
     services.open_case(outsider, services.Identity("Шухрат Каримов"))
     return True

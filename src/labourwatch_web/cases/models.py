@@ -32,6 +32,7 @@ class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members")
     role = models.CharField(max_length=20, choices=Role.choices)
+    may_export_identities = models.BooleanField(default=False)  # granted by the organisation's admin, logged
 
 
 class Person(models.Model):
@@ -42,9 +43,16 @@ class Person(models.Model):
     document_sealed = models.BinaryField(null=True)
     phone_sealed = models.BinaryField(null=True)
     address_sealed = models.BinaryField(null=True)
-    name_index = models.CharField(max_length=400, db_index=True)  # keyed hashes of the name's skeletons
     sex = models.CharField(max_length=10, blank=True)
     citizenship = models.CharField(max_length=3, blank=True)
+
+
+class NameToken(models.Model):
+    """One keyed hash of one part of a person's name (cases/crypto.py): a search looks tokens up in an
+    index instead of reading every person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=24, db_index=True)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -81,6 +89,8 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     legal_claim = models.BooleanField(default=False)
+    employer = models.CharField(max_length=200, blank=True)  # as the worker names it
+    work_site = models.CharField(max_length=200, blank=True)  # town and place of work
     answers = models.JSONField(default=dict)  # the worker's answers on the canonical variables
     version = models.PositiveIntegerField(default=1)  # optimistic locking: an edit names the version it read
     screening = models.JSONField(default=dict)  # the core's findings for this version (services.screening_of)
@@ -89,6 +99,7 @@ class Case(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "number"], name="case_number_per_org")]
+        indexes = [models.Index(fields=["organisation", "-opened", "-number"], name="case_list_order")]  # the list
 
 
 class Service(models.Model):
@@ -109,6 +120,15 @@ class Service(models.Model):
     done = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class Note(models.Model):
+    """A caseworker's note on the case: free text, so sealed like an identity (it may name anyone)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text_sealed = models.BinaryField()
 
 
 class CaseChange(models.Model):

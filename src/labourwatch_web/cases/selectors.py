@@ -7,34 +7,44 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from labourwatch_web.cases.models import AuditEvent, Case, Person
+from labourwatch_web.cases.models import AuditEvent, Case, Membership, Person
 from labourwatch_web.cases.services import keys_of
 
 
-def cases_for(user: Any, query: str = "") -> QuerySet[Case]:
-    """The user's cases, newest first; `query` finds people by name in any script."""
-    cases = Case.objects.visible_to(user).select_related("person").order_by("-opened", "-number")
-    if not query.strip():
-        return cases
-    tokens = keys_of(user.membership.organisation).name_index(query).split()
+def membership_of(user: Any) -> Membership | None:
+    """The user's place in an organisation; None for the anonymous and for users of no organisation."""
+    return getattr(user, "membership", None) if user.is_authenticated else None
+
+
+def _named(people: QuerySet[Any], user: Any, name: str, path: str = "") -> QuerySet[Any]:
+    """`people` (or cases, through `path`) whose name has every part of `name`, in any script and order:
+    one indexed lookup of a keyed hash per part."""
+    membership = membership_of(user)
+    tokens = keys_of(membership.organisation).name_tokens(name) if membership else []
     for token in tokens:
-        cases = cases.filter(person__name_index__contains=token)
-    return cases if tokens else cases.none()
+        people = people.filter(**{f"{path}name_tokens__token": token})
+    return people if tokens else people.none()
+
+
+def cases_for(user: Any, query: str = "") -> QuerySet[Case]:
+    """The user's cases, newest first, without their answers (a list shows none); `query` finds people
+    by name in any script."""
+    cases = Case.objects.visible_to(user).select_related("person__organisation").defer("answers", "screening")
+    cases = cases.order_by("-opened", "-number")
+    return _named(cases, user, query, "person__") if query.strip() else cases
 
 
 def case_for(user: Any, pk: int) -> Case:
     """One of the user's cases, or 404: a case of another organisation does not exist for them."""
-    return get_object_or_404(Case.objects.visible_to(user).select_related("person", "organisation"), pk=pk)
+    return get_object_or_404(Case.objects.visible_to(user).select_related("person__organisation"), pk=pk)
 
 
 def likely_duplicates(user: Any, name: str) -> list[Person]:
     """People of the organisation whose name has every part of `name`, in any script and order."""
-    organisation = user.membership.organisation
-    tokens = keys_of(organisation).name_index(name).split()
-    people = Person.objects.filter(organisation=organisation)
-    for token in tokens:
-        people = people.filter(name_index__contains=token)
-    return list(people[:10]) if tokens else []
+    membership = membership_of(user)
+    if membership is None:
+        return []
+    return list(_named(Person.objects.filter(organisation_id=membership.organisation_id), user, name)[:10])
 
 
 def who_looked(case: Case) -> QuerySet[AuditEvent]:

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
@@ -20,13 +21,24 @@ from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.explain import Explanation
 from labourwatch.core.model import Act, Rule, RuleKind
 from labourwatch.i18n import t
+from labourwatch.io.relevance import relevance_sql
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.presentation.reports.statement import render_statement
 from labourwatch.services import arrears, assessment
 from labourwatch.services.request import Request
 from labourwatch_web.cases import audit
 from labourwatch_web.cases.crypto import OrganisationKeys, master_key, new_wrapped_keys
-from labourwatch_web.cases.models import AuditEvent, Case, CaseChange, Organisation, Person, Service, Status
+from labourwatch_web.cases.models import (
+    AuditEvent,
+    Case,
+    CaseChange,
+    NameToken,
+    Note,
+    Organisation,
+    Person,
+    Service,
+    Status,
+)
 
 SCREENING_PACKS = ("kz-labour", "kz-migration", "typology")  # typology brings every standard it compares
 
@@ -70,10 +82,18 @@ def _sealed(keys: OrganisationKeys, text: str, field: str) -> bytes | None:
     return keys.encrypt(text, field) if text else None
 
 
+@dataclass(frozen=True)
+class Intake:
+    """What intake records beside the identity: not identifying alone, so kept in clear."""
+
+    sex: str = ""
+    citizenship: str = ""
+    employer: str = ""
+    work_site: str = ""
+
+
 @transaction.atomic
-def open_case(
-    user: Any, who: Identity, *, sex: str = "", citizenship: str = "", request: HttpRequest | None = None
-) -> Case:
+def open_case(user: Any, who: Identity, intake: Intake = Intake(), request: HttpRequest | None = None) -> Case:
     organisation = user.membership.organisation
     keys = keys_of(organisation)
     person = Person.objects.create(
@@ -82,10 +102,10 @@ def open_case(
         document_sealed=_sealed(keys, who.document, "document"),
         phone_sealed=_sealed(keys, who.phone, "phone"),
         address_sealed=_sealed(keys, who.address, "address"),
-        name_index=keys.name_index(who.name),
-        sex=sex,
-        citizenship=citizenship,
+        sex=intake.sex,
+        citizenship=intake.citizenship,
     )
+    NameToken.objects.bulk_create(NameToken(person=person, token=token) for token in keys.name_tokens(who.name))
     last = Case.objects.select_for_update().filter(organisation=organisation).aggregate(Max("number"))
     case = Case.objects.create(
         organisation=organisation,
@@ -93,6 +113,8 @@ def open_case(
         number=(last["number__max"] or 0) + 1,
         created_by=user,
         assigned_to=user,
+        employer=intake.employer,
+        work_site=intake.work_site,
     )
     audit.record(AuditEvent.Action.CREATE_CASE, user, request=request, case=case)
     return case
@@ -121,7 +143,7 @@ def _plain(value: Any) -> Any:
 def problems_in(answers: dict[str, str], lang: str) -> list[str]:
     """What the core cannot read in the answers, each naming the question and the value."""
     try:
-        assessment.assess(_table(answers), Request(packs=["kz-labour"], lang=lang))
+        assessment.check(_table(answers), Request(packs=["kz-labour"], lang=lang))
     except DataError as error:
         return [
             t("web_problem", lang, column=p.column or "", value=p.value or "", why=p.text(lang)) for p in error.problems
@@ -152,6 +174,21 @@ def save_answers(
 def close_case(user: Any, case: Case, reason: str, version: int, request: HttpRequest | None = None) -> Case:
     changes = {"status": Status.CLOSED, "closed": timezone.localdate(), "close_reason": reason}
     return _save(case, user, version, changes, request)
+
+
+def skipped_given(answers: dict[str, str], names: list[str]) -> set[str]:
+    """The questions among `names` the questionnaire would not ask given these answers (their `ask_if`,
+    read by the same XLSForm relevance as imported forms, in DuckDB over the one row)."""
+    variables = load_schema().variables
+    conditional = [n for n in names if variables[n].ask_if]
+    if not conditional:
+        return set()
+    row = pa.table({n: pa.array([answers.get(n) or None], pa.string()) for n in variables if variables[n].question})
+    tests = ", ".join(f"NOT coalesce({relevance_sql(variables[n].ask_if or '')}, false)" for n in conditional)
+    con = duckdb.connect()
+    con.register("answers", row)
+    flags = con.execute(f"SELECT {tests} FROM answers").fetchone() or ()
+    return {n for n, skipped in zip(conditional, flags, strict=True) if skipped}
 
 
 def _table(answers: dict[str, str]) -> pa.Table:
@@ -197,15 +234,26 @@ def screening_of(case: Case) -> Screening:
     return Screening(**kept)
 
 
+def warm() -> None:
+    """Read the packs and the questionnaire now (at start, before a server forks its workers), not on
+    a caseworker's first page."""
+    load_schema()
+    rules()
+    acts()
+    packs_stamp()
+
+
 @cache
 def packs_stamp() -> str:
     return " ".join(p.stamp for p in load_packs(list(SCREENING_PACKS)))
 
 
+@cache
 def rules() -> dict[str, Rule]:
     return {r.id: r for p in load_packs(list(SCREENING_PACKS)) for r in p.rules.values()}
 
 
+@cache
 def acts() -> dict[str, Act]:
     return {a.id: a for p in load_packs(list(SCREENING_PACKS)) for a in p.acts.values()}
 
@@ -225,6 +273,19 @@ def claim_statement(case: Case, lang: str) -> str:
     fields.setdefault("pay_currency", "KZT")
     result = arrears.arrears(arrears.claim_table(fields, f"case-{case.number}"), lang=lang)
     return render_statement(result, 0, lang)
+
+
+def add_note(user: Any, case: Case, text: str, request: HttpRequest | None = None) -> Note:
+    note = Note.objects.create(case=case, user=user, text_sealed=keys_of(case.organisation).encrypt(text, "note"))
+    audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=case, detail="note")
+    return note
+
+
+def notes_of(case: Case) -> list[tuple[Any, str, str]]:
+    """The case's notes, newest first: when, by whom, the text."""
+    keys = keys_of(case.organisation)
+    notes = case.notes.select_related("user").order_by("-at")
+    return [(n.at, n.user.get_username(), keys.decrypt(n.text_sealed, "note")) for n in notes]
 
 
 def plan_service(

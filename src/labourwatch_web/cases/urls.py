@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/close/", views.case_close, name="close"),
     path("<int:pk>/claim/", views.case_claim, name="claim"),
     path("<int:pk>/services/", views.service_add, name="service_add"),
+    path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/services/<int:service>/done/", views.service_done, name="service_done"),
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +24,9 @@ from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, selectors, services
-from labourwatch_web.cases.models import AuditEvent, Role, Service
+from labourwatch_web.cases.models import AuditEvent, CaseChange, Role, Service
+
+View = Callable[..., HttpResponse]
 
 FORM_MODULES = ("record", "demographics", "migration", "recruitment", "employment", "working_time", "pay", "living",
                 "coercion", "leaving", "claim")  # fmt: skip
@@ -30,6 +34,38 @@ FORM_MODULES = ("record", "demographics", "migration", "recruitment", "employmen
 
 def _lang() -> str:
     return translation.get_language() or "ru"
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/forbidden.html", status=403)
+
+
+def member_required(*roles: str) -> Callable[[View], View]:
+    """Logged in, a member of an organisation, and (when `roles` are named) in one of them; else 403."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = selectors.membership_of(request.user)
+            if membership is None or (roles and membership.role not in roles):
+                return forbidden(request)
+            return view(request, *args, **kwargs)
+
+        return gated
+
+    return decorate
+
+
+CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.LAWYER)
+HOME = {Role.ADMIN: "people:list", Role.RESEARCHER: "counts"}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's first page: the cases, the organisation's people (admins), the aggregates (researchers)."""
+    membership = selectors.membership_of(request.user)
+    return redirect(HOME.get(membership.role, "cases:list") if membership else "cases:list")
 
 
 class LoginView(auth_views.LoginView):
@@ -65,27 +101,24 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record(AuditEvent.Action.SECOND_FACTOR, user, request=request, detail="enrolled" if enrolling else "")
-            return redirect("cases:list")
+            return redirect("home")
         audit.record(AuditEvent.Action.LOGIN_FAILED, user, request=request, detail="second factor")
         messages.error(request, t("web_code_wrong", _lang()))
     secret = b32encode(device.bin_key).decode() if enrolling else ""
     return render(request, "two_factor.html", {"enrolling": enrolling, "secret": secret, "url": device.config_url})
 
 
-@login_required
+@member_required(*CASE_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     if query:
         audit.record(AuditEvent.Action.SEARCH, request.user, request=request)
-    cases = list(selectors.cases_for(request.user, query)[:100])
-    names = {c.pk: services.identity_of(c.person).name for c in cases}
-    return render(request, "cases/list.html", {"cases": cases, "names": names, "query": query})
+    rows = [(c, services.identity_of(c.person).name) for c in selectors.cases_for(request.user, query)[:100]]
+    return render(request, "cases/list.html", {"rows": rows, "query": query})
 
 
-@login_required
+@member_required(Role.CASEWORKER, Role.SUPERVISOR)
 def case_new(request: HttpRequest) -> HttpResponse:
-    if request.user.membership.role not in (Role.CASEWORKER, Role.SUPERVISOR):
-        return render(request, "cases/forbidden.html", status=403)
     if request.method == "POST":
         who = services.Identity(
             name=request.POST.get("name", "").strip(),
@@ -99,16 +132,21 @@ def case_new(request: HttpRequest) -> HttpResponse:
             twins = selectors.likely_duplicates(request.user, who.name)
             if twins and request.POST.get("confirm") != "1":
                 cases = [c for p in twins for c in p.cases.all()]
-                return render(request, "cases/new.html", {"who": who, "twins": cases, "post": request.POST})
-            case = services.open_case(
-                request.user, who, sex=request.POST.get("sex", ""), citizenship=request.POST.get("citizenship", ""),
-                request=request,
-            )  # fmt: skip
+                return render(request, "cases/new.html", {"twins": cases, "post": request.POST, "sexes": _sexes()})
+            intake = services.Intake(**{f: request.POST.get(f, "").strip()[:200] for f in INTAKE})
+            case = services.open_case(request.user, who, intake, request)
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/new.html", {"who": None, "twins": [], "post": {}})
+    return render(request, "cases/new.html", {"twins": [], "post": {}, "sexes": _sexes()})
 
 
-@login_required
+def _sexes() -> list[tuple[str, str]]:
+    return [(code, pick(label, _lang())) for code, label in load_schema().variables["sex"].values.items()]
+
+
+INTAKE = ("sex", "citizenship", "employer", "work_site")
+
+
+@member_required(*CASE_ROLES)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
     audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case)
@@ -121,13 +159,26 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "situation": _situation(rules["situation"], screening.situation),
         "unknown": screening.unknown,
         "next": [pick(variables[name].question, _lang()) for name in screening.ask_next],
-        "changes": case.changes.select_related("user").order_by("-at")[:20],
+        "changes": [_change(c) for c in case.changes.select_related("user").order_by("-at")[:20]],
         "services": case.services.order_by("done", "due"),
+        "notes": services.notes_of(case),
         "kinds": [(k, t(f"web_service_{k}", _lang())) for k in Service.Kind.values],
         "has_period": all(k in case.answers for k in ("period_start", "period_end")),
         "looked": selectors.who_looked(case)[:20] if request.user.membership.role == Role.SUPERVISOR else None,
     }
     return render(request, "cases/detail.html", context)
+
+
+def _change(change: CaseChange) -> dict[str, Any]:
+    """One line of history: when, who, and what changed, named as the page names it (answers by question)."""
+    variables, lang, what = load_schema().variables, _lang(), []
+    for field, (old, new) in change.what.items():
+        if field != "answers":
+            what.append(t(f"web_field_{field}", lang))
+            continue
+        changed = sorted(k for k in {*(old or {}), *(new or {})} if (old or {}).get(k) != (new or {}).get(k))
+        what += [pick(variables[k].label, lang) if k in variables else k for k in changed]
+    return {"at": change.at, "user": change.user.get_username(), "what": what}
 
 
 def _situation(rule: Any, value: str | None) -> str:
@@ -141,13 +192,15 @@ def _finding(rule: Any) -> dict[str, str]:
     return {"label": pick(rule.label, _lang()), "pack": rule.pack, "refs": refs}
 
 
-@login_required
+@member_required(*CASE_ROLES)
 def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
     audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="answers")
     answers = dict(case.answers)
     if request.method == "POST":
-        answers = {name: request.POST.get(name, "").strip() for name in _questions()}
+        answers = {name: " ".join(v.strip() for v in request.POST.getlist(name) if v.strip()) for name in _questions()}
+        if request.htmx:  # an answer changed: say which questions the answers now skip, save nothing
+            return render(request, "cases/skipped.html", {"skipped": _skipped(answers)})
         try:
             services.save_answers(request.user, case, answers, int(request.POST.get("version", "0")), request, _lang())
             return redirect("cases:detail", pk=case.pk)
@@ -157,11 +210,16 @@ def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
         except services.Unreadable as error:
             for problem in error.problems:
                 messages.error(request, problem)
-    return render(request, "cases/answers.html", {"case": case, "modules": _form(answers)})
+    context = {"case": case, "modules": _form(answers), "skipped": _skipped(answers)}
+    return render(request, "cases/answers.html", context)
 
 
 def _questions() -> list[str]:
     return [n for n, v in load_schema().variables.items() if v.question and v.module in FORM_MODULES and not v.repeat]
+
+
+def _skipped(answers: dict[str, Any]) -> list[str]:
+    return sorted(services.skipped_given(answers, _questions()))
 
 
 def _form(answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,6 +229,7 @@ def _form(answers: dict[str, Any]) -> list[dict[str, Any]]:
     modules: dict[str, list[dict[str, Any]]] = {}
     for name in _questions():
         v = variables[name]
+        value = str(answers.get(name, ""))
         choices = [(c, pick(label, lang)) for c, label in v.values.items()]
         if v.kind == "boolean":
             choices = [("yes", t("web_yes", lang)), ("no", t("web_no", lang))]
@@ -180,13 +239,14 @@ def _form(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "question": pick(v.question, lang),
                 "kind": v.kind,
                 "choices": choices,
-                "value": answers.get(name, ""),
+                "value": value,
+                "chosen": value.split() if v.kind == "multiple" else [value],
             }
         )
     return [{"module": t(f"module_{m}", lang), "questions": qs} for m, qs in modules.items()]
 
 
-@login_required
+@member_required(*CASE_ROLES)
 @require_POST
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
@@ -199,7 +259,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-@login_required
+@member_required(*CASE_ROLES)
 @require_POST
 def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
@@ -210,7 +270,17 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-@login_required
+@member_required(*CASE_ROLES)
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    text = request.POST.get("text", "").strip()[:2000]
+    if text:
+        services.add_note(request.user, case, text, request)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@member_required(*CASE_ROLES)
 @require_POST
 def service_done(request: HttpRequest, pk: int, service: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
@@ -218,7 +288,7 @@ def service_done(request: HttpRequest, pk: int, service: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-@login_required
+@member_required(*CASE_ROLES)
 def case_claim(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable statement of money owed (the core's arrears, the law of each day)."""
     case = selectors.case_for(request.user, pk)

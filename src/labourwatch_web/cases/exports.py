@@ -1,0 +1,67 @@
+"""Cases out as CSV, for a spreadsheet or R: the cases the user sees, their answers and screening.
+Names, document numbers, phones and addresses only for a member the admin allowed to export them, and
+every export is in the audit log with what it held."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest
+
+from labourwatch.packs import load_schema
+from labourwatch_web.cases import audit, selectors, services
+from labourwatch_web.cases.models import AuditEvent, Case
+
+IDENTITY = ("name", "document", "phone", "address")
+CASE = ("number", "status", "opened", "closed", "close_reason", "employer", "work_site")
+PERSON = ("sex", "citizenship")
+SCREENING = ("situation", "findings")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+
+
+class NotAllowed(Exception):
+    """Identities asked for by a member without the permission: nothing was exported."""
+
+
+def _cell(value: Any) -> str:
+    """A value as text a spreadsheet shows as text: a leading formula sign is escaped unless it is a number."""
+    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if text.startswith(FORMULA):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def export_cases(user: Any, *, identities: bool = False, request: HttpRequest | None = None) -> str:
+    """The user's cases as CSV (one row per case, one column per question answered in any of them)."""
+    membership = selectors.membership_of(user)
+    if identities and not (membership and membership.may_export_identities):
+        raise NotAllowed
+    cases = list(Case.objects.visible_to(user).select_related("person__organisation").order_by("number"))
+    answered = {name for case in cases for name in case.answers}
+    questions = [name for name in load_schema().variables if name in answered]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*CASE, *(IDENTITY if identities else ()), *PERSON, *SCREENING, *questions])
+    for case in cases:
+        writer.writerow([_cell(v) for v in _row(case, identities, questions)])
+    held = f"{len(cases)} cases" + (", with identities" if identities else "")
+    audit.record(AuditEvent.Action.EXPORT, user, request=request, detail=held)
+    return out.getvalue()
+
+
+def _row(case: Case, identities: bool, questions: list[str]) -> list[Any]:
+    screening = services.screening_of(case)
+    who = services.identity_of(case.person) if identities else None
+    return [
+        *(getattr(case, f) for f in CASE),
+        *(getattr(who, f) for f in IDENTITY if who is not None),
+        *(getattr(case.person, f) for f in PERSON),
+        screening.situation or "",
+        " ".join(screening.holds),
+        *(case.answers.get(name, "") for name in questions),
+    ]

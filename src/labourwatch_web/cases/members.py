@@ -1,0 +1,105 @@
+"""The organisation's people and their permissions, changed by its admin; every change goes to the audit
+log as a permission event (who changed what for whom), never a password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from labourwatch_web.cases import audit
+from labourwatch_web.cases.models import AuditEvent, Membership, Role
+
+
+class Refused(Exception):
+    """The change is not allowed or not valid: `key` of the message catalogue says why, with `params`."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        self.key, self.params = key, params
+        super().__init__(key)
+
+
+def members_of(admin: Any) -> QuerySet[Membership]:
+    """The admin's organisation's people, by user name."""
+    return (
+        Membership.objects.filter(organisation_id=admin.membership.organisation_id)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def member_for(admin: Any, pk: int) -> Membership:
+    return get_object_or_404(members_of(admin), pk=pk)
+
+
+def permission_changes(admin: Any) -> QuerySet[AuditEvent]:
+    """Who changed which permission, newest first: the organisation's own log of its admins' acts."""
+    events = AuditEvent.objects.filter(organisation_id=admin.membership.organisation_id)
+    return events.filter(action=AuditEvent.Action.PERMISSION).order_by("-at")
+
+
+def _logged(admin: Any, member: Membership, what: str, request: HttpRequest | None) -> None:
+    audit.record(AuditEvent.Action.PERMISSION, admin, request=request, detail=f"{member.user.get_username()}: {what}")
+
+
+@transaction.atomic
+def add_member(admin: Any, username: str, role: str, password: str, request: HttpRequest | None = None) -> Membership:
+    """A new user of the admin's organisation with a first password (they add a second factor at first login)."""
+    users = get_user_model()
+    if role not in Role.values:
+        raise Refused("web_refused_role", role=role)
+    if not username or users.objects.filter(username=username).exists():
+        raise Refused("web_refused_username", name=username)
+    user = users(username=username)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise Refused("web_refused_password", why=" ".join(error.messages)) from None
+    user.set_password(password)
+    user.save()
+    member = Membership.objects.create(user=user, organisation_id=admin.membership.organisation_id, role=role)
+    _logged(admin, member, f"added as {role}", request)
+    return member
+
+
+def change_member(
+    admin: Any,
+    member: Membership,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    may_export_identities: bool | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Change a member's role, whether they may log in, and whether they may export identities. An admin
+    cannot take their own admin role or access away (the organisation would be left without one)."""
+    if member.user_id == admin.pk and (role not in (None, Role.ADMIN) or active is False):
+        raise Refused("web_refused_own_admin")
+    if role is not None and role not in Role.values:
+        raise Refused("web_refused_role", role=role)
+    changes = []
+    if role is not None and role != member.role:
+        changes.append(f"role {member.role} -> {role}")
+        member.role = role
+    if may_export_identities is not None and may_export_identities != member.may_export_identities:
+        changes.append(f"may export identities: {'yes' if may_export_identities else 'no'}")
+        member.may_export_identities = may_export_identities
+    if active is not None and active != member.user.is_active:
+        changes.append("may log in" if active else "may not log in")
+        member.user.is_active = active
+        member.user.save(update_fields=["is_active"])
+    member.save(update_fields=["role", "may_export_identities"])
+    for what in changes:
+        _logged(admin, member, what, request)
+
+
+def reset_second_factor(admin: Any, member: Membership, request: HttpRequest | None = None) -> None:
+    """For a lost phone: the member's authenticator devices are removed; they add a new one at next login."""
+    TOTPDevice.objects.filter(user=member.user).delete()
+    _logged(admin, member, "second factor reset", request)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from labourwatch_web.cases import org_views
+
+app_name = "people"
+urlpatterns = [
+    path("", org_views.people, name="list"),
+    path("<int:member>/", org_views.person_change, name="change"),
+    path("<int:member>/second-factor/", org_views.second_factor_reset, name="second_factor"),
+]

@@ -1,0 +1,101 @@
+"""Thin views of the organisation as a whole: its people and their permissions (admins), its counts
+(researchers and supervisors), and exports of cases (whoever sees them, identities only by permission)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from labourwatch.core.types import pick
+from labourwatch.i18n import t
+from labourwatch_web.cases import aggregates, exports, members, services
+from labourwatch_web.cases.models import Role
+from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_required
+
+
+@member_required(Role.ADMIN)
+def people(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            members.add_member(
+                request.user,
+                request.POST.get("username", "").strip()[:150],
+                request.POST.get("role", ""),
+                request.POST.get("password", ""),
+                request,
+            )
+            return redirect("people:list")
+        except members.Refused as refused:
+            messages.error(request, t(refused.key, _lang(), **refused.params))
+    context = {
+        "members": members.members_of(request.user),
+        "roles": [(r, t(f"web_role_{r}", _lang())) for r in Role.values],
+        "changes": members.permission_changes(request.user)[:50],
+    }
+    return render(request, "people/list.html", context)
+
+
+@member_required(Role.ADMIN)
+@require_POST
+def person_change(request: HttpRequest, member: int) -> HttpResponse:
+    membership = members.member_for(request.user, member)
+    if "role" not in request.POST:  # the whole form or nothing: an unticked box is a "no" only within it
+        return redirect("people:list")
+    try:
+        members.change_member(
+            request.user,
+            membership,
+            role=request.POST.get("role") or None,
+            active=request.POST.get("active") == "1",
+            may_export_identities=request.POST.get("may_export_identities") == "1",
+            request=request,
+        )
+    except members.Refused as refused:
+        messages.error(request, t(refused.key, _lang(), **refused.params))
+    return redirect("people:list")
+
+
+@member_required(Role.ADMIN)
+@require_POST
+def second_factor_reset(request: HttpRequest, member: int) -> HttpResponse:
+    members.reset_second_factor(request.user, members.member_for(request.user, member), request)
+    return redirect("people:list")
+
+
+@member_required(Role.RESEARCHER, Role.SUPERVISOR)
+def counts(request: HttpRequest) -> HttpResponse:
+    lang = _lang()
+    rules = services.rules()
+
+    def label(dimension: str, value: str) -> str:
+        if dimension == "findings" and value in rules:
+            return pick(rules[value].label, lang)
+        if dimension == "situation" and value in rules["situation"].labels:
+            return pick(rules["situation"].labels[value], lang)
+        return t(value, lang) if value in ("unknown", "total") else value
+
+    tables = aggregates.aggregates(request.user, "total")
+    shown = [
+        {
+            "title": t(f"web_by_{dimension}", lang),
+            "rows": [(label(dimension, name), cells) for name, cells in table.rows],
+        }
+        for dimension, table in tables.items()
+    ]
+    return render(request, "people/counts.html", {"tables": shown, "threshold": aggregates.POLICY.threshold})
+
+
+@member_required(*CASE_ROLES)
+def export(request: HttpRequest) -> HttpResponse:
+    identities = request.GET.get("identities") == "1"
+    try:
+        text = exports.export_cases(request.user, identities=identities, request=request)
+    except exports.NotAllowed:
+        return forbidden(request)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"cases-{timezone.localdate():%Y-%m-%d}{'-identities' if identities else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

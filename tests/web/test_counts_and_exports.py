@@ -1,0 +1,55 @@
+"""What researchers see (counts protected as published statistics are) and what leaves as CSV (the cases
+a user sees; identities only by the admin's permission; every export logged)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from labourwatch_web.cases import aggregates, services
+from labourwatch_web.cases.exports import _cell
+from labourwatch_web.cases.models import AuditEvent, Membership
+
+
+def open_cases(user, n: int, citizenship: str) -> None:
+    for i in range(n):
+        services.open_case(
+            user, services.Identity(f"Person {citizenship} {i}"), services.Intake(citizenship=citizenship)
+        )
+
+
+def test_counts_withhold_small_cells_and_what_would_reveal_them(seeded):
+    supervisor = Membership.objects.get(user__username="supervisor").user
+    open_cases(supervisor, 12, "TJK")  # the demo has 2 UZB, 1 KGZ: too few to show
+    table = aggregates.aggregates(supervisor, "total")["citizenship"]
+    rows = dict(table.rows)
+    assert rows["TJK"] == [12, 0, 12] and rows["total"] == [15, 0, 15]
+    assert rows["UZB"][0] is None and rows["KGZ"][0] is None  # 2 and 1: withheld
+    assert rows["UZB"][2] is None and rows["KGZ"][2] is None
+
+
+def test_a_researcher_sees_counts_and_no_person(seeded, login):
+    page = login("researcher").get("/counts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "By citizenship" in page and "×" in page
+    assert "Нурлан" not in page and "Dilnoza" not in page
+
+
+def test_an_export_holds_answers_and_screening_and_identities_only_by_permission(seeded, login):
+    client = login("caseworker")
+    response = client.get("/cases/export.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"].startswith("text/csv") and len(rows) == 3
+    first = next(r for r in rows if r["number"] == "1")
+    assert first["hours_per_day"] == "12" and "forced_labour" in first["findings"].split()
+    assert "name" not in first and "Нурлан" not in response.content.decode()
+    assert client.get("/cases/export.csv?identities=1").status_code == 403
+    Membership.objects.filter(user__username="caseworker").update(may_export_identities=True)
+    named = client.get("/cases/export.csv?identities=1").content.decode()
+    assert "Нурлан Сапаров" in named and "N0000001" in named
+    details = list(AuditEvent.objects.filter(action="export").values_list("detail", flat=True))
+    assert details == ["3 cases", "3 cases, with identities"]
+
+
+def test_an_exported_cell_never_runs_as_a_spreadsheet_formula():
+    assert _cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")' and _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell("-5") == "-5" and _cell("plain") == "plain" and _cell(None) == ""
