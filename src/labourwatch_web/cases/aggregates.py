@@ -15,8 +15,7 @@ from labourwatch_web.cases import services
 from labourwatch_web.cases.models import Case, Status
 
 POLICY = Policy(round_base=None)  # case counts are not weighted: nothing to round
-STATUSES = (Status.OPEN, Status.CLOSED)
-WITHHELD = None
+STATUSES = (Status.OPEN, Status.CLOSING, Status.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Table:
 def _protected(counts: dict[str, Counter[str]], total_label: str) -> Table:
     labels = sorted(counts)
     values = np.array([[counts[label][s] for s in STATUSES] for label in labels], dtype=np.float64)
-    table = protect_table(values.reshape(len(labels), len(STATUSES)), values.astype(np.int64), POLICY)
+    table = protect_table(values, values.astype(np.int64), POLICY)
     shown = np.where(table.suppressed, -1, table.counts)
     rows = [
         (label, [None if v < 0 else int(v) for v in line])

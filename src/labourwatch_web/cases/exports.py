@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,10 +16,12 @@ from labourwatch_web.cases import audit, selectors, services
 from labourwatch_web.cases.models import AuditEvent, Case
 
 IDENTITY = ("name", "document", "phone", "address")
-CASE = ("number", "status", "opened", "closed", "close_reason", "employer", "work_site")
+CASE = ("number", "status", "opened", "closed")
+FREE_TEXT = ("employer", "work_site", "close_reason")  # may name or place a person: with identities only
 PERSON = ("sex", "citizenship")
 SCREENING = ("situation", "findings")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 class NotAllowed(Exception):
@@ -28,12 +31,7 @@ class NotAllowed(Exception):
 def _cell(value: Any) -> str:
     """A value as text a spreadsheet shows as text: a leading formula sign is escaped unless it is a number."""
     text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text.startswith(FORMULA):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+    return "'" + text if text.startswith(FORMULA) and not NUMBER.fullmatch(text) else text
 
 
 def export_cases(user: Any, *, identities: bool = False, request: HttpRequest | None = None) -> str:
@@ -46,7 +44,8 @@ def export_cases(user: Any, *, identities: bool = False, request: HttpRequest | 
     questions = [name for name in load_schema().variables if name in answered]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*CASE, *(IDENTITY if identities else ()), *PERSON, *SCREENING, *questions])
+    named = (*IDENTITY, *FREE_TEXT) if identities else ()
+    writer.writerow([*CASE, *named, *PERSON, *SCREENING, *questions])
     for case in cases:
         writer.writerow([_cell(v) for v in _row(case, identities, questions)])
     held = f"{len(cases)} cases" + (", with identities" if identities else "")
@@ -56,10 +55,13 @@ def export_cases(user: Any, *, identities: bool = False, request: HttpRequest | 
 
 def _row(case: Case, identities: bool, questions: list[str]) -> list[Any]:
     screening = services.screening_of(case)
-    who = services.identity_of(case.person) if identities else None
+    named: list[Any] = []
+    if identities:
+        who = services.identity_of(case.person)
+        named = [getattr(who, f) for f in IDENTITY] + [getattr(case, f) for f in FREE_TEXT]
     return [
         *(getattr(case, f) for f in CASE),
-        *(getattr(who, f) for f in IDENTITY if who is not None),
+        *named,
         *(getattr(case.person, f) for f in PERSON),
         screening.situation or "",
         " ".join(screening.holds),

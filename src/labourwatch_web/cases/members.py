@@ -68,6 +68,7 @@ def add_member(admin: Any, username: str, role: str, password: str, request: Htt
     return member
 
 
+@transaction.atomic
 def change_member(
     admin: Any,
     member: Membership,
@@ -94,7 +95,8 @@ def change_member(
         changes.append("may log in" if active else "may not log in")
         member.user.is_active = active
         member.user.save(update_fields=["is_active"])
-    member.save(update_fields=["role", "may_export_identities"])
+    if changes:
+        member.save(update_fields=["role", "may_export_identities"])
     for what in changes:
         _logged(admin, member, what, request)
 

@@ -73,6 +73,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class Status(models.TextChoices):
     OPEN = "open"
+    CLOSING = "closing"  # a caseworker asked to close it: a supervisor approves (closed) or reopens it
     CLOSED = "closed"
 
 

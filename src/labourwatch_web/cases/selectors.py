@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from labourwatch_web.cases.models import AuditEvent, Case, Membership, Person
+from labourwatch_web.cases.models import AuditEvent, Case, Membership, Person, Role
 from labourwatch_web.cases.services import keys_of
 
 
@@ -45,6 +46,13 @@ def likely_duplicates(user: Any, name: str) -> list[Person]:
     if membership is None:
         return []
     return list(_named(Person.objects.filter(organisation_id=membership.organisation_id), user, name)[:10])
+
+
+def caseworkers_of(user: Any) -> QuerySet[Any]:
+    """The active caseworkers of the user's organisation (to whom a supervisor may give a case)."""
+    membership = membership_of(user)
+    users = get_user_model().objects.filter(is_active=True, membership__role=Role.CASEWORKER)
+    return users.filter(membership__organisation_id=membership.organisation_id if membership else None)
 
 
 def who_looked(case: Case) -> QuerySet[AuditEvent]:

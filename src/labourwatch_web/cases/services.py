@@ -3,6 +3,7 @@ about HTTP beyond the request passed on to the audit log."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -36,6 +37,7 @@ from labourwatch_web.cases.models import (
     Note,
     Organisation,
     Person,
+    Role,
     Service,
     Status,
 )
@@ -92,6 +94,18 @@ class Intake:
     work_site: str = ""
 
 
+def intake_problems(intake: Intake, lang: str) -> list[str]:
+    """What intake cannot keep as given: the sex as the questionnaire codes it, citizenship as ISO alpha-3."""
+    problems = []
+    if intake.sex and intake.sex not in load_schema().variables["sex"].values:
+        problems.append(t("web_problem", lang, column="sex", value=intake.sex[:20], why=t("web_not_a_code", lang)))
+    if intake.citizenship and not re.fullmatch(r"[A-Z]{3}", intake.citizenship):
+        problems.append(
+            t("web_problem", lang, column="citizenship", value=intake.citizenship[:20], why=t("web_not_iso3", lang))
+        )
+    return problems
+
+
 @transaction.atomic
 def open_case(user: Any, who: Identity, intake: Intake = Intake(), request: HttpRequest | None = None) -> Case:
     organisation = user.membership.organisation
@@ -137,6 +151,8 @@ def _save(case: Case, user: Any, version: int, changes: dict[str, Any], request:
 
 
 def _plain(value: Any) -> Any:
+    if hasattr(value, "get_username"):
+        return value.get_username()
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -171,24 +187,67 @@ def save_answers(
     return _save(case, user, version, {"answers": kept} if kept != case.answers else {}, request)
 
 
+def _is_supervisor(user: Any) -> bool:
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.role == Role.SUPERVISOR
+
+
 def close_case(user: Any, case: Case, reason: str, version: int, request: HttpRequest | None = None) -> Case:
-    changes = {"status": Status.CLOSED, "closed": timezone.localdate(), "close_reason": reason}
-    return _save(case, user, version, changes, request)
+    """A supervisor closes the case; anyone else asks to, and the case waits for a supervisor's approval."""
+    if not _is_supervisor(user):
+        return _save(case, user, version, {"status": Status.CLOSING, "close_reason": reason}, request)
+    return _save(
+        case, user, version, {"status": Status.CLOSED, "closed": timezone.localdate(), "close_reason": reason}, request
+    )
+
+
+class NotAllowed(Exception):
+    """The user's role cannot do this to the case: nothing changed."""
+
+
+def decide_closure(user: Any, case: Case, approve: bool, version: int, request: HttpRequest | None = None) -> Case:
+    """A supervisor approves a closure asked for (the case is closed) or reopens the case."""
+    if not _is_supervisor(user) or case.status != Status.CLOSING:
+        raise NotAllowed(case.pk)
+    if approve:
+        return _save(case, user, version, {"status": Status.CLOSED, "closed": timezone.localdate()}, request)
+    return _save(case, user, version, {"status": Status.OPEN, "close_reason": ""}, request)
+
+
+def assign_case(user: Any, case: Case, caseworker: Any, version: int, request: HttpRequest | None = None) -> Case:
+    """A supervisor gives the case to a caseworker of the organisation."""
+    membership = getattr(caseworker, "membership", None)
+    if not _is_supervisor(user) or membership is None or membership.organisation_id != case.organisation_id:
+        raise NotAllowed(case.pk)
+    return _save(case, user, version, {"assigned_to": caseworker}, request)
 
 
 def skipped_given(answers: dict[str, str], names: list[str]) -> set[str]:
     """The questions among `names` the questionnaire would not ask given these answers (their `ask_if`,
-    read by the same XLSForm relevance as imported forms, in DuckDB over the one row)."""
+    read by the same XLSForm relevance as imported forms, in DuckDB over the one row). A skipped question's
+    answer counts as not given, so a question that follows only from it is skipped too."""
     variables = load_schema().variables
     conditional = [n for n in names if variables[n].ask_if]
+    questions = [n for n, v in variables.items() if v.question]
+    skipped: set[str] = set()
     if not conditional:
-        return set()
-    row = pa.table({n: pa.array([answers.get(n) or None], pa.string()) for n in variables if variables[n].question})
-    tests = ", ".join(f"NOT coalesce({relevance_sql(variables[n].ask_if or '')}, false)" for n in conditional)
-    con = duckdb.connect()
-    con.register("answers", row)
-    flags = con.execute(f"SELECT {tests} FROM answers").fetchone() or ()
-    return {n for n, skipped in zip(conditional, flags, strict=True) if skipped}
+        return skipped
+    with duckdb.connect() as con:
+        for _ in range(len(conditional)):  # until a pass skips nothing more (chains of follow-ups are short)
+            given = {n: (None if n in skipped else answers.get(n) or None) for n in questions}
+            con.register("answers", pa.table({n: pa.array([v], pa.string()) for n, v in given.items()}))
+            flags = con.execute(f"SELECT {_skip_tests(tuple(conditional))} FROM answers").fetchall()[0]
+            now = {n for n, flag in zip(conditional, flags, strict=True) if flag}
+            if now == skipped:
+                break
+            skipped = now
+    return skipped
+
+
+@cache
+def _skip_tests(names: tuple[str, ...]) -> str:
+    variables = load_schema().variables
+    return ", ".join(f"NOT coalesce({relevance_sql(variables[n].ask_if or '')}, false)" for n in names)
 
 
 def _table(answers: dict[str, str]) -> pa.Table:
@@ -291,8 +350,11 @@ def notes_of(case: Case) -> list[tuple[Any, str, str]]:
 def plan_service(
     user: Any, case: Case, kind: str, due: date | None, note: str, request: HttpRequest | None = None
 ) -> Service:
+    """A service of the plan; a legal claim makes the case one the organisation's lawyers see."""
     service = Service.objects.create(case=case, kind=kind, due=due, note=note, created_by=user)
     audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=case, detail=f"service {kind}")
+    if kind == Service.Kind.LEGAL_CLAIM and not case.legal_claim:
+        _save(case, user, case.version, {"legal_claim": True}, request)
     return service
 
 

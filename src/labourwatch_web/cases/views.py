@@ -110,7 +110,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @member_required(*CASE_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    """The user's cases; a search by name comes by POST, so that no name is ever in a URL (or in the
+    browser's history and the proxies' logs)."""
+    query = request.POST.get("q", "")[:200] if request.method == "POST" else ""
     if query:
         audit.record(AuditEvent.Action.SEARCH, request.user, request=request)
     rows = [(c, services.identity_of(c.person).name) for c in selectors.cases_for(request.user, query)[:100]]
@@ -120,29 +122,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @member_required(Role.CASEWORKER, Role.SUPERVISOR)
 def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        who = services.Identity(
-            name=request.POST.get("name", "").strip(),
-            document=request.POST.get("document", "").strip(),
-            phone=request.POST.get("phone", "").strip(),
-            address=request.POST.get("address", "").strip(),
-        )
-        if not who.name:
-            messages.error(request, t("web_name_needed", _lang()))
-        else:
+        who = services.Identity(*(request.POST.get(f, "").strip()[:200] for f in IDENTITY))
+        given = {f: request.POST.get(f, "").strip()[:200] for f in INTAKE}
+        intake = services.Intake(**{**given, "citizenship": given["citizenship"].upper()})
+        problems = ([t("web_name_needed", _lang())] if not who.name else []) + services.intake_problems(intake, _lang())
+        for problem in problems:
+            messages.error(request, problem)
+        if not problems:
             twins = selectors.likely_duplicates(request.user, who.name)
             if twins and request.POST.get("confirm") != "1":
                 cases = [c for p in twins for c in p.cases.all()]
                 return render(request, "cases/new.html", {"twins": cases, "post": request.POST, "sexes": _sexes()})
-            intake = services.Intake(**{f: request.POST.get(f, "").strip()[:200] for f in INTAKE})
             case = services.open_case(request.user, who, intake, request)
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/new.html", {"twins": [], "post": {}, "sexes": _sexes()})
+    return render(request, "cases/new.html", {"twins": [], "post": request.POST, "sexes": _sexes()})
 
 
 def _sexes() -> list[tuple[str, str]]:
     return [(code, pick(label, _lang())) for code, label in load_schema().variables["sex"].values.items()]
 
 
+IDENTITY = ("name", "document", "phone", "address")
 INTAKE = ("sex", "citizenship", "employer", "work_site")
 
 
@@ -152,6 +152,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case)
     screening = services.screening_of(case)
     rules, variables = services.rules(), load_schema().variables
+    supervising = request.user.membership.role == Role.SUPERVISOR
     context = {
         "case": case,
         "who": services.identity_of(case.person),
@@ -164,7 +165,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": services.notes_of(case),
         "kinds": [(k, t(f"web_service_{k}", _lang())) for k in Service.Kind.values],
         "has_period": all(k in case.answers for k in ("period_start", "period_end")),
-        "looked": selectors.who_looked(case)[:20] if request.user.membership.role == Role.SUPERVISOR else None,
+        "looked": selectors.who_looked(case)[:20] if supervising else None,
+        "caseworkers": selectors.caseworkers_of(request.user) if supervising else None,
     }
     return render(request, "cases/detail.html", context)
 
@@ -195,12 +197,12 @@ def _finding(rule: Any) -> dict[str, str]:
 @member_required(*CASE_ROLES)
 def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
-    audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="answers")
     answers = dict(case.answers)
     if request.method == "POST":
         answers = {name: " ".join(v.strip() for v in request.POST.getlist(name) if v.strip()) for name in _questions()}
         if request.htmx:  # an answer changed: say which questions the answers now skip, save nothing
             return render(request, "cases/skipped.html", {"skipped": _skipped(answers)})
+        answers = {k: ("" if k in _skipped(answers) else v) for k, v in answers.items()}  # not asked: no answer
         try:
             services.save_answers(request.user, case, answers, int(request.POST.get("version", "0")), request, _lang())
             return redirect("cases:detail", pk=case.pk)
@@ -210,6 +212,8 @@ def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
         except services.Unreadable as error:
             for problem in error.problems:
                 messages.error(request, problem)
+    else:
+        audit.record(AuditEvent.Action.VIEW_CASE, request.user, request=request, case=case, detail="answers")
     context = {"case": case, "modules": _form(answers), "skipped": _skipped(answers)}
     return render(request, "cases/answers.html", context)
 
@@ -250,12 +254,39 @@ def _form(answers: dict[str, Any]) -> list[dict[str, Any]]:
 @require_POST
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
+    reason = request.POST.get("reason", "")[:200]
+    return _changed(request, case, lambda v: services.close_case(request.user, case, reason, v, request))
+
+
+@member_required(Role.SUPERVISOR)
+@require_POST
+def case_closure(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor approves the closure a caseworker asked for, or reopens the case."""
+    case = selectors.case_for(request.user, pk)
+    approve = request.POST.get("decision") == "approve"
+    return _changed(request, case, lambda v: services.decide_closure(request.user, case, approve, v, request))
+
+
+@member_required(Role.SUPERVISOR)
+@require_POST
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    caseworker = selectors.caseworkers_of(request.user).filter(pk=_int(request.POST.get("caseworker"))).first()
+    return _changed(request, case, lambda v: services.assign_case(request.user, case, caseworker, v, request))
+
+
+def _int(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
+
+
+def _changed(request: HttpRequest, case: Any, change: Callable[[int], Any]) -> HttpResponse:
+    """Apply `change` at the version the form read; a conflict or a refusal is said on the case page."""
     try:
-        services.close_case(
-            request.user, case, request.POST.get("reason", "")[:200], int(request.POST.get("version", "0")), request
-        )
+        change(_int(request.POST.get("version")))
     except services.Conflict:
         messages.error(request, t("web_conflict", _lang()))
+    except services.NotAllowed:
+        messages.error(request, t("web_forbidden", _lang()))
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -11,8 +11,16 @@ from django.db import migrations, models
 def tokens_from_index(apps: Any, schema_editor: Any) -> None:
     """The name tokens kept as one string on the person become rows of an indexed table."""
     person, token = apps.get_model("cases", "Person"), apps.get_model("cases", "NameToken")
-    rows = [token(person_id=p.pk, token=t) for p in person.objects.all() for t in p.name_index.split()]
-    token.objects.bulk_create(rows, batch_size=1000)
+    people = person.objects.values_list("pk", "name_index").iterator(chunk_size=2000)
+    token.objects.bulk_create((token(person_id=pk, token=t) for pk, index in people for t in index.split()), 2000)
+
+
+def index_from_tokens(apps: Any, schema_editor: Any) -> None:
+    """Back: each person's tokens as one string again."""
+    person, token = apps.get_model("cases", "Person"), apps.get_model("cases", "NameToken")
+    for pk in person.objects.values_list("pk", flat=True).iterator(chunk_size=2000):
+        tokens = token.objects.filter(person_id=pk).order_by("pk").values_list("token", flat=True)
+        person.objects.filter(pk=pk).update(name_index=" ".join(tokens))
 
 
 class Migration(migrations.Migration):
@@ -74,7 +82,14 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(tokens_from_index, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="case",
+            name="status",
+            field=models.CharField(
+                choices=[("open", "Open"), ("closing", "Closing"), ("closed", "Closed")], default="open", max_length=10
+            ),
+        ),
+        migrations.RunPython(tokens_from_index, index_from_tokens),
         migrations.RemoveField(
             model_name="person",
             name="name_index",
