@@ -18,7 +18,7 @@ from labourwatch.core.record import SIGNIFICANT_DIGITS
 from labourwatch.core.types import pick
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, selectors, services
-from labourwatch_web.cases.models import AuditEvent, Case, Role
+from labourwatch_web.cases.models import AuditEvent, Case, Role, membership_of
 
 api = NinjaAPI(
     title="labourwatch cases", version="1", auth=django_auth, urls_namespace="api", docs_url=None
@@ -165,7 +165,7 @@ def search_cases(request: HttpRequest, body: Search) -> list[dict[str, Any]]:
 
 @api.post("/cases", response={201: CaseOut, 403: Problem, **WRITE})
 def open_case(request: HttpRequest, body: Opening) -> Status[dict[str, Any]]:
-    membership = selectors.membership_of(request.user)
+    membership = membership_of(request.user)
     if membership is None or membership.role not in (Role.CASEWORKER, Role.SUPERVISOR):
         return Status(403, {"detail": "your role cannot open cases"})
     if not body.name.strip():

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from labourwatch_web.cases.models import AuditEvent, Case
+from labourwatch_web.cases.models import AuditEvent, Case, membership_of
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -22,10 +22,10 @@ def record(
     username: str = "",
     detail: str = "",
 ) -> AuditEvent:
-    membership = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
+    membership = membership_of(user)
     return AuditEvent.objects.create(
         action=action,
-        user=user if membership is not None or (user is not None and user.is_authenticated) else None,
+        user=user if user is not None and user.is_authenticated else None,
         username=username or (user.get_username() if user is not None and user.is_authenticated else ""),
         organisation_id=membership.organisation_id if membership else (case.organisation_id if case else None),
         case=case,

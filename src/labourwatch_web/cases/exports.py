@@ -12,8 +12,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from labourwatch.packs import load_schema
-from labourwatch_web.cases import audit, selectors, services
-from labourwatch_web.cases.models import AuditEvent, Case
+from labourwatch_web.cases import audit, services
+from labourwatch_web.cases.models import AuditEvent, Case, membership_of
 
 IDENTITY = ("name", "document", "phone", "address")
 CASE = ("number", "status", "opened", "closed")
@@ -36,7 +36,7 @@ def _cell(value: Any) -> str:
 
 def export_cases(user: Any, *, identities: bool = False, request: HttpRequest | None = None) -> str:
     """The user's cases as CSV (one row per case, one column per question answered in any of them)."""
-    membership = selectors.membership_of(user)
+    membership = membership_of(user)
     if identities and not (membership and membership.may_export_identities):
         raise NotAllowed
     cases = list(Case.objects.visible_to(user).select_related("person__organisation").order_by("number"))

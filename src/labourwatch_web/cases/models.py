@@ -35,6 +35,11 @@ class Membership(models.Model):
     may_export_identities = models.BooleanField(default=False)  # granted by the organisation's admin, logged
 
 
+def membership_of(user: Any) -> Membership | None:
+    """The user's place in an organisation; None for the anonymous and for users of no organisation."""
+    return getattr(user, "membership", None) if user is not None and user.is_authenticated else None
+
+
 class Person(models.Model):
     """A worker. Everything that names or reaches them is encrypted; the rest is not identifying alone."""
 
@@ -58,7 +63,7 @@ class NameToken(models.Model):
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """The only gate to cases: the organisation's, narrowed by the user's role."""
-        membership = getattr(user, "membership", None) if user.is_authenticated else None
+        membership = membership_of(user)
         if membership is None:
             return self.none()
         mine = self.filter(organisation_id=membership.organisation_id)

@@ -8,13 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from labourwatch_web.cases.models import AuditEvent, Case, Membership, Person, Role
+from labourwatch_web.cases.models import AuditEvent, Case, Person, Role, membership_of
 from labourwatch_web.cases.services import keys_of
-
-
-def membership_of(user: Any) -> Membership | None:
-    """The user's place in an organisation; None for the anonymous and for users of no organisation."""
-    return getattr(user, "membership", None) if user.is_authenticated else None
 
 
 def _named(people: QuerySet[Any], user: Any, name: str, path: str = "") -> QuerySet[Any]:

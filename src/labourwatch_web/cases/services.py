@@ -40,6 +40,7 @@ from labourwatch_web.cases.models import (
     Role,
     Service,
     Status,
+    membership_of,
 )
 
 SCREENING_PACKS = ("kz-labour", "kz-migration", "typology")  # typology brings every standard it compares
@@ -188,7 +189,7 @@ def save_answers(
 
 
 def _is_supervisor(user: Any) -> bool:
-    membership = getattr(user, "membership", None)
+    membership = membership_of(user)
     return membership is not None and membership.role == Role.SUPERVISOR
 
 
@@ -216,7 +217,7 @@ def decide_closure(user: Any, case: Case, approve: bool, version: int, request: 
 
 def assign_case(user: Any, case: Case, caseworker: Any, version: int, request: HttpRequest | None = None) -> Case:
     """A supervisor gives the case to a caseworker of the organisation."""
-    membership = getattr(caseworker, "membership", None)
+    membership = membership_of(caseworker)
     if not _is_supervisor(user) or membership is None or membership.organisation_id != case.organisation_id:
         raise NotAllowed(case.pk)
     return _save(case, user, version, {"assigned_to": caseworker}, request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from base64 import b32encode
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, selectors, services
-from labourwatch_web.cases.models import AuditEvent, CaseChange, Role, Service
+from labourwatch_web.cases.models import AuditEvent, CaseChange, Role, Service, membership_of
 
 View = Callable[..., HttpResponse]
 
@@ -47,7 +47,7 @@ def member_required(*roles: str) -> Callable[[View], View]:
         @login_required
         @wraps(view)
         def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            membership = selectors.membership_of(request.user)
+            membership = membership_of(request.user)
             if membership is None or (roles and membership.role not in roles):
                 return forbidden(request)
             return view(request, *args, **kwargs)
@@ -64,7 +64,7 @@ HOME = {Role.ADMIN: "people:list", Role.RESEARCHER: "counts"}
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's first page: the cases, the organisation's people (admins), the aggregates (researchers)."""
-    membership = selectors.membership_of(request.user)
+    membership = membership_of(request.user)
     return redirect(HOME.get(membership.role, "cases:list") if membership else "cases:list")
 
 
@@ -202,7 +202,8 @@ def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
         answers = {name: " ".join(v.strip() for v in request.POST.getlist(name) if v.strip()) for name in _questions()}
         if request.htmx:  # an answer changed: say which questions the answers now skip, save nothing
             return render(request, "cases/skipped.html", {"skipped": _skipped(answers)})
-        answers = {k: ("" if k in _skipped(answers) else v) for k, v in answers.items()}  # not asked: no answer
+        skipped = set(_skipped(answers))
+        answers = {k: ("" if k in skipped else v) for k, v in answers.items()}  # not asked: no answer
         try:
             services.save_answers(request.user, case, answers, int(request.POST.get("version", "0")), request, _lang())
             return redirect("cases:detail", pk=case.pk)
@@ -218,6 +219,7 @@ def case_answers(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/answers.html", context)
 
 
+@cache
 def _questions() -> list[str]:
     return [n for n, v in load_schema().variables.items() if v.question and v.module in FORM_MODULES and not v.repeat]
 
