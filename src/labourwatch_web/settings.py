@@ -113,6 +113,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end when the browser closes and after 30 idle minutes; cookies never reach scripts.
 SESSION_COOKIE_AGE = 30 * 60
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an admin's set-password link for a new member works for 3 days
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

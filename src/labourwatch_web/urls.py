@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", two_factor, name="two_factor"),
+    path("welcome/<uidb64>/<token>/", org_views.WelcomeView.as_view(), name="welcome"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/export.csv", org_views.export, name="export"),
     path("cases/", include("labourwatch_web.cases.urls")),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labourwatch.stats.disclosure import Policy, anonymity, audit, combine_codes, protect_table, with_margins
 from tests.stats.test_survey_r import SURVEY
@@ -20,6 +22,30 @@ def test_small_cells_are_suppressed_and_cannot_be_worked_out_from_the_margins():
     for lo, hi in protected.intervals.values():
         assert hi - lo > 0  # every suppressed entry can take a range of values
     assert protected.secondary.sum() >= 3
+
+
+def test_two_small_cells_in_one_row_do_not_add_up_to_a_small_group():
+    """Withholding 3 and 4 alone would publish their sum, 7 people, through the row's margin."""
+    counts = np.array([[3, 4, 50, 60], [30, 40, 50, 60], [30, 40, 50, 60]])
+    protected = protect_table(counts.astype(float), counts)
+    full = with_margins(counts.astype(float))
+    assert protected.suppressed[0, :2].all()
+    for line in range(3):
+        hidden = protected.suppressed[line, :-1]
+        assert (
+            protected.suppressed[line, -1] or full[line, :-1][hidden].sum() == 0 or full[line, :-1][hidden].sum() >= 10
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), min_size=3, max_size=3), min_size=2, max_size=5))
+def test_no_published_margin_gives_away_a_small_group(rows):
+    counts = np.array(rows, dtype=np.int64)
+    protected = protect_table(counts.astype(float), counts)
+    full, hidden = with_margins(counts.astype(float)), protected.suppressed
+    for entries, mask in [*zip(full, hidden, strict=True), *zip(full.T, hidden.T, strict=True)]:
+        if mask.any() and not mask[-1]:
+            assert mask.sum() >= 2 and (entries[:-1][mask[:-1]].sum() >= 10 or entries[:-1][mask[:-1]].sum() == 0)
 
 
 def test_the_audit_finds_an_entry_that_the_margins_give_away():

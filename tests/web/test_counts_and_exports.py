@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
+
+import numpy as np
 
 from labourwatch_web.cases import aggregates, services
 from labourwatch_web.cases.exports import _cell
@@ -23,9 +26,14 @@ def test_counts_withhold_small_cells_and_what_would_reveal_them(seeded):
     open_cases(supervisor, 12, "TJK")  # the demo has 2 UZB, 1 KGZ: too few to show
     table = aggregates.aggregates(supervisor, "total")["citizenship"]
     rows = dict(table.rows)
-    assert rows["TJK"] == [12, 0, 0, 12] and rows["total"] == [15, 0, 0, 15]
     assert rows["UZB"][0] is None and rows["KGZ"][0] is None  # 2 and 1: withheld
     assert rows["UZB"][3] is None and rows["KGZ"][3] is None
+    # 12 would be safe alone, but with the total of 15 it would show that the other two hold 3 people
+    assert rows["TJK"] == [None, 0, 0, None] and rows["total"] == [15, 0, 0, 15]
+    open_cases(supervisor, 8, "UZB")
+    rows = dict(aggregates.aggregates(supervisor, "total")["citizenship"].rows)
+    assert rows["TJK"] == [12, 0, 0, 12] and rows["total"] == [23, 0, 0, 23]
+    assert rows["KGZ"][0] is None and rows["UZB"][0] is None  # 1 alone, and 10 to protect it
 
 
 def test_a_researcher_sees_counts_and_no_person(seeded, login):
@@ -55,3 +63,19 @@ def test_an_exported_cell_never_runs_as_a_spreadsheet_formula():
     assert _cell("-5") == "-5" and _cell("+7.5") == "+7.5" and _cell("plain") == "plain" and _cell(None) == ""
     for formula in ("+SUM(A1)", "-2+3", "\t=1", "\r=1", "-inf", "+nan"):
         assert _cell(formula) == "'" + formula
+
+
+def test_tables_that_share_their_totals_withhold_the_same_totals():
+    """By sex, the open total (14) must be withheld to protect the others; by citizenship it need not be,
+    and publishing it there would give the sex table away."""
+    open_, closing = aggregates.STATUSES[:2]
+
+    def counts(rows: dict[str, tuple[int, int]]) -> dict[str, Counter[str]]:
+        return {label: Counter({open_: a, closing: b}) for label, (a, b) in rows.items()}
+
+    by = {"sex": counts({"F": (12, 1), "M": (2, 3)}), "citizenship": counts({"TJK": (10, 30), "UZB": (4, 2)})}
+    alone = {d: aggregates._protected(c, np.zeros(4, dtype=np.bool_)).suppressed[-1] for d, c in by.items()}
+    assert alone["sex"][0] and not alone["citizenship"][0]
+    linked = aggregates._linked(by)
+    assert linked["sex"].suppressed[-1].tolist() == linked["citizenship"].suppressed[-1].tolist()
+    assert linked["citizenship"].suppressed[-1][0]

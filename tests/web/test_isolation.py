@@ -35,7 +35,7 @@ def urls_for(case_ids: list[int], member_ids: list[int] = []) -> list[str]:  # n
             route = route.replace("<int:service>", "1").replace("<case_id>", "<int:pk>")
             out += ["/" + route.replace("<int:pk>", str(pk)) for pk in case_ids]
         else:
-            out.append("/" + route)
+            out.append("/" + route.replace("<uidb64>/<token>", "MQ/set-password"))
     return out
 
 
@@ -70,7 +70,13 @@ def test_the_routes_are_all_known():
     ends = ("answers/", "close/", "closure/", "assign/", "claim/", "services/", "notes/")
     pages += [f"cases/<int:pk>/{end}" for end in ends]
     pages += ["cases/<int:pk>/services/<int:service>/done/", "cases/export.csv", "counts/"]
-    pages += ["people/", "people/<int:member>/", "people/<int:member>/second-factor/"]
+    pages += [
+        "people/",
+        "people/<int:member>/",
+        "people/<int:member>/second-factor/",
+        "people/<int:member>/password-link/",
+    ]
+    pages += ["welcome/<uidb64>/<token>/"]
     api = ["api/", "api/openapi.json", "api/cases", "api/cases", "api/cases/search", "api/cases/<case_id>"]
     api += ["api/cases/<case_id>/answers", "api/cases/<case_id>/close"]
     assert sorted(routes()) == sorted(pages + api)

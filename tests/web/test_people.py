@@ -1,10 +1,11 @@
-"""The organisation admin's pages: people added with a role and a first password, roles and permissions
-changed, a lost phone's second factor reset; every change in the audit log; nothing of another
-organisation reachable; an admin cannot lock themselves out."""
+"""The organisation admin's pages: people added with a role (who choose their own password from a
+one-time link), roles and permissions changed, a lost phone's second factor reset; every change in the
+audit log; nothing of another organisation reachable; an admin cannot lock themselves out."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+import re
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch_web.cases.models import AuditEvent, Membership
@@ -16,28 +17,40 @@ def member(name: str) -> Membership:
     return Membership.objects.select_related("user").get(user__username=name)
 
 
-def test_an_admin_adds_a_person_who_can_then_log_in(seeded, login, client):
+def test_an_admin_adds_a_person_who_chooses_their_own_password(seeded, login, client):
     a, _ = seeded
     admin = login("admin")
-    response = admin.post("/people/", {"username": "aigul", "role": "lawyer", "password": NEW_PASSWORD})
-    assert response.status_code == 302
+    response = admin.post("/people/", {"username": "aigul", "role": "lawyer"}, HTTP_ACCEPT_LANGUAGE="en")
     assert member("aigul").organisation == a and member("aigul").role == "lawyer"
-    assert "aigul: added as lawyer" in admin.get("/people/").content.decode()
+    assert not member("aigul").user.has_usable_password()  # no admin ever knows it
+    link = re.search(r'<code id="password-link">http://testserver(/welcome/[^<]+)</code>', response.content.decode())
+    assert link and "aigul: added as lawyer" in response.content.decode()
+    assert 'id="password-link"' not in admin.get("/people/").content.decode()  # shown once
     client.logout()
+    form = client.get(link[1], follow=True)
+    assert "aigul" not in form.redirect_chain[-1][0] and 'name="new_password1"' in form.content.decode()
+    weak = client.post(form.redirect_chain[-1][0], {"new_password1": "short", "new_password2": "short"})
+    assert 'class="error"' in weak.content.decode() and not member("aigul").user.has_usable_password()
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.status_code == 302 and done.url == "/login/"
+    assert "Ссылка уже использована" in client.get(link[1], follow=True).content.decode()  # once only
     assert client.login(username="aigul", password=NEW_PASSWORD)
     assert client.get("/cases/").url == "/two-factor/"  # staff add a second factor at the first login
+    details = list(AuditEvent.objects.filter(action="permission").values_list("detail", flat=True))
+    assert details == ["aigul: added as lawyer", "aigul: set-password link issued", "aigul: password set"]
 
 
-def test_a_weak_password_or_a_taken_name_is_refused_with_the_reason(seeded, login):
+def test_a_forgotten_password_gets_a_new_link_and_a_taken_name_is_refused(seeded, login, client):
     admin = login("admin")
-    weak = admin.post(
-        "/people/", {"username": "bolat", "role": "caseworker", "password": "short"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert "The password is not accepted" in weak.content.decode()
-    taken = admin.post("/people/", {"username": "lawyer", "role": "caseworker", "password": NEW_PASSWORD})
+    lawyer = member("lawyer")
+    page = admin.post(f"/people/{lawyer.pk}/password-link/").content.decode()
+    path = re.search(r"http://testserver(/welcome/[^<]+)</code>", page)
+    assert path and AuditEvent.objects.filter(detail="lawyer: set-password link issued").exists()
+    taken = admin.post("/people/", {"username": "lawyer", "role": "caseworker"})
     assert "Имя пользователя «lawyer» пустое или уже занято" in taken.content.decode()
-    assert member("lawyer").role == "lawyer"
-    assert not get_user_model().objects.filter(username="bolat").exists()
+    assert member("lawyer").role == "lawyer" and 'id="password-link"' not in taken.content.decode()
+    theirs = member("other-caseworker")
+    assert admin.post(f"/people/{theirs.pk}/password-link/").status_code == 404
 
 
 def test_role_access_and_export_permission_changes_are_logged(seeded, login, client):
@@ -75,5 +88,5 @@ def test_other_organisations_and_other_roles_cannot_manage_people(seeded, login,
     client.logout()
     supervisor = login("supervisor")
     assert supervisor.get("/people/").status_code == 403
-    assert supervisor.post("/people/", {"username": "x", "role": "admin", "password": NEW_PASSWORD}).status_code == 403
+    assert supervisor.post("/people/", {"username": "x", "role": "admin"}).status_code == 403
     assert member("other-caseworker").role == "caseworker"

@@ -41,7 +41,7 @@ class ProtectedTable:
 
     values: Floats
     counts: Counts
-    primary: Mask  # fewer respondents than the threshold
+    primary: Mask  # fewer respondents than the threshold, or withheld by the caller
     secondary: Mask  # suppressed so that the primary ones cannot be worked out from the margins
     intervals: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)  # what the rest allows
 
@@ -59,15 +59,21 @@ def with_margins(table: Floats) -> Floats:
     return out
 
 
-def protect_table(values: Floats, counts: Counts, policy: Policy = Policy()) -> ProtectedTable:
-    """Suppress the cells and margins that rest on fewer than `threshold` respondents, then enough other
-    cells that none of them can be worked out from what is published (each row and column of the table
-    with its margins then holds no suppressed entry or at least two), and audit the result by linear
-    programming: every suppressed entry must be able to take a range of values."""
+def protect_table(
+    values: Floats, counts: Counts, policy: Policy = Policy(), withheld: Mask | None = None
+) -> ProtectedTable:
+    """Suppress the cells and margins that rest on fewer than `threshold` respondents (and the entries
+    `withheld` marks, such as a margin a linked table withholds), then enough other cells that none of
+    them can be worked out from what is published, alone or as a small group (a row or column of the
+    table with its margins then holds no suppressed entry, or at least two, and unless its margin is
+    suppressed too they add up to `threshold` or more), and audit the result by linear programming:
+    every suppressed entry must be able to take a range of values."""
     full_values, full_counts = with_margins(values), with_margins(counts.astype(np.float64)).astype(np.int64)
     small = full_counts < policy.threshold
     primary = small & ((full_counts > 0) | policy.zeros_disclosive)
-    secondary = _secondary(full_counts, primary)
+    if withheld is not None:
+        primary |= withheld
+    secondary = _secondary(full_counts, primary, policy.threshold)
     suppressed = primary | secondary
     intervals = audit(full_values, suppressed)
     if policy.round_base:
@@ -75,21 +81,25 @@ def protect_table(values: Floats, counts: Counts, policy: Policy = Policy()) -> 
     return ProtectedTable(full_values, full_counts, primary, secondary, intervals)
 
 
-def _secondary(counts: Counts, primary: Mask) -> Mask:
-    """The simple heuristic of statistics.md §5.1: while a row or column (margins included) holds
-    exactly one suppressed entry, suppress its smallest other entry, interior cells before margins."""
+def _secondary(counts: Counts, primary: Mask, threshold: int) -> Mask:
+    """The simple heuristic of statistics.md §5.1, with the group rule: while a row or column (margins
+    included) holds exactly one suppressed entry, or publishes its margin while its suppressed cells
+    add up to fewer than `threshold` (their sum is then a small cell of its own), suppress its smallest
+    other entry, interior cells before margins."""
     suppressed = primary.copy()
     rows, cols = counts.shape
     interior = np.zeros_like(primary)
     interior[:-1, :-1] = True
+    lines = [(i, slice(None)) for i in range(rows)] + [(slice(None), j) for j in range(cols)]
     changed = True
     while changed:
         changed = False
-        lines = [(i, slice(None)) for i in range(rows)] + [(slice(None), j) for j in range(cols)]
         for line in lines:
-            if suppressed[line].sum() != 1:
+            if not _exposed(counts[line], suppressed[line], threshold):
                 continue
             candidates = np.where(~suppressed[line], counts[line] + np.where(interior[line], 0, 10**12), np.inf)
+            if np.isinf(candidates).all():
+                continue
             # a zero cell protects nothing: prefer the smallest positive count
             candidates = np.where(counts[line] == 0, candidates + 10**9, candidates)
             pick = int(np.argmin(candidates))
@@ -97,6 +107,16 @@ def _secondary(counts: Counts, primary: Mask) -> Mask:
             suppressed[index] = True
             changed = True
     return suppressed & ~primary
+
+
+def _exposed(counts: Counts, suppressed: Mask, threshold: int) -> bool:
+    """Whether a line's suppressed cells can be worked out, alone or as a small group, from the rest
+    (the line's last entry is its margin)."""
+    hidden = int(suppressed.sum())
+    if hidden == 1:
+        return True
+    margin_published = not suppressed[-1]
+    return hidden > 1 and margin_published and int(counts[:-1][suppressed[:-1]].sum()) < threshold
 
 
 def audit(values: Floats, suppressed: Mask) -> dict[tuple[int, int], tuple[float, float]]:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from labourwatch.stats.disclosure import Policy, protect_table
+from labourwatch.stats.disclosure import Mask, Policy, ProtectedTable, protect_table
 from labourwatch_web.cases import services
 from labourwatch_web.cases.models import Case, Status
 
@@ -25,21 +26,33 @@ class Table:
     rows: list[tuple[str, list[int | None]]]  # the last row is the total
 
 
-def _protected(counts: dict[str, Counter[str]], total_label: str) -> Table:
-    labels = sorted(counts)
-    values = np.array([[counts[label][s] for s in STATUSES] for label in labels], dtype=np.float64)
-    table = protect_table(values, values.astype(np.int64), POLICY)
+def _matrix(counts: dict[str, Counter[str]]) -> npt.NDArray[np.int64]:
+    return np.array([[counts[label][s] for s in STATUSES] for label in sorted(counts)], dtype=np.int64)
+
+
+def _protected(counts: dict[str, Counter[str]], withheld_totals: Mask) -> ProtectedTable:
+    values = _matrix(counts)
+    withheld = np.zeros((values.shape[0] + 1, values.shape[1] + 1), dtype=np.bool_)
+    withheld[-1] = withheld_totals
+    return protect_table(values.astype(np.float64), values, POLICY, withheld)
+
+
+def _linked(by: dict[str, dict[str, Counter[str]]]) -> dict[str, ProtectedTable]:
+    """Protect tables that publish the same totals (cases by status) together: a total one table has to
+    withhold is withheld by all, or the others would give it away."""
+    withheld = np.zeros(len(STATUSES) + 1, dtype=np.bool_)
+    while True:
+        tables = {dimension: _protected(counts, withheld) for dimension, counts in by.items()}
+        union = np.logical_or.reduce([withheld, *(t.suppressed[-1] for t in tables.values())])
+        if (union == withheld).all():
+            return tables
+        withheld = union
+
+
+def _table(table: ProtectedTable, labels: list[str]) -> Table:
     shown = np.where(table.suppressed, -1, table.counts)
-    rows = [
-        (label, [None if v < 0 else int(v) for v in line])
-        for label, line in zip([*labels, total_label], shown, strict=True)
-    ]
+    rows = [(label, [None if v < 0 else int(v) for v in line]) for label, line in zip(labels, shown, strict=True)]
     return Table(rows)
-
-
-def _without_total(table: Table) -> Table:
-    """Findings overlap (a case has several): their sum counts no cases, so no total is shown."""
-    return Table(table.rows[:-1])
 
 
 def _screenings(cases: list[Case]) -> list[services.Screening]:
@@ -62,7 +75,12 @@ def aggregates(user: Any, total_label: str) -> dict[str, Table]:
         for dimension, values in keys.items():
             for value in values:
                 by[dimension].setdefault(value, Counter())[case.status] += 1
-    tables = {dimension: _protected(counts, total_label) for dimension, counts in by.items() if counts}
-    if "findings" in tables:
-        tables["findings"] = _without_total(tables["findings"])
+    if not cases:
+        return {}
+    partitions = {d: counts for d, counts in by.items() if d != "findings"}
+    tables = {d: _table(t, [*sorted(by[d]), total_label]) for d, t in _linked(partitions).items()}
+    if by["findings"]:
+        # findings overlap (a case has several): their sum counts no cases, so no total is shown
+        findings = _protected(by["findings"], np.zeros(len(STATUSES) + 1, dtype=np.bool_))
+        tables["findings"] = Table(_table(findings, [*sorted(by["findings"]), ""]).rows[:-1])
     return tables

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch_web.cases import audit
@@ -49,23 +52,28 @@ def _logged(admin: Any, member: Membership, what: str, request: HttpRequest | No
 
 
 @transaction.atomic
-def add_member(admin: Any, username: str, role: str, password: str, request: HttpRequest | None = None) -> Membership:
-    """A new user of the admin's organisation with a first password (they add a second factor at first login)."""
+def add_member(admin: Any, username: str, role: str, request: HttpRequest | None = None) -> Membership:
+    """A new user of the admin's organisation, without a password: they choose it themselves through the
+    link `password_link` gives (and add a second factor at their first login). No admin knows it."""
     users = get_user_model()
     if role not in Role.values:
         raise Refused("web_refused_role", role=role)
     if not username or users.objects.filter(username=username).exists():
         raise Refused("web_refused_username", name=username)
     user = users(username=username)
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise Refused("web_refused_password", why=" ".join(error.messages)) from None
-    user.set_password(password)
+    user.set_unusable_password()
     user.save()
     member = Membership.objects.create(user=user, organisation_id=admin.membership.organisation_id, role=role)
     _logged(admin, member, f"added as {role}", request)
     return member
+
+
+def password_link(admin: Any, member: Membership, request: HttpRequest | None = None) -> str:
+    """The path at which the member sets a password of their own: it works once, and not after
+    PASSWORD_RESET_TIMEOUT (Django's password-reset token, which changes when the password does)."""
+    uid = urlsafe_base64_encode(force_bytes(member.user.pk))
+    _logged(admin, member, "set-password link issued", request)
+    return reverse("welcome", args=[uid, default_token_generator.make_token(member.user)])
 
 
 @transaction.atomic

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
-from labourwatch_web.cases import aggregates, exports, members, services
-from labourwatch_web.cases.models import Role
+from labourwatch_web.cases import aggregates, audit, exports, members, services
+from labourwatch_web.cases.models import AuditEvent, Membership, Role
 from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_required
 
 
@@ -20,22 +24,55 @@ from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_req
 def people(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            members.add_member(
-                request.user,
-                request.POST.get("username", "").strip()[:150],
-                request.POST.get("role", ""),
-                request.POST.get("password", ""),
-                request,
+            member = members.add_member(
+                request.user, request.POST.get("username", "").strip()[:150], request.POST.get("role", ""), request
             )
-            return redirect("people:list")
+            return _people_page(request, link_for=member)
         except members.Refused as refused:
             messages.error(request, t(refused.key, _lang(), **refused.params))
+    return _people_page(request)
+
+
+def _people_page(request: HttpRequest, link_for: Membership | None = None) -> HttpResponse:
+    """The list of people; after an admin adds someone or asks for a new link, the one-time link to pass
+    on to them (shown once, never stored)."""
+    link = None
+    if link_for is not None:
+        link = (
+            link_for.user.get_username(),
+            request.build_absolute_uri(members.password_link(request.user, link_for, request)),
+        )
     context = {
         "members": members.members_of(request.user),
         "roles": [(r, t(f"web_role_{r}", _lang())) for r in Role.values],
         "changes": members.permission_changes(request.user)[:50],
+        "link": link,
     }
     return render(request, "people/list.html", context)
+
+
+@member_required(Role.ADMIN)
+@require_POST
+def new_password_link(request: HttpRequest, member: int) -> HttpResponse:
+    """For a forgotten password: a new link (the old password works until the link is used)."""
+    return _people_page(request, link_for=members.member_for(request.user, member))
+
+
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """A new member (or one who forgot) chooses their password from the admin's link; logged."""
+
+    template_name = "registration/welcome.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(
+            AuditEvent.Action.PERMISSION,
+            form.user,
+            request=self.request,
+            detail=f"{form.user.get_username()}: password set",
+        )
+        return response
 
 
 @member_required(Role.ADMIN)
