@@ -11,6 +11,9 @@ from typing import Any, Unpack
 
 from labourwatch.core.explain import Explanation
 from labourwatch.core.types import Progress
+from labourwatch.presentation.explanations import explanation_dict, explanation_text
+from labourwatch.presentation.verdict import Verdict, owed_of, verdict_dict, verdict_text
+from labourwatch.presentation.verdict import verdict as make_verdict
 from labourwatch.services import assessment
 from labourwatch.services.assessment import Assessment, Sensitivity, Written
 from labourwatch.services.exporting import QUASI_IDENTIFIERS, Export, export
@@ -40,6 +43,7 @@ __all__ = [
     "Options",
     "Request",
     "Sensitivity",
+    "Verdict",
     "Written",
     "anonymity",
     "assess",
@@ -48,11 +52,16 @@ __all__ = [
     "crosstab",
     "estimate_findings",
     "explain",
+    "explanation_dict",
+    "explanation_text",
     "export",
     "import_submissions",
     "pull_central",
     "sensitivity",
     "suggest_mapping",
+    "verdict",
+    "verdict_dict",
+    "verdict_text",
 ]
 
 
@@ -77,6 +86,15 @@ def assess_file(
 def explain(data: Any, record_id: str, **options: Unpack[Options]) -> Explanation:
     """Why the record with this id gets the results it gets."""
     return assessment.explain(data, record_id, Request.of(options))
+
+
+def verdict(data: Any, record_id: str, **options: Unpack[Options]) -> Verdict:
+    """The one-screen summary of a record, as `labourwatch explain` prints it first: the situation, what
+    holds with its articles, the money owed (or the answers it needs), what is unknown and what would
+    settle it. `verdict_text` and `verdict_dict` render it; `explanation_text(explain(...))` the details."""
+    ex = explain(data, record_id, **options)
+    lang = options.get("lang") or "en"
+    return make_verdict(ex, lang, owed_of(dict(ex.answers), str(record_id), lang))
 
 
 def sensitivity(data: Any, **options: Unpack[Options]) -> Sensitivity:

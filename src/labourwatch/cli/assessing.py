@@ -33,6 +33,9 @@ from labourwatch.io.readers import open_source
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.presentation.catalogue import pack_dict, variable_dict
 from labourwatch.presentation.explanations import explanation_dict, explanation_text, judgement_text
+from labourwatch.presentation.reports import worker
+from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
+from labourwatch.services.files import refuse_overwriting
 from labourwatch.services.packtests import run_pack_tests
 
 
@@ -101,8 +104,15 @@ def open_total(path: Path) -> int | None:
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--id", "record_id", required=True, help="The id of the record to explain.")
-@click.option("--finding", help="Explain only this finding or classification.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--details", is_flag=True, help="Every rule with its answers, law values and sources, after the summary.")
+@click.option("--finding", help="Explain only this finding or classification, in detail.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text (the summary and every rule).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the explanation to print or hand over: .html or .pdf.",
+)
 @judgement_options
 @lang_option
 @click.pass_context
@@ -112,26 +122,41 @@ def explain(
     lang: str | None,
     input_path: Path,
     record_id: str,
+    details: bool,
     finding: str | None,
     as_json: bool,
+    output: Path | None,
     **judged: Any,  # the judgement options
 ) -> None:
-    """Explain the findings of one record: the answers used, the law values with their dates,
-    references and verification status, what was not asked and which indicators were measured, the
-    missing answers that would settle an unknown, and the questions to ask next."""
+    """Explain one record: first the verdict on one screen (the situation, what holds with the articles
+    of the law applied, the money owed where the answers allow it, what is unknown and the answers that
+    would settle it, the questions to ask next); then, with --details, every rule: the answers used, the
+    law values with their dates, references and verification status, and what was not asked."""
     lang = _lang(ctx)
     options = _judgement(**judged)
     ex = api.explain(input_path, record_id, **options, lang=lang)
     known = [r.rule.id for r in ex.rules]
     if finding and finding not in known:
         raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")
+    if output is not None and output.suffix.lower() not in worker.SUFFIXES:
+        raise click.BadParameter(t("explain_output_suffix", lang, suffixes=", ".join(worker.SUFFIXES)), param_hint="-o")
+    summary = verdict(ex, lang, owed_of(dict(ex.answers), record_id, lang))
+    if output is not None:
+        refuse_overwriting(output, input_path)
+        worker.write_explanation(ex, summary, output, lang)
     if as_json:
-        data = explanation_dict(ex, lang)
+        data = {"summary": verdict_dict(summary), **explanation_dict(ex, lang)}
         if finding:
             data["results"] = [r for r in data["results"] if r["id"] == finding]
         out.print_json(json.dumps(data, ensure_ascii=False))
-    else:
+    elif finding:
         out.print(explanation_text(ex, lang, only=finding))
+    else:
+        out.print(verdict_text(summary, lang, details_hint=not details))
+        if details:
+            out.print(explanation_text(ex, lang, header=False))
+    if output is not None:
+        err.print(t("wrote_explanation", lang, path=output))
 
 
 @cli.command()

@@ -15,7 +15,17 @@ from labourwatch.core.expr import nodes as n
 from labourwatch.core.expr.evaluate import Env, Tri, evaluate
 from labourwatch.core.expr.unparse import to_text
 from labourwatch.core.instrument import Instrument, presumptions
-from labourwatch.core.model import Pack, Parameter, ParamValue, Presumption, Rule, RuleKind, Schema, Status
+from labourwatch.core.model import (
+    LegalRef,
+    Pack,
+    Parameter,
+    ParamValue,
+    Presumption,
+    Rule,
+    RuleKind,
+    Schema,
+    Status,
+)
 from labourwatch.core.questions import NextQuestion, next_questions
 from labourwatch.core.readings import Judgement, Setting
 from labourwatch.core.timeline import Interval, Timeline, build_timeline
@@ -75,6 +85,21 @@ class Explanation:
     rules: list[RuleExplanation] = field(default_factory=list)
     instrument: Instrument | None = None
     next_questions: list[NextQuestion] = field(default_factory=list)  # the most useful first
+    answers: Mapping[str, Any] = field(default_factory=dict)  # the record's own answers (typed)
+
+    def cited(self, references: Sequence[LegalRef]) -> list[LegalRef]:
+        """The references that belong to the law applied to this record: an article of another act of
+        the same packs (the 2015 Code, for a record judged under the 1999 Law) is left out."""
+        if self.interval is None:
+            return list(references)
+        declared = {act for pack in self.packs for act in pack.acts}
+        return [r for r in references if r.act is None or r.act not in declared or r.act in self.interval.acts]
+
+    def basis_of(self, presumption: Presumption) -> LegalRef:
+        """Where the reading behind a presumption comes from, as in force on the record's date."""
+        reading = next(p.parameters[presumption.reading] for p in self.packs if p.id == presumption.pack)
+        value = reading.at(self.judged_on) if self.judged_on else None
+        return (value or reading.values[-1]).reference
 
 
 def _reach(rule: Rule, rules: Mapping[str, Rule]) -> tuple[list[str], list[tuple[str, str]], list[str]]:
@@ -210,7 +235,7 @@ def explain_record(
             )
     outputs = [r for p in packs for r in p.outputs]
     asking = next_questions(env, outputs, schema)
-    return Explanation(record_id, row, judged_on, timeline, interval, packs, out, instrument, asking)
+    return Explanation(record_id, row, judged_on, timeline, interval, packs, out, instrument, asking, dict(given))
 
 
 def _interval(timeline: Timeline, answers: Mapping[str, Any]) -> Interval | None:

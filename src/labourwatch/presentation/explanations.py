@@ -90,7 +90,7 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
                 "law": [_law_dict(lv, acts, lang) for lv in rx.law],
                 "missing_answers": rx.missing_answers,
                 "missing_law": rx.missing_law,
-                "references": [r.cite(acts, lang) for r in rx.rule.references],
+                "references": [r.cite(acts, lang) for r in ex.cited(rx.rule.references)],
                 "decided_by": rx.decided_by,
                 "indicators": {
                     name: {
@@ -124,8 +124,7 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
 
 def _presumption_dict(p: Presumption, ex: Explanation, lang: str) -> dict[str, Any]:
     acts = {a.id: a for pack in ex.packs for a in pack.acts.values()}
-    reading = next(pack.parameters[p.reading] for pack in ex.packs if pack.id == p.pack)
-    basis = reading.values[-1].reference
+    basis = ex.basis_of(p)
     return {
         "question": p.variable,
         "presumed": plain(p.value),
@@ -163,7 +162,7 @@ def judgement_text(j: Judgement, lang: str = "en") -> str:
     return how + (t("how_verified_only", lang) if j.verified_only else "")
 
 
-def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = None) -> str:
+def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = None, header: bool = True) -> str:
     data = explanation_dict(ex, lang)
     on = data["judged"]["on"] or t("unknown", lang)
     how = f"{judgement_text(ex.timeline.judgement, lang)} ({on})"
@@ -175,62 +174,13 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
     ]
     if data["instrument"]:
         lines.insert(-1, instrument_text(data["instrument"], lang))
+    if not header:  # shown by the verdict above
+        lines = []
     for item, rx in zip(data["results"], ex.rules, strict=True):
         if only and item["id"] != only:
             continue
-        shown = _shown(rx, item["result"], lang)
-        lines.append(f"[{shown.upper()}] {item['label']} ({item['id']})")
-        lines.append(f"    {t('rule', lang)}: {' '.join(item['rule'].split())}")
-        if item["decided_by"]:
-            lines.append(f"    {t('decided_by', lang)}: {item['decided_by']}")
-        for group, tally in item["indicators"].items():
-            counts = t("indicators_held", lang, group=group, held=len(tally["held"]), size=tally["size"])
-            unknown = f"; {t('indicators_unknown', lang, count=len(tally['unknown']))}" if tally["unknown"] else ""
-            if tally["not_measured"]:
-                unknown += f"; {t('indicators_not_measured', lang, count=len(tally['not_measured']))}"
-            held = f" ({', '.join(tally['held'])})" if tally["held"] else ""
-            lines.append(f"    {counts}{held}{unknown}")
-        if (cover := item["coverage"]) and cover["not_measured"]:
-            lines.append(f"    {coverage_text(cover, lang)}")
-        if item["not_asked"]:
-            lines.append(f"    {t('not_asked_here', lang)}: {', '.join(item['not_asked'])}")
-        for presumed in item["presumed"]:
-            lines.append(
-                f"    {t('presumed_here', lang)}: {presumed['question']} = {_word(presumed['presumed'], lang)}. "
-                f"{presumed['meaning']} ({presumed['basis']}; {presumed['reading']})"
-            )
-        if rx.answers:
-            answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
-            lines.append(f"    {t('answers', lang)}: {answers}")
-        if rx.calendar:
-            given = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.calendar.items())
-            lines.append(f"    {t('from_calendar', lang)}: {given}")
-        if rx.derived:
-            derived = "; ".join(
-                f"{k} = {_word(v.value, lang) if v.known else t('unknown', lang)}" for k, v in rx.derived.items()
-            )
-            lines.append(f"    {t('derived', lang)}: {derived}")
-        for law in item["law"]:
-            if law["value"] is None:
-                lines.append(f"    {t('law_values', lang)}: {law['description']}: {t('no_value', lang)}")
-                continue
-            status = t(f"status_{law['status']}", lang)
-            when = t("effective_from", lang, date=law["effective_from"])
-            unit = f" {t('unit_' + law['unit'], lang)}" if law["unit"] else ""
-            lines.append(
-                f"    {t('law_values', lang)}: {law['description']} = {_word(law['value'], lang)}{unit} "
-                f"({when}; {law['reference']}; {status})"
-            )
-        if item["missing_answers"]:
-            lines.append(f"    {t('would_settle', lang)}: {', '.join(item['missing_answers'])}")
-        if item["missing_law"]:
-            lines.append(f"    {t('law_missing', lang)}: {', '.join(item['missing_law'])}")
-        if item["references"]:
-            lines.append(f"    {t('references', lang)}: {'; '.join(item['references'])}")
-        for other in item["other_readings"]:
-            lines.append(
-                f"    {t('under_other_reading', lang)} {other['setting']}: {_shown(rx, other['result'], lang)}"
-            )
+        lines.append(rule_heading(item, rx, lang))
+        lines += [f"    {line}" for line in rule_lines(item, rx, lang)]
         lines.append("")
     if data["next_questions"] and not only:
         lines.append(t("ask_next", lang) + ":")
@@ -240,6 +190,65 @@ def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = No
                 "    " + t("ask_next_item", lang, name=q["question"], settles=settles, bears=len(q["needed_by"]))
             )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def rule_heading(item: dict[str, Any], rx: RuleExplanation, lang: str) -> str:
+    return f"[{_shown(rx, item['result'], lang).upper()}] {item['label']} ({item['id']})"
+
+
+def rule_lines(item: dict[str, Any], rx: RuleExplanation, lang: str) -> list[str]:
+    """What one rule read and why it came out as it did: one line per kind of fact (for text and HTML)."""
+    lines: list[str] = []
+    lines.append(f"{t('rule', lang)}: {' '.join(item['rule'].split())}")
+    if item["decided_by"]:
+        lines.append(f"{t('decided_by', lang)}: {item['decided_by']}")
+    for group, tally in item["indicators"].items():
+        counts = t("indicators_held", lang, group=group, held=len(tally["held"]), size=tally["size"])
+        unknown = f"; {t('indicators_unknown', lang, count=len(tally['unknown']))}" if tally["unknown"] else ""
+        if tally["not_measured"]:
+            unknown += f"; {t('indicators_not_measured', lang, count=len(tally['not_measured']))}"
+        held = f" ({', '.join(tally['held'])})" if tally["held"] else ""
+        lines.append(f"{counts}{held}{unknown}")
+    if (cover := item["coverage"]) and cover["not_measured"]:
+        lines.append(f"{coverage_text(cover, lang)}")
+    if item["not_asked"]:
+        lines.append(f"{t('not_asked_here', lang)}: {', '.join(item['not_asked'])}")
+    for presumed in item["presumed"]:
+        lines.append(
+            f"{t('presumed_here', lang)}: {presumed['question']} = {_word(presumed['presumed'], lang)}. "
+            f"{presumed['meaning']} ({presumed['basis']}; {presumed['reading']})"
+        )
+    if rx.answers:
+        answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
+        lines.append(f"{t('answers', lang)}: {answers}")
+    if rx.calendar:
+        given = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.calendar.items())
+        lines.append(f"{t('from_calendar', lang)}: {given}")
+    if rx.derived:
+        derived = "; ".join(
+            f"{k} = {_word(v.value, lang) if v.known else t('unknown', lang)}" for k, v in rx.derived.items()
+        )
+        lines.append(f"{t('derived', lang)}: {derived}")
+    for law in item["law"]:
+        if law["value"] is None:
+            lines.append(f"{t('law_values', lang)}: {law['description']}: {t('no_value', lang)}")
+            continue
+        status = t(f"status_{law['status']}", lang)
+        when = t("effective_from", lang, date=law["effective_from"])
+        unit = f" {t('unit_' + law['unit'], lang)}" if law["unit"] else ""
+        lines.append(
+            f"{t('law_values', lang)}: {law['description']} = {_word(law['value'], lang)}{unit} "
+            f"({when}; {law['reference']}; {status})"
+        )
+    if item["missing_answers"]:
+        lines.append(f"{t('would_settle', lang)}: {', '.join(item['missing_answers'])}")
+    if item["missing_law"]:
+        lines.append(f"{t('law_missing', lang)}: {', '.join(item['missing_law'])}")
+    if item["references"]:
+        lines.append(f"{t('references', lang)}: {'; '.join(item['references'])}")
+    for other in item["other_readings"]:
+        lines.append(f"{t('under_other_reading', lang)} {other['setting']}: {_shown(rx, other['result'], lang)}")
+    return lines
 
 
 def instrument_text(instrument: dict[str, Any], lang: str) -> str:

@@ -104,6 +104,29 @@ def cut_days(timeline: Timeline, lo: date, hi: date) -> np.ndarray:
     return np.unique(np.concatenate([months.astype("datetime64[D]"), law]))
 
 
+# The answers of a survey or case that make a claim, and those it cannot be computed without (the days
+# worked come from any one of three).
+CLAIM_FIELDS = ("period_start", "period_end", "hours_per_day", "rest_days_per_week", "work_weekdays", "days_worked",
+                "rest_days_worked", "holidays_worked", "night_hours_per_day", "leave_days_taken", "agreed_pay",
+                "agreed_pay_per", "pay_currency", "pay_received", "deductions", "claim_date")  # fmt: skip
+CLAIM_NEEDS = ("period_start", "period_end", "hours_per_day", "agreed_pay", "agreed_pay_per", "pay_currency")
+DAYS_FROM = ("rest_days_per_week", "work_weekdays", "days_worked")
+
+
+def claim_fields(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers that make a claim (those given)."""
+    return {k: answers[k] for k in CLAIM_FIELDS if answers.get(k) is not None}
+
+
+def claim_gaps(answers: dict[str, Any]) -> list[str]:
+    """The answers a claim cannot be computed without that are not given; "a / b / c" when any one of
+    them would do."""
+    gaps = [k for k in CLAIM_NEEDS if answers.get(k) is None]
+    if all(answers.get(k) is None for k in DAYS_FROM):
+        gaps.append(" / ".join(DAYS_FROM))
+    return gaps
+
+
 CHUNK = 50_000  # periods split and assessed at a time: memory stays bounded whatever the input's size
 
 

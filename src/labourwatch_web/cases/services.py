@@ -318,15 +318,10 @@ def acts() -> dict[str, Act]:
     return {a.id: a for p in load_packs(list(SCREENING_PACKS)) for a in p.acts.values()}
 
 
-CLAIM_FIELDS = ("period_start", "period_end", "hours_per_day", "rest_days_per_week", "work_weekdays", "days_worked",
-                "rest_days_worked", "holidays_worked", "night_hours_per_day", "leave_days_taken", "agreed_pay",
-                "agreed_pay_per", "pay_currency", "pay_received", "deductions", "claim_date")  # fmt: skip
-
-
 def claim_statement(case: Case, lang: str) -> str:
     """The printable statement of money owed for the case's work period (the arrears service, the law
     of each day); LabourwatchError when the period or the pay is not known yet."""
-    fields = {k: v for k, v in case.answers.items() if k in CLAIM_FIELDS}
+    fields = arrears.claim_fields(case.answers)
     missing = [k for k in ("period_start", "period_end") if k not in fields]
     if missing:
         raise LabourwatchError(t("web_claim_needs", lang, names=", ".join(missing)))
