@@ -16,7 +16,7 @@ from labourwatch.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-NEEDS_A_SERVER = {"--central": "pyodk"}  # the flag, and a word of the clean refusal
+NEEDS_A_SERVER = {"--central": "ODK Central"}  # the flag, and words of the clean refusal
 
 
 def blocks(kind: str) -> list[str]:
