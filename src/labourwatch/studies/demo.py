@@ -11,12 +11,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from labourwatch.core.model import Pack, Rule, RuleKind
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
+from labourwatch.presentation import charts
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.explanations import instrument_text
 from labourwatch.presentation.reports.survey import no_prevalence_text
@@ -43,34 +44,35 @@ class Demo:
     report: Path
 
 
-def _bars(rows: list[dict[str, Any]], classes: list[str]) -> Markup:
-    """Grouped horizontal bars, one group per condition, one bar per class; a tick marks the published %."""
-    colours = ["#2e6f9e", "#d98c1f", "#7a3e9d"]
-    bar, gap, label_w, width = 11, 10, 270, 680
-    scale = (width - label_w - 40) / 100
-    height = len(rows) * (len(classes) * bar + gap) + 30
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" font-size="11">']
-    y = 5
-    for row in rows:
-        label = row["label"] if len(row["label"]) <= 38 else row["label"][:37] + "…"
-        parts.append(f'<text x="0" y="{y + bar * len(classes) / 2 + 4}">{escape(label)}</text>')
-        for i, cell in enumerate(row["cells"]):
-            value = cell["percent"] or 0
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{value * scale:.1f}" height="{bar - 2}" fill="{colours[i % 3]}"/>'
-                f'<line x1="{label_w + cell["published"] * scale:.1f}" x2="{label_w + cell["published"] * scale:.1f}" '
-                f'y1="{y - 1}" y2="{y + bar - 1}" stroke="#000" stroke-width="2"/>'
-                f'<text x="{label_w + value * scale + 4:.1f}" y="{y + bar - 3}">{value:g}</text>'
-            )
-            y += bar
-        y += gap
-    x = label_w
-    for i, cls in enumerate(classes):
-        parts.append(f'<rect x="{x}" y="{y + 5}" width="10" height="10" fill="{colours[i % 3]}"/>')
-        parts.append(f'<text x="{x + 14}" y="{y + 14}">{escape(cls)}</text>')
-        x += 14 + 7 * len(cls) + 18  # about 7 units a letter at this size, Cyrillic included
-    parts.append("</svg>")
-    return Markup("".join(parts))
+# The colour of each class says how bad it is, the same in every chart (unfree and non-compliant alike).
+TONE_OF_CLASS = {
+    "unfree": "worst",
+    "non_compliant": "worst",
+    "ambivalent": "middle",
+    "semi_compliant": "middle",
+    "free": "best",
+    "compliant": "best",
+}
+
+
+def _bars(rows: list[dict[str, Any]], classes: dict[str, str], lang: str) -> Markup:
+    """Per condition, one bar per class (code -> label) coloured by how bad the class is; a tick marks the
+    published per cent, and the value stands apart from the bar, so the tick never covers it."""
+    tones = [TONE_OF_CLASS.get(code, "prevalence") for code in classes]
+    groups = [
+        charts.Group(
+            row["label"],
+            [
+                charts.Bar(
+                    label, cell["percent"] or 0, marker=cell["published"], tone=tone, text=f"{cell['percent'] or 0:g} %"
+                )
+                for cell, label, tone in zip(row["cells"], classes.values(), tones, strict=True)
+            ],
+        )
+        for row in rows
+    ]
+    key = charts.legend(list(zip(tones, classes.values(), strict=True)), marker=t("demo_published_marker", lang))
+    return charts.grouped_chart(groups, key)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -262,12 +264,13 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
                 "title": t(f"{key}_title", lang),
                 "columns": columns,
                 "rows": rows,
-                "chart": _bars(rows, [pick(rule.labels[c], lang) for c in spec["columns"]]),
+                "chart": _bars(rows, {c: pick(rule.labels[c], lang) for c in spec["columns"]}, lang),
             }
         )
     t1 = result["table1"]
     context = {
         "lang": lang,
+        "chart_css": charts.CSS,
         "tx": {
             key: t(f"demo_{key}", lang)
             for key in (

@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
 
 from labourwatch import __version__
 from labourwatch.core.coverage import Coverage
@@ -28,8 +27,10 @@ from labourwatch.i18n import catalogue, t
 from labourwatch.io.formulas import excel_texts_as_text
 from labourwatch.io.optional import require
 from labourwatch.packs import load_packs
+from labourwatch.presentation import charts
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.explanations import instrument_text
+from labourwatch.presentation.reports import sections
 from labourwatch.services import statistics
 from labourwatch.services.files import refuse_overwriting
 from labourwatch.stats.prevalence import ALL, Row
@@ -82,10 +83,6 @@ def build_report(
     return Report(out, len({r.variable for r in result.rows}), suppressed)
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}"
-
-
 def no_prevalence_text(cover: Coverage | None, lang: str) -> str:
     """Why a finding has no prevalence although its records were counted: its questions were not asked,
     or no answers to those asked can make it hold (or fail)."""
@@ -105,8 +102,10 @@ def _rows(rows: list[Row], labels: dict[str, str], covered: dict[str, Coverage],
             "known": "–" if r.known is None else r.known,
             "unknown": "–" if r.unknown is None else r.unknown,
             "not_measured": "–" if r.not_measured is None else r.not_measured,
-            "percent": no_prevalence_text(covered.get(r.variable), lang) if r.unsupported else _percent(r.estimate),
-            "ci": "–" if r.lower is None or r.upper is None else f"{_percent(r.lower)}–{_percent(r.upper)}",
+            "percent": no_prevalence_text(covered.get(r.variable), lang)
+            if r.unsupported
+            else sections.percent(r.estimate),
+            "ci": sections.interval(r),
             "deff": "–" if r.deff is None or math.isnan(r.deff) else f"{r.deff:.2f}",
             "suppressed": r.suppressed,
             "unsupported": r.unsupported,
@@ -154,20 +153,31 @@ def _context(
     design: dict[str, Any],
     lang: str,
 ) -> dict[str, Any]:
+    packs = load_packs()
+    named = sections.Labels.build(packs, lang)
+    labels = labels | named.own  # the report's own texts for labels that are a single word
     overall = [r for r in result.rows if r.domain == ALL]
     tx = {k: t(k, lang) for k, texts in catalogue().items() if k.startswith("report_") and "{" not in texts["en"]}
     tx["coverage_title"] = t("coverage_title", lang)
     described = {k: v for k, v in design.items() if v}
     provenance = statistics.provenance_of(data)
     recorded = provenance.get("instrument")
+    domains = sections.Domains.of(by, lang) if by else None
+    findings = _rows(result.rows, labels, result.coverage, lang)
+    published = any(r.estimate is not None for r in overall)
     return {
         "lang": lang,
         "tx": tx,
+        "chart_css": charts.CSS,
         "generated": t("report_generated", lang, version=__version__, date=datetime.now(UTC).date().isoformat()),
         "notes": _notes(result, lang),
+        "too_few": None
+        if published
+        else t("report_too_few", lang, records=result.design.n, threshold=result.policy.threshold),
         "by": by,
+        "domains": domains,
         "ci_heading": t("col_ci", lang, level=round(level * 100), method=method),
-        "findings": _rows(result.rows, labels, result.coverage, lang),
+        "findings": findings,
         "shares": _rows(shares, labels, {}, lang),
         "coverage": _coverage(result, labels, lang),
         "instrument": instrument_text(recorded, lang) if recorded else None,
@@ -179,7 +189,8 @@ def _context(
             }
             for name, test in result.tests.items()
         ],
-        "chart": _chart(overall, labels),
+        "chart": sections.chart(sections.main_findings(overall, named), named.alone, t("report_chart_caption", lang)),
+        "frameworks": sections.frameworks(packs, findings, result.rows, shares, result.tests, named, bool(by), lang),
         "design": described or {"": t("report_srs", lang)},
         "policy": result.policy.describe(),
         "provenance": provenance,
@@ -195,35 +206,6 @@ def _notes(result: statistics.Estimates, lang: str) -> list[str]:
     long = t("unsupported_prevalence", lang, names=", ".join(unsupported))
     short = t("report_unsupported_note", lang, count=len(unsupported), section=t("coverage_title", lang))
     return [short if n == long else n for n in result.notes]
-
-
-def _chart(rows: list[Row], labels: dict[str, str]) -> Markup:
-    """Horizontal bars with confidence intervals, the 25 most prevalent findings known for at least half
-    of the records (a finding asked of few would show the share among those few), as inline SVG; none
-    whose prevalence the questions cannot support."""
-    mostly_known = [
-        r for r in rows if r.estimate is not None and not r.unsupported and (r.known or 0) >= (r.unknown or 0)
-    ]
-    shown = sorted(mostly_known, key=lambda r: -(r.estimate or 0))[:25]
-    width, label_w, bar, gap = 720, 300, 12, 6
-    scale = (width - label_w - 50) / 100
-    height = len(shown) * (bar + gap) + 10
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" font-size="11">']
-    for i, r in enumerate(shown):
-        y = 5 + i * (bar + gap)
-        label = labels.get(r.variable, r.variable)
-        label = label if len(label) <= 44 else label[:43] + "…"
-        value = 100 * (r.estimate or 0)
-        lo, hi = 100 * (r.lower or 0), 100 * (r.upper or 0)
-        parts.append(f'<text x="0" y="{y + bar - 2}">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{value * scale:.1f}" height="{bar}" fill="#2e6f9e"/>')
-        parts.append(
-            f'<line x1="{label_w + lo * scale:.1f}" x2="{label_w + hi * scale:.1f}" y1="{y + bar / 2}" '
-            f'y2="{y + bar / 2}" stroke="#000" stroke-width="1.5"/>'
-        )
-        parts.append(f'<text x="{label_w + max(value, hi) * scale + 4:.1f}" y="{y + bar - 2}">{value:.1f}%</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 def _write_pdf(html: str, path: Path, lang: str) -> None:
