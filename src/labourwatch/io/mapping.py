@@ -9,14 +9,14 @@ file: which column holds which canonical variable, and which code means which ca
       reasons_not_changing_job:      # a select_multiple kept as 0/1 columns
         columns: {q30_1: cant_leave_employer, q30_2: debt}
 
-`labourwatch map --suggest SOURCE` writes a first draft from names, variable labels and value labels;
-a person checks it before use. Values are never guessed at import: a code the mapping does not list is
-left as it came, and validation rejects it with its row and column."""
+`labourwatch map --suggest SOURCE` writes a first draft from names, variable labels and value labels
+(what a column may be called: io/column_names.py); a person checks it before use. Values are never
+guessed at import: a code the mapping does not list is left as it came, and validation rejects it with
+its row and column."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,8 +31,15 @@ from labourwatch.core.columns import REFERENCE_DATE, ROW
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
 from labourwatch.core.values import as_text
-from labourwatch.forms.definition import LANGUAGES, question_text, questions
 from labourwatch.i18n import t
+from labourwatch.io.column_names import (
+    Source,
+    candidates,
+    currency_named,
+    ends_with_one_of,
+    id_column,
+    vocabulary,
+)
 from labourwatch.io.forms import RAW, Canonical, Recode, answer_text, form_index, join_details, norm_label
 from labourwatch.io.optional import require
 from labourwatch.io.readers import InputError
@@ -245,8 +252,7 @@ def _recode(col: pa.ChunkedArray, codes: dict[str, str | None], name: str) -> tu
 
 # --- suggesting a mapping --------------------------------------------------------------------------------
 
-ID_NAMES = ("id", "respondent", "resp_id", "respid", "record_id", "case_id", "_uuid", "instanceid", "key", "anketa")
-DATE_NAMES = (REFERENCE_DATE, "interview_date", "date", "int_date", "data", "today")
+VALUE_FIT = 0.2  # value labels that are all choices of a variable add up to this much to a resemblance
 NO_ANSWER = (
     "don't know",
     "dont know",
@@ -264,67 +270,105 @@ def suggest(path: Path, *, encoding: str | None = None, lang: str = "en") -> str
     """A draft mapping as YAML text, with each guess explained in a comment."""
     subs, labels = read_plain(path, encoding=encoding, lang=lang)
     columns = [c for c in subs.records.column_names if c != ROW]
-    variables = {v.name: v for v in _askable()}
-    scored = sorted(
-        ((score, col, name) for col in columns for name, score in _scores(col, labels, variables).items()),
-        reverse=True,
-    )
-    chosen: dict[str, tuple[str, float]] = {}
-    used: set[str] = set()
-    for score, col, name in scored:
-        if score >= MATCH and col not in used and name not in chosen:
-            chosen[name] = (col, score)
-            used.add(col)
-    id_col = _first_named(columns, ID_NAMES) or columns[0]
-    date_col = _first_named([c for c in columns if c != id_col], DATE_NAMES)
+    id_col = id_column(columns, labels.variables)
+    chosen = _place([c for c in columns if c != id_col], labels)
+    used = {id_col} | {col for col, _ in chosen.values()}
+    date = chosen.pop(REFERENCE_DATE, None)
     lines = [
-        f"# Draft mapping for {path.name}, written by `labourwatch map --suggest`.",
-        "# Check every line before use: the guesses come from names and labels only.",
+        "# " + t("suggest_draft", lang, name=path.name),
+        "# " + t("suggest_check", lang),
         f"id: {_yaml(id_col)}",
-        f"reference_date: {_yaml(date_col)}" if date_col else '# reference_date: "2020-01-01"   # no date column found',
+        _date_line(date, labels, lang),
         "variables:",
     ]
+    currency_in_data = "pay_currency" in chosen
     for name, (col, score) in sorted(chosen.items(), key=lambda item: columns.index(item[1][0])):
-        if col in (id_col, date_col):
-            continue
-        var = variables[name]
-        why = labels.variables.get(col, "")
-        lines.append(f"  {name}:   # {col}{' — ' + why if why else ''} (match {score:.2f})")
-        lines.append(f"    column: {_yaml(col)}")
-        codes, unsure = _suggest_codes(var, labels.values.get(col, {}))
-        if codes:
-            lines.append("    codes:")
-            lines += [
-                f"      {_key(k)}: {_yaml(v) if v is not None else 'null'}   # {labels.values[col][k]}"
-                for k, v in codes.items()
-            ]
-        lines += [f"      # ? {_key(k)}: {label}" for k, label in unsure.items()]
-    left = [c for c in columns if c not in used and c not in (id_col, date_col)]
+        lines += _entry(name, col, score, labels, lang)
+        currency = None if currency_in_data else _currency_note(name, col, labels)
+        lines += ["    # " + t("suggest_currency", lang, currency=currency)] if currency else []
+    left = [c for c in columns if c not in used]
     if left:
-        lines.append("# not mapped: " + ", ".join(left))
+        lines.append("# " + t("suggest_not_mapped", lang, columns=", ".join(left)))
     return "\n".join(lines) + "\n"
 
 
-def _askable() -> list[Variable]:
-    return questions()
+def _place(columns: list[str], labels: Labels) -> dict[str, tuple[str, float]]:
+    """Each variable's column and score, the best resemblances first: a column goes to one variable at
+    most; a tie goes to the earlier column, then to the earlier variable."""
+    scored = sorted(
+        (-score, position, rank, col, name)
+        for position, col in enumerate(columns)
+        for rank, (name, score) in enumerate(_scores(col, labels).items())
+        if score >= MATCH
+    )
+    chosen: dict[str, tuple[str, float]] = {}
+    used: set[str] = set()
+    for negated, _, _, col, name in scored:
+        if name not in chosen and col not in used:
+            chosen[name] = (col, -negated)
+            used.add(col)
+    return chosen
 
 
-def _scores(col: str, labels: Labels, variables: dict[str, Variable]) -> dict[str, float]:
+def _scores(col: str, labels: Labels) -> dict[str, float]:
+    """How near the column's name or label comes to each candidate variable, with a bonus for value labels
+    that are the variable's choices."""
+    group_free = col.rsplit("/", 1)[-1]  # a form's group path: "demographics/age"
+    texts = [text for text in dict.fromkeys((col, group_free, labels.variables.get(col, ""))) if text.strip()]
+    sources = [Source(text) for text in texts]
+    variables, value_labels = load_schema().variables, labels.values.get(col, {})
     out = {}
-    label = norm_label(labels.variables.get(col, ""))
-    for name, var in variables.items():
-        score = difflib.SequenceMatcher(None, _simple(col), _simple(name)).ratio()
-        if label:
-            for lg in LANGUAGES:
-                score = max(score, difflib.SequenceMatcher(None, label, norm_label(question_text(var, lg))).ratio())
-            score = max(score, difflib.SequenceMatcher(None, label, norm_label(str(var.label.get("en", "")))).ratio())
-        fit = _value_fit(var, labels.values.get(col, {}))
-        out[name] = min(1.0, score + 0.2 * fit) if fit else score
+    for name, wanted in candidates().items():
+        if variables[name].kind == "multiple" and any(_one_choice(name, text) for text in texts):
+            continue  # a 0/1 column of one choice: a person maps those under `columns:`
+        score = max((source.resemblance(w) for source in sources for w in wanted), default=0.0)
+        out[name] = min(1.0, score + VALUE_FIT * _value_fit(variables[name], value_labels))
     return out
 
 
-def _simple(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
+def _one_choice(name: str, text: str) -> bool:
+    """Whether a name or label ends with a choice of the variable, as a 0/1 column of a select_multiple does."""
+    return ends_with_one_of(text, form_index().choices.get(name, {}))
+
+
+def _date_line(date: tuple[str, float] | None, labels: Labels, lang: str) -> str:
+    if date is None:
+        return '# reference_date: "2020-01-01"   # ' + t("suggest_no_date", lang)
+    col, score = date
+    label = labels.variables.get(col)
+    return f"reference_date: {_yaml(col)}" + (f"   # {_one_line(label)} (match {score:.2f})" if label else "")
+
+
+def _entry(name: str, col: str, score: float, labels: Labels, lang: str) -> list[str]:
+    """A variable's lines in the draft: its column, the codes its value labels give, the labels left."""
+    label = labels.variables.get(col, "")
+    value_labels = labels.values.get(col, {})
+    lines = [
+        f"  {name}:   # {_one_line(col)}{' — ' + _one_line(label) if label else ''} (match {score:.2f})",
+        f"    column: {_yaml(col)}",
+    ]
+    codes, unsure = _suggest_codes(load_schema().variables[name], value_labels)
+    if codes:
+        lines.append("    codes:")
+        lines += [
+            f"      {_key(k)}: {_yaml(v) if v is not None else 'null'}   # {_one_line(value_labels[k])}"
+            for k, v in codes.items()
+        ]
+    lines += [f"      # ? {_key(k)}: {_one_line(text)}" for k, text in unsure.items()]
+    return lines
+
+
+def _currency_note(name: str, col: str, labels: Labels) -> str | None:
+    """The currency an amount's name or label names: a mapping has no one value for every record, so the
+    draft says it for the reviewer rather than set pay_currency."""
+    if name not in vocabulary().amounts:
+        return None
+    return currency_named([col, labels.variables.get(col, "")])
+
+
+def _one_line(text: str) -> str:
+    """A label as a comment: a line break in it would end the comment and start a key of the draft."""
+    return " ".join(text.split())
 
 
 def _value_fit(var: Variable, value_labels: dict[str, str]) -> float:
@@ -348,14 +392,6 @@ def _suggest_codes(var: Variable, value_labels: dict[str, str]) -> tuple[dict[st
         else:
             unsure[code] = label
     return codes, unsure
-
-
-def _first_named(columns: list[str], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        for col in columns:
-            if _simple(col) == name or col.casefold() == name:
-                return col
-    return None
 
 
 def _key(code: str) -> str:
