@@ -3,6 +3,8 @@ labels in each language, skip logic, constraints, and no identifying field."""
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -10,7 +12,7 @@ from pyxform import xls2xform
 
 from labourwatch.cli import cli
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.forms.definition import LANGUAGES, choice_text, question_text, questions
+from labourwatch.forms.definition import LANGUAGES, YES_NO_DK, choice_text, question_text, questions
 from labourwatch.forms.xlsform import survey_rows, write_xlsform
 from labourwatch.io.forms import norm_label
 from labourwatch.packs import load_schema
@@ -89,3 +91,18 @@ def test_repeat_groups_wrap_their_questions():
     start = kinds.index(("begin_repeat", "payments"))
     assert kinds[start + 1 : start + 4] == [("date", "payment_date"), ("decimal", "payment_amount"), ("end_repeat", "")]
     assert survey[start]["label::Kazakh (kk)"]
+
+
+def test_a_yes_to_a_yes_no_question_means_the_variable_holds():
+    """The form stores yes as true: a question worded the other way round ("Can you refuse extra
+    hours? (no = cannot)") would record a worker who can refuse as one who cannot. None may be."""
+    reversed_hint = re.compile(r"\((no|нет|жоқ|жок|не|yoʻq) = ", re.IGNORECASE)
+    rows, _ = survey_rows(None)
+    yes_no = [row for row in rows if row.get("type") == f"select_one {YES_NO_DK}"]
+    assert len(yes_no) > 20
+    for row in yes_no:
+        texts = [v for k, v in row.items() if k.startswith("label::")]
+        assert not any(reversed_hint.search(t) for t in texts), row["name"]
+    questions = load_schema().variables
+    assert "not want" in questions["overtime_compulsory"].question["en"]  # type: ignore[index]
+    assert "without" in questions["no_social_insurance"].question["en"]  # type: ignore[index]
