@@ -25,12 +25,11 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import catalogue, t
 from labourwatch.io.formulas import excel_texts_as_text
-from labourwatch.io.optional import require
 from labourwatch.packs import load_packs
 from labourwatch.presentation import charts
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.explanations import instrument_text
-from labourwatch.presentation.reports import sections
+from labourwatch.presentation.reports import sections, write_pdf
 from labourwatch.services import statistics
 from labourwatch.services.files import refuse_overwriting
 from labourwatch.stats.prevalence import ALL, Row
@@ -76,7 +75,7 @@ def build_report(
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
         html = env.get_template("survey_report.html.j2").render(**context)
         if out.suffix.lower() == ".pdf":
-            _write_pdf(html, out, lang)
+            write_pdf(html, out, lang)
         else:
             out.write_text(html, encoding="utf-8")
     suppressed = sum(r.suppressed for r in result.rows + shares.rows)
@@ -206,15 +205,6 @@ def _notes(result: statistics.Estimates, lang: str) -> list[str]:
     long = t("unsupported_prevalence", lang, names=", ".join(unsupported))
     short = t("report_unsupported_note", lang, count=len(unsupported), section=t("coverage_title", lang))
     return [short if n == long else n for n in result.notes]
-
-
-def _write_pdf(html: str, path: Path, lang: str) -> None:
-    """The HTML report laid out for print by WeasyPrint (it needs Pango, a system library)."""
-    try:
-        html_class = require("weasyprint").HTML
-    except OSError as exc:  # the Python package is installed, the system library is not
-        raise LabourwatchError(t("pdf_needs_pango", lang, reason=str(exc).splitlines()[0])) from None
-    html_class(string=html).write_pdf(path)
 
 
 def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:

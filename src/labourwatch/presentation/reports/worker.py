@@ -11,12 +11,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from labourwatch import __version__
-from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
-from labourwatch.io.optional import require
 from labourwatch.presentation.explanations import explanation_dict, rule_heading, rule_lines
+from labourwatch.presentation.reports import write_pdf
 from labourwatch.presentation.verdict import Verdict, owed_lines, unsettled_lines
 from labourwatch.services.files import write_whole
 
@@ -75,15 +74,6 @@ def render_explanation(ex: Explanation, v: Verdict, lang: str = "en") -> str:
     }
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("worker_explanation.html.j2").render(**context)
-
-
-def write_pdf(html: str, path: Path, lang: str) -> None:
-    """HTML laid out for print by WeasyPrint (it needs Pango, a system library)."""
-    try:
-        html_class = require("weasyprint").HTML
-    except OSError as exc:  # the Python package is installed, the system library is not
-        raise LabourwatchError(t("pdf_needs_pango", lang, reason=str(exc).splitlines()[0])) from None
-    html_class(string=html).write_pdf(path)
 
 
 def write_explanation(ex: Explanation, v: Verdict, path: Path, lang: str = "en") -> Path:
