@@ -80,6 +80,25 @@ def test_changing_a_value_changes_the_hash(tmp_path):
         ),
         ({"params": PARAMS.replace("act: act-1", "act: act-9")}, "limits.yaml", 4, "unknown act 'act-9'"),
         ({"params": PARAMS.replace("2000-01-01:", "2000-13-01:")}, "limits.yaml", 4, "not a date"),
+        # a reference's title and note are texts in every language, as every other text of a pack
+        (
+            {"params": PARAMS.replace('article: "art. 1"', 'note: "Not seen."')},
+            "limits.yaml",
+            4,
+            "note of a reference (a text in en, ru) must be a mapping",
+        ),
+        (
+            {"params": PARAMS.replace("act: act-1", "title: {en: Budget law}")},
+            "limits.yaml",
+            4,
+            "title of a reference lacks a text in: ru",
+        ),
+        (
+            {"pack": PACK.replace("status: verified}", "status: verified, note: Repealed.}")},
+            "pack.yaml",
+            5,
+            "note of act act-1 (a text in en, ru) must be a mapping",
+        ),
         ({"pack": PACK.replace("version: 1.0.0", "version: one")}, "pack.yaml", 1, "semantic version"),
         ({"rules": RULES + "  extra: 1\n"}, "r.yaml", 7, "unknown key 'extra'"),
         ({"rules": RULES + "over_cap:\n  kind: finding\n"}, "r.yaml", 7, "duplicate key 'over_cap'"),

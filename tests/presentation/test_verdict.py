@@ -15,8 +15,11 @@ from click.testing import CliRunner
 
 from labourwatch.api import explain
 from labourwatch.cli import cli
+from labourwatch.i18n import t
+from labourwatch.packs import load_packs
 from labourwatch.presentation.explanations import explanation_dict
 from labourwatch.presentation.verdict import owed_of, verdict, verdict_text
+from tests.packs.test_references import latin_words
 from tests.presentation.test_explanations import RECORD
 
 # The README's example of money owed: March 2024, 10 hours a day with no rest day, 70,000 a month agreed,
@@ -131,3 +134,33 @@ def test_the_python_api_gives_the_verdict_and_its_renderings():
     assert v.record_id == "w-1" and "Нет письменного трудового договора" in lw.verdict_text(v, "ru")
     assert lw.verdict_dict(v)["money_owed"]["gaps"][0] == "period_start"
     assert "[ДА] Нет письменного трудового договора" in lw.explanation_text(lw.explain(RECORD, "w-1", lang="ru"), "ru")
+
+
+@pytest.mark.parametrize(("record", "record_id"), [(RECORD, "w-1"), (pd.DataFrame([CLAIM]), "w-2")])
+def test_the_russian_explanation_cites_the_law_in_russian(tmp_path, record, record_id):
+    """Under the 1999 Law (2006) and the 2015 Code (2024): no "art.", and no English word in a line that
+    cites the law (the acts applied, the findings' sources, the law values, the presumptions' bases)."""
+    data = tmp_path / "w.csv"
+    record.to_csv(data, index=False)
+    text = run("--lang", "ru", "explain", str(data), "--id", record_id, "--details").output
+    assert "art." not in text and "Table" not in text
+    summary = text.split(t("verdict_money", "ru"))[0]
+    heads = tuple(f"{t(key, 'ru')}:" for key in ("acts_applied", "law_values", "presumed_here", "references"))
+    citing = [line for line in text.splitlines() if line.strip().startswith(heads)]
+    citing = [_cited(line) for line in citing]
+    citing += [line for line in summary.splitlines() if line.startswith("  - ")]  # each finding with its sources
+    assert len(citing) > 20
+    ids = [p.id for p in load_packs()]
+    assert [(line, words) for line in citing if (words := latin_words(line, ids))] == []
+
+
+def _cited(line: str) -> str:
+    """A line without the value it states: a presumption's answer and a reading's value are codes the
+    user types ("works_with_parents = no.", "= neither"), not law."""
+    if t("presumed_here", "ru") in line:
+        return line.split(". ", 1)[1]
+    since = "(" + t("effective_from", "ru", date="")
+    if t("law_values", "ru") in line and " = " in line and since in line:
+        head, rest = line.split(" = ", 1)
+        return head + " " + rest[rest.index(since) :]
+    return line

@@ -210,7 +210,7 @@ def test_cli_one_worker_prints_items_and_writes_a_statement_in_russian(tmp_path)
     assert "Недоплата" in result.output and "15\u00a0000,00" in result.output  # (85,000 - 70,000) for a full month
     html = out.read_text(encoding="utf-8")
     assert "Расчёт задолженности по заработной плате" in html
-    assert "Трудовой кодекс РК от 23.11.2015" in html and "art. 108" in html
+    assert "Трудовой кодекс РК от 23.11.2015" in html and "ст. 108" in html
     assert "85\u00a0000" in html and "165,33" not in html  # the law values used (not the year's average hours)
     annex = html.split("Приложение-расчёт")[1].split("</table>")[0]
     assert "2024-03-01 – 2024-03-31" in annex

@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from labourwatch.core.articles import article_in
 from labourwatch.core.errors import Location
 from labourwatch.core.expr.nodes import Node
 from labourwatch.core.expr.typecheck import Symbol
@@ -96,16 +97,19 @@ class Status(StrEnum):
 @dataclass(frozen=True)
 class LegalRef:
     act: str | None = None  # id of an act declared by the pack, when the value comes from one
-    title: str | None = None  # the instrument, when it is not one of the pack's acts (a budget law)
-    article: str | None = None
+    title: Text | None = None  # the instrument, when it is not one of the pack's acts (a budget law)
+    article: str | None = None  # as the pack writes it ("art. 104(1)"); cited in each language's form
     date: str | None = None  # date of the instrument, as the source gives it
     links: tuple[str, ...] = ()
-    note: str | None = None
+    note: Text | None = None
+
+    def source(self, acts: Mapping[str, Act], lang: str = "en") -> str:
+        """The instrument cited: the act's title, else the reference's own."""
+        return pick(acts[self.act].title, lang) if self.act and self.act in acts else pick(self.title, lang)
 
     def cite(self, acts: Mapping[str, Act], lang: str = "en") -> str:
-        head = pick(acts[self.act].title, lang) if self.act and self.act in acts else (self.title or "")
-        parts = [p for p in (head, self.article) if p]
-        return ", ".join(parts)
+        article = article_in(self.article, lang) if self.article else ""
+        return ", ".join(p for p in (self.source(acts, lang), article) if p)
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ class Act:
     end: date | None  # last day in force; None while in force
     status: Status
     links: tuple[str, ...] = ()
-    note: str | None = None
+    note: Text | None = None
 
     def clamp(self, when: date) -> date:
         if when < self.start:

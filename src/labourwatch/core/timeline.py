@@ -18,6 +18,7 @@ from typing import Any
 from labourwatch.core.expr import nodes as n
 from labourwatch.core.model import Act, Pack, ParamValue, Rule, Status
 from labourwatch.core.readings import Judgement, check, find_act
+from labourwatch.i18n import LANGUAGES, t
 
 ParamKey = tuple[str, str]  # (pack id, parameter name)
 
@@ -114,7 +115,7 @@ def _interval(
         for name, param in pack.parameters.items():
             value = param.at(act_date if param.follows == "act" else when)
             if value is not None and (pack.id, name) in chosen:
-                note = f"set by the user instead of {value.value!r}"
+                note = {lang: t("param_set_by_user", lang, value=repr(value.value)) for lang in LANGUAGES}
                 value = replace(value, value=chosen[(pack.id, name)], reference=replace(value.reference, note=note))
             elif value is not None and judgement.verified_only and value.status not in TRUSTED:
                 value = None

@@ -368,7 +368,7 @@ def _act(ctx: _Ctx, spec: Any) -> Act:
         end=_date(ctx, spec["to"], spec, "to") if spec.get("to") else None,
         status=_status(ctx, spec.get("status"), spec),
         links=tuple(spec.get("links", [])),
-        note=spec.get("note"),
+        note=ctx.text(spec.get("note"), f"note of act {spec['id']}", spec, "note", required=False),
     )
 
 
@@ -382,11 +382,11 @@ def _ref(ctx: _Ctx, spec: Any, acts: Mapping[str, Act], parent: Any, key: Any) -
         raise ctx.fail("a reference names an act of the pack or gives a title", spec)
     return LegalRef(
         act=act,
-        title=spec.get("title"),
+        title=ctx.text(spec.get("title"), "title of a reference", spec, "title", required=False),
         article=str(spec["article"]) if spec.get("article") is not None else None,
         date=str(spec["date"]) if spec.get("date") is not None else None,
         links=tuple(spec.get("links", [])),
-        note=spec.get("note"),
+        note=ctx.text(spec.get("note"), "note of a reference", spec, "note", required=False),
     )
 
 

@@ -50,7 +50,7 @@ def pack_dict(p: Pack, lang: str = "en") -> dict[str, Any]:
                 "from": a.start.isoformat(),
                 "to": a.end.isoformat() if a.end else None,
                 "status": a.status.value,
-                "note": a.note,
+                "note": pick(a.note, lang) or None,
             }
             for a in p.acts.values()
         ],
@@ -66,7 +66,7 @@ def pack_dict(p: Pack, lang: str = "en") -> dict[str, Any]:
                         "value": list(v.value) if isinstance(v.value, tuple) else v.value,
                         "status": v.status.value,
                         "reference": v.reference.cite(p.acts, lang),
-                        "note": v.reference.note,
+                        "note": pick(v.reference.note, lang) or None,
                         "links": list(v.reference.links),
                     }
                     for v in param.values

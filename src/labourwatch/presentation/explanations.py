@@ -58,7 +58,7 @@ def _law_dict(lv: LawValue, acts: dict[str, Any], lang: str) -> dict[str, Any]:
             "effective_from": v.start.isoformat(),
             "status": v.status.value,
             "reference": v.reference.cite(acts, lang),
-            "note": v.reference.note,
+            "note": pick(v.reference.note, lang) or None,
             "links": list(v.reference.links),
         }
     return out
@@ -130,7 +130,7 @@ def _presumption_dict(p: Presumption, ex: Explanation, lang: str) -> dict[str, A
         "presumed": plain(p.value),
         "meaning": pick(p.explanation, lang),
         "basis": basis.cite(acts, lang),
-        "note": basis.note,
+        "note": pick(basis.note, lang) or None,
         "reading": f"{p.pack}:{p.reading}",
     }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from labourwatch.core.articles import articles_in
 from labourwatch.core.explain import Explanation, RuleExplanation
 from labourwatch.core.model import RuleKind, Status
 from labourwatch.core.types import pick
@@ -80,11 +81,14 @@ def _references(ex: Explanation, rx: RuleExplanation, lang: str) -> list[str]:
         refs = [v.reference for v in used if v.status not in (Status.READING, Status.DERIVED)]
     by_source: dict[str, list[str]] = {}
     for ref in refs:
-        head = ref.cite(acts, lang).removesuffix(f", {ref.article}") if ref.article else ref.cite(acts, lang)
-        articles = by_source.setdefault(head, [])
+        articles = by_source.setdefault(ref.source(acts, lang), [])
         if ref.article and ref.article not in articles:
             articles.append(ref.article)
-    return [", ".join([head, *articles]) for head, articles in by_source.items() if head]
+    return [
+        ", ".join([head, articles_in(articles, lang)] if articles else [head])
+        for head, articles in by_source.items()
+        if head
+    ]
 
 
 def _situation(ex: Explanation, lang: str) -> str | None:

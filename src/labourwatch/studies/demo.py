@@ -330,7 +330,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
                 "name": name,
                 "value": param.values[-1].value,
                 "description": pick(param.description, lang),
-                "note": param.values[-1].reference.note,
+                "note": pick(param.values[-1].reference.note, lang) or None,
             }
             for name, param in osce.parameters.items()
             if name.startswith("reading.")

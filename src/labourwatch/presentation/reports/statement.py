@@ -249,7 +249,7 @@ def _is_number(value: Any) -> bool:
 
 
 def _cite(ref: LegalRef, acts: dict[str, Any], lang: str) -> str:
-    return ref.cite(acts, lang) + (f" ({ref.note})" if ref.note else "")
+    return ref.cite(acts, lang) + (f" ({pick(ref.note, lang)})" if ref.note else "")
 
 
 def _facts(claim: dict[str, Any], lang: str) -> list[tuple[str, str]]:
