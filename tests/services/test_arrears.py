@@ -205,7 +205,7 @@ def test_cli_one_worker_prints_items_and_writes_a_statement_in_russian(tmp_path)
         "-o",
         str(out),
     ]
-    result = CliRunner().invoke(cli, args)
+    result = CliRunner().invoke(cli, args, env={"TTY_COMPATIBLE": "1"})  # a terminal: a table for a person
     assert result.exit_code == 0, result.output
     assert "Недоплата" in result.output and "15\u00a0000,00" in result.output  # (85,000 - 70,000) for a full month
     html = out.read_text(encoding="utf-8")

@@ -48,6 +48,7 @@ def test_tables_command_on_the_calibrated_sample(tmp_path):
     tables = json.loads(result.output)
     assert {k: v["computed"] for k, v in tables["table1"]["rows"].items()} == corrected_table1()
     assert tables["unfreedom"] == {"free": 353, "ambivalent": 694, "unfree": 376, "unknown": 77}
-    text = runner.invoke(cli, ["tables", str(data), "--lang", "ru"], catch_exceptions=False).output
+    at_a_terminal = {"TTY_COMPATIBLE": "1", "COLUMNS": "200"}  # in a pipe, one TSV table without the titles
+    text = runner.invoke(cli, ["tables", str(data), "--lang", "ru"], env=at_a_terminal, catch_exceptions=False).output
     assert "Таблица 3. Условия труда по правовому статусу" in text
     assert "напечатанные итоги строки и столбца дают 12" in text

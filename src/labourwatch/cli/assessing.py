@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from labourwatch import api
@@ -25,7 +24,10 @@ from labourwatch.cli.common import (
     judgement_options,
     lang_option,
     out,
+    print_note,
+    print_tables,
     print_warning,
+    stdout_is_terminal,
 )
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.i18n import t
@@ -34,6 +36,7 @@ from labourwatch.packs import load_packs, load_schema
 from labourwatch.presentation.catalogue import pack_dict, variable_dict
 from labourwatch.presentation.explanations import explanation_dict, explanation_text, judgement_text
 from labourwatch.presentation.reports import worker
+from labourwatch.presentation.tables import Column, Grid
 from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
 from labourwatch.services.files import refuse_overwriting
 from labourwatch.services.packtests import run_pack_tests
@@ -176,18 +179,24 @@ def sensitivity(
     if as_json:
         out.print_json(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
         return
-    table = Table(title=t("sensitivity_title", lang, records=result.records))
-    for column in ("result_column", "reading_column", "default_column", "records_column"):
-        table.add_column(t(column, lang), justify="left" if column in ("result_column", "reading_column") else "right")
-    for rule_id, by_value in result.counts.items():
-        for value, counts in sorted(by_value.items()):
-            for reading, count in zip(result.readings[1:], counts[1:], strict=True):
-                if count != counts[0]:
-                    table.add_row(f"{rule_id} = {value}", reading, str(counts[0]), str(count))
     if not result.counts:
         out.print(t("sensitivity_none", lang))
-    else:
-        out.print(table)
+        return
+    columns = [
+        Column("result", t("result_column", lang), kind="key", group=True),
+        Column("value", t("value_column", lang), kind="key"),
+        Column("reading", t("reading_column", lang), kind="key"),
+        Column("records_default", t("default_column", lang), kind="number"),
+        Column("records_reading", t("records_column", lang), kind="number"),
+    ]
+    rows = [
+        (rule_id, value, reading, counts[0], count)
+        for rule_id, by_value in result.counts.items()
+        for value, counts in sorted(by_value.items())
+        for reading, count in zip(result.readings[1:], counts[1:], strict=True)
+        if count != counts[0]
+    ]
+    print_tables(lang, Grid(columns, rows, t("sensitivity_title", lang, records=result.records)))
 
 
 @cli.command()
@@ -209,20 +218,35 @@ def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: 
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
+    terminal = stdout_is_terminal()
     for d in data:
-        out.print(Text.assemble((d["id"], "bold"), f" {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}"))
+        print_note(Text.assemble((d["id"], "bold"), f" {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}"))
         for act in d["acts"]:
-            out.print(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {act['status']})")
-        for param in d["parameters"]:
-            table = Table(title=f"{param['name']}: {param['description']}", title_justify="left", show_header=True)
-            for col in ("from", "value", "status", "reference"):
-                table.add_column(col)
-            for v in param["values"]:
-                table.add_row(v["from"], str(v["value"]), v["status"], v["reference"])
-            out.print(table)
+            print_note(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {act['status']})")
+        for param in d["parameters"] if terminal else ():
+            values = [(v["from"], v["value"], v["status"], v["reference"]) for v in param["values"]]
+            print_tables(lang, Grid(PARAMETER_COLUMNS[2:], values, f"{param['name']}: {param['description']}"))
         if not parameter:
             for rule in d["rules"]:
-                out.print(Text.assemble("  ", (rule["id"], "bold"), f" ({rule['kind']}): {rule['label']}"))
+                print_note(Text.assemble("  ", (rule["id"], "bold"), f" ({rule['kind']}): {rule['label']}"))
+    if not terminal:  # every value of every parameter in one table
+        rows = [
+            (d["id"], param["name"], v["from"], v["value"], v["status"], v["reference"])
+            for d in data
+            for param in d["parameters"]
+            for v in param["values"]
+        ]
+        print_tables(lang, Grid(PARAMETER_COLUMNS, rows))
+
+
+PARAMETER_COLUMNS = (
+    Column("pack", kind="key"),
+    Column("parameter", kind="key"),
+    Column("from", kind="key"),
+    Column("value"),
+    Column("status"),
+    Column("reference"),
+)
 
 
 @cli.command()
@@ -236,12 +260,9 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(show_header=True)
-    for col in ("name", "type", "label", "values"):
-        table.add_column(col)
-    for v in data:
-        table.add_row(v["name"], v["type"], v["label"], ", ".join(v["values"]))
-    out.print(table)
+    columns = [Column("name", kind="key"), Column("type"), Column("label"), Column("values")]
+    rows = [(v["name"], v["type"], v["label"], ", ".join(v["values"])) for v in data]
+    print_tables(lang, Grid(columns, rows))
 
 
 @cli.command("test-packs")

@@ -1,9 +1,13 @@
-"""What the commands share: the consoles, the options, the judgement keywords, the problem table and the group."""
+"""What the commands share: the consoles, tables and notes, the options, the judgement keywords, the
+problem table and the group."""
 
 from __future__ import annotations
 
 import csv
 import os
+import shutil
+import sys
+import textwrap
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,13 +15,13 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.readings import parse_pairs
 from labourwatch.i18n import t
 from labourwatch.io.formulas import defuse_rows
+from labourwatch.presentation.tables import Column, Grid, drawn, tsv
 from labourwatch.services.files import write_whole
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,6 +31,65 @@ SHOWN_PROBLEMS = 20
 # comes only from `labelled`.
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person reads stdout: tables are then drawn, else written as TSV. TTY_COMPATIBLE=1 or 0
+    (rich's own switch) says so for a pager that shows colours, or for tests; FORCE_COLOR does not:
+    colours are not a layout, and a pipe wants TSV whatever its colours."""
+    forced = os.environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return sys.stdout.isatty()
+
+
+def terminal_width() -> int:
+    """$COLUMNS, else the terminal's width, else 80: read at each print, as a window may be resized."""
+    return shutil.get_terminal_size().columns
+
+
+def print_tables(lang: str, *grids: Grid) -> None:
+    """Tables to stdout: drawn at a terminal under their titles; in a pipe TSV, their titles on stderr.
+    A command that prints several tables in a pipe writes each after a blank line, with its header row."""
+    terminal = stdout_is_terminal()
+    for grid in grids:
+        if grid.title:
+            print_note(Text(grid.title, style="bold"))
+        if terminal:
+            out.print(drawn(grid, lang, terminal_width()))
+            out.print()
+        else:
+            click.echo(("\n" if _tsv_written() else "") + tsv(grid), nl=False)
+
+
+def _tsv_written() -> bool:
+    """Whether this command wrote a TSV table already (and so the next needs a blank line before it)."""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    written = bool(meta.get("labourwatch.tsv_written"))
+    meta["labourwatch.tsv_written"] = True
+    return written
+
+
+def print_note(text: str | Text) -> None:
+    """Text that goes with a table: at a terminal on stdout, wrapped at words to its width (a path or an
+    identifier longer than that is kept whole); in a pipe on stderr, so that stdout holds only tables."""
+    if not stdout_is_terminal():
+        err.print(text)
+        return
+    if isinstance(text, Text):  # styled: rich wraps it
+        out.print(text, width=terminal_width(), soft_wrap=False)
+        return
+    out.print("\n".join(_wrapped(line, terminal_width()) for line in text.split("\n")))
+
+
+def _wrapped(line: str, width: int) -> str:
+    """A line wrapped at its words, its continuation indented two more spaces than itself."""
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    return (
+        textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False)
+        or line
+    )
 
 
 def labelled(label: str, text: str, style: str) -> Text:
@@ -171,13 +234,17 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
 def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
     """The first problems as a table; all of them in `path` when there are more (None: listed elsewhere)."""
     print_error(exc.text(lang), lang)
-    table = Table(show_header=True, header_style="bold")
-    for key in ("col_row", "col_column", "col_value", "col_problem"):
-        table.add_column(t(key, lang))
-    for p in exc.problems[:SHOWN_PROBLEMS]:
-        where = exc.source.where(p.row, lang) if p.row is not None else "-"
-        table.add_row(where, p.column or "-", "" if p.value is None else repr(p.value), p.text(lang))
-    err.print(table)
+    columns = [Column(name, t(f"col_{name}", lang)) for name in ("row", "column", "value", "problem")]
+    shown = [
+        (
+            exc.source.where(p.row, lang) if p.row is not None else None,
+            p.column,
+            "" if p.value is None else repr(p.value),
+            p.text(lang),
+        )
+        for p in exc.problems[:SHOWN_PROBLEMS]
+    ]
+    err.print(drawn(Grid(columns, shown), lang, terminal_width()))
     if path is not None and (exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS):
         rows, _ = defuse_rows([[exc.source.label, p.row, p.column, p.value, p.text(lang)] for p in exc.problems])
         write_whole(path, lambda tmp: write_csv(tmp, ["file", "row", "column", "value", "problem"], rows))

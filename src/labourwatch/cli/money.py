@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
-from rich.table import Table
 
-from labourwatch.cli.common import _lang, _report_problems, cli, encoding_option, lang_option, out
+from labourwatch.cli.common import (
+    _lang,
+    _report_problems,
+    cli,
+    encoding_option,
+    lang_option,
+    out,
+    print_note,
+    print_tables,
+)
 from labourwatch.core.errors import DataError
 from labourwatch.i18n import t
 from labourwatch.io.yamlfiles import load_user_yaml
 from labourwatch.presentation.reports.statement import render_statement, statement_items, unknown_reasons
+from labourwatch.presentation.tables import Column, Grid, Shown
 from labourwatch.services import arrears as arrears_api
 from labourwatch.services.files import refuse_overwriting
 
@@ -159,18 +169,19 @@ def arrears(
         sys.exit(1)
     items = statement_items(result, 0, lang)
     if as_json:
-        out.print_json(
-            json.dumps({"claim": _plain_row(result.claims.to_pylist()[0]), "items": items}, ensure_ascii=False)
-        )
+        claim = _plain_row(arrears_api.in_tiyn(result.claims).to_pylist()[0])
+        out.print_json(json.dumps({"claim": claim, "items": items}, ensure_ascii=False))
     else:
-        table = Table(title=t("arrears_title", lang))
-        for column in ("arrears_item", "arrears_tenge", "arrears_basis"):
-            table.add_column(t(column, lang), justify="right" if column == "arrears_tenge" else "left")
-        for item in items:
-            table.add_row(item["label"], item["amount"], item["basis"], style="bold" if item["total"] else None)
-        out.print(table)
+        columns = [
+            Column("item", t("arrears_item", lang)),
+            Column("tenge", t("arrears_tenge", lang), kind="number", digits=2),
+            Column("basis", t("arrears_basis", lang)),
+        ]
+        rows = [(i["label"], Shown(i["amount"], i["value"]), i["basis"]) for i in items]
+        strong = frozenset(n for n, i in enumerate(items) if i["total"])
+        print_tables(lang, Grid(columns, rows, t("arrears_title", lang), strong=strong))
         for reason in unknown_reasons(result, 0, lang):
-            out.print(reason)
+            print_note(reason)
     if output is not None:
         output.write_text(render_statement(result, 0, lang), encoding="utf-8")
         out.print(t("wrote_statement", lang, path=output))
@@ -187,4 +198,7 @@ def _claim_file(path: Path) -> dict[str, Any]:
 
 
 def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+    """A claim for JSON: dates as ISO text, amounts (decimals of tiyn) as numbers."""
+    return {
+        k: v.isoformat() if isinstance(v, date) else float(v) if isinstance(v, Decimal) else v for k, v in row.items()
+    }

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from labourwatch import api
 from labourwatch.cli.common import (
@@ -20,15 +19,20 @@ from labourwatch.cli.common import (
     err,
     lang_option,
     out,
+    print_note,
+    print_tables,
     print_warning,
+    stdout_is_terminal,
     threshold_option,
     write_csv,
 )
-from labourwatch.i18n import t
+from labourwatch.i18n import number, t
 from labourwatch.io.formulas import defuse_rows
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.reports.survey import build_report
+from labourwatch.presentation.tables import Column, Grid, Shown, Value
 from labourwatch.services.files import refuse_overwriting, write_whole
+from labourwatch.stats.prevalence import Row
 
 
 def _proportion(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -85,15 +89,16 @@ def estimate(
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     for note in result.notes:
-        err.print(note)
-    out.print(_estimates_table(result, round(options["level"] * 100), options["method"], lang))
+        print_note(note)
+    level = round(options["level"] * 100)
+    print_tables(lang, _estimates_grid(result, level, options["method"], lang))
     partial = {name: c for name, c in covered.items() if not c.complete}
     if partial:
-        out.print(f"{t('coverage_title', lang)}:")
+        print_note(f"{t('coverage_title', lang)}:")
         for name, c in partial.items():
-            out.print(f"  {name}: {coverage_text(coverage_dict(c), lang)}")
-    if result.tests:
-        out.print(_tests_table(result, options["by"], lang))
+            print_note(f"  {name}: {coverage_text(coverage_dict(c), lang)}")
+    if result.tests and stdout_is_terminal():  # in a pipe, the tests are columns of the estimates
+        print_tables(lang, _tests_grid(result, options["by"], lang))
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -101,32 +106,58 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
     write_csv(path, list(rows[0]), safe)
 
 
-def _estimates_table(result: api.Estimates, level: int, method: str, lang: str) -> Table:
-    table = Table(title=t("estimates_title", lang))
-    columns = ("col_finding", "col_domain", "col_known", "col_unknown", "col_not_measured", "col_percent", "col_ci")
-    for key in (*columns, "col_deff"):
-        left = key in ("col_finding", "col_domain")
-        table.add_column(t(key, lang, level=level, method=method), justify="left" if left else "right")
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def _ci_text(row: Row, lang: str) -> str | None:
+    """The interval as a person reads it, * where it is Clopper-Pearson (an estimate of 0 or 1)."""
+    if row.lower is None or row.upper is None:
+        return None
+    ends = (number(100 * row.lower, lang, 1), number(100 * row.upper, lang, 1))
+    return "–".join(ends) + ("*" if row.fallback else "")
+
+
+def _estimates_grid(result: api.Estimates, level: int, method: str, lang: str) -> Grid:
+    """Estimates, a line per finding and domain; in a pipe the interval's ends (and, with --by, the
+    finding's test of association) in columns of their own."""
+    columns = [
+        Column("finding", t("col_finding", lang), kind="key", group=True),
+        Column("domain", t("col_domain", lang), kind="key"),
+        Column("known", t("col_known", lang), kind="number"),
+        Column("unknown", t("col_unknown", lang), kind="number"),
+        Column("not_measured", t("col_not_measured", lang), kind="number"),
+        Column("percent", t("col_percent", lang), kind="number", digits=1),
+        Column("ci", t("col_ci", lang, level=level, method=method), kind="number", shown="terminal"),
+        Column("ci_lower", kind="number", digits=1, shown="pipe"),
+        Column("ci_upper", kind="number", digits=1, shown="pipe"),
+        Column("fallback", shown="pipe"),
+        Column("deff", t("col_deff", lang), kind="number", digits=2),
+    ]
+    tested = bool(result.tests)
+    if tested:
+        columns += [
+            Column("f", kind="number", digits=3, shown="pipe"),
+            Column("p", kind="number", digits=4, shown="pipe"),
+        ]
+    rows = []
     for r in result.rows:
-        pct = "-" if r.estimate is None else f"{100 * r.estimate:.1f}"
-        ci = "-"
-        if r.lower is not None and r.upper is not None:
-            ci = f"{100 * r.lower:.1f}–{100 * r.upper:.1f}" + ("*" if r.fallback else "")
-        deff = "-" if r.deff is None else f"{r.deff:.2f}"
-        known, unknown, absent = ("-" if c is None else str(c) for c in (r.known, r.unknown, r.not_measured))
-        table.add_row(r.variable, r.domain, known, unknown, absent, pct, ci, deff)
-    return table
+        test = result.tests.get(r.variable) if tested else None
+        row: list[Value] = [r.variable, r.domain, r.known, r.unknown, r.not_measured, _percent(r.estimate)]
+        row += [_ci_text(r, lang), _percent(r.lower), _percent(r.upper), r.fallback, r.deff]
+        row += [test.value if test else None, test.p_value if test else None] if tested else []
+        rows.append(row)
+    return Grid(columns, rows, t("estimates_title", lang))
 
 
-def _tests_table(result: api.Estimates, by: str, lang: str) -> Table:
-    table = Table(title=t("tests_title", lang, by=by))
-    for column in (t("col_finding", lang), "F", t("col_p", lang)):
-        table.add_column(column)
-    for name, test in result.tests.items():
-        table.add_row(
-            name, "-" if test is None else f"{test.value:.3f}", "-" if test is None else f"{test.p_value:.4f}"
-        )
-    return table
+def _tests_grid(result: api.Estimates, by: str, lang: str) -> Grid:
+    columns = [
+        Column("finding", t("col_finding", lang), kind="key"),
+        Column("f", "F", kind="number", digits=3),
+        Column("p", t("col_p", lang), kind="number", digits=4),
+    ]
+    rows = [(name, test.value if test else None, test.p_value if test else None) for name, test in result.tests.items()]
+    return Grid(columns, rows, t("tests_title", lang, by=by))
 
 
 @cli.command()
@@ -171,15 +202,19 @@ def crosstab(
         }
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(title=f"{row} × {col}")
-    table.add_column("")
-    for label in [*result.cols, t("total", lang)]:
-        table.add_column(label, justify="right")
-    for label, values in zip([*result.rows, t("total", lang)], shown, strict=True):
-        table.add_row(label, *("x" if v is None else f"{v:,.0f}" for v in values))
-    out.print(table)
+    columns = [
+        Column(row, "", kind="key"),
+        *(Column(label, kind="number", digits=0) for label in result.cols),
+        Column("total", t("total", lang), kind="number", digits=0),
+    ]
+    labels: list[Value] = [*result.rows, Shown(t("total", lang), "total")]
+    suppressed = Shown("x", "x")
+    cells: list[list[Value]] = [
+        [label, *(suppressed if v is None else v for v in values)] for label, values in zip(labels, shown, strict=True)
+    ]
+    print_tables(lang, Grid(columns, cells, f"{row} × {col}", strong=frozenset({len(cells) - 1})))
     base = f"{result.policy.round_base:g}" if result.policy.round_base else "-"
-    err.print(t("crosstab_policy", lang, threshold=result.policy.threshold, base=base))
+    print_note(t("crosstab_policy", lang, threshold=result.policy.threshold, base=base))
 
 
 @cli.command()

@@ -6,14 +6,22 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from labourwatch import api
-from labourwatch.cli.common import _lang, cli, encoding_option, lang_option, out
+from labourwatch.cli.common import (
+    _lang,
+    cli,
+    encoding_option,
+    lang_option,
+    out,
+    print_note,
+    print_tables,
+    stdout_is_terminal,
+)
 from labourwatch.cli.reference import write_reference
 from labourwatch.i18n import t
 from labourwatch.studies.demo import build
-from labourwatch.studies.tables import erratum_text, osce_tables
+from labourwatch.studies.tables import erratum_text, osce_grids, osce_long_grid, osce_tables
 
 
 @cli.command()
@@ -25,40 +33,20 @@ from labourwatch.studies.tables import erratum_text, osce_tables
 def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool, encoding: str | None) -> None:
     """Recompute the OSCE study's Tables 1, 2 and 3 from INPUT, each figure beside the published one.
 
-    Percentages are of those in the class who answered the question; n is that number.
+    Percentages are of those in the class who answered the question; n is that number. In a pipe,
+    one TSV line per figure: table, row, column, class_size, answered, computed, published, difference.
     """
     lang = _lang(ctx)
     result = osce_tables(api.assess(input_path, packs=["osce-kz-2006"], encoding=encoding, lang=lang).table)
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
-    t1 = result["table1"]
-    table = Table(title=t("table1_title", lang), title_justify="left")
-    for col in ["", *t1["columns"], "total"]:
-        table.add_column(col)
-    for country, row in t1["rows"].items():
-        cells = [str(c) if c == p else f"{c} ({p})" for c, p in zip(row["computed"], row["published"], strict=True)]
-        table.add_row(country, *cells, str(row["total"]))
-    out.print(table)
-    out.print(erratum_text(t1, lang))
-    out.print(t("without_sector", lang, n=t1["without_sector"]))
-    for key in ("table2", "table3"):
-        spec = result[key]
-        table = Table(title=t(f"{key}_title", lang), title_justify="left")
-        table.add_column("")
-        for cls in spec["columns"]:
-            table.add_column(f"{cls} (N={spec['class_sizes'][cls]})")
-        for row, cells in spec["rows"].items():
-            shown = [
-                "-"
-                if c["percent"] is None
-                else f"{c['percent']} ({c['answered']}) | {c['published']} | {c['difference']:+}"
-                for c in cells
-            ]
-            table.add_row(row, *shown)
-        out.print(table)
-    out.print(t("class_counts", lang, compliance=result["compliance"], unfreedom=result["unfreedom"]))
-    out.print(t("tables_source", lang, source=result["source"]))
+    table1, *others = osce_grids(result, lang) if stdout_is_terminal() else [osce_long_grid(result)]
+    print_tables(lang, table1)
+    print_note(erratum_text(result["table1"], lang))
+    print_note(t("without_sector", lang, n=result["table1"]["without_sector"]))
+    print_tables(lang, *others)
+    print_note(t("tables_source", lang, source=result["source"], path=input_path))
 
 
 @cli.command()

@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import click
-from rich.table import Table
 
-from labourwatch.cli.common import _lang, cli, lang_option, out
+from labourwatch.cli.common import _lang, cli, lang_option, out, print_note, print_tables
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs.calendar import KIND_NAMES, WEEKS, load_calendar
+from labourwatch.presentation.tables import Column, Grid, Shown, Value
 
 
 @cli.command("calendar")
@@ -60,21 +60,25 @@ def calendar_command(
     if as_json:
         out.print(json.dumps({"year": year, "months": months, "days": days, "source": source}, ensure_ascii=False))
         return
-    table = Table(title=t("calendar_title", lang, year=year, norm=weekly_norm, week=t(f"calendar_{week}", lang)))
-    for header in ("calendar_month", "calendar_days", "calendar_hours", "calendar_balance"):
-        table.add_column(t(header, lang), justify="right")
-    for m in months:
-        balance = "" if m["balance_days"] is None else str(m["balance_days"])
-        table.add_row(str(m["month"]), str(m["working_days"]), f"{m['hours']:g}", balance)
-    table.add_row("", str(sum(m["working_days"] for m in months)), f"{sum(m['hours'] for m in months):g}", "")
-    out.print(table)
+    month_columns = [
+        Column("month", t("calendar_month", lang), kind="number"),
+        Column("working_days", t("calendar_days", lang), kind="number"),
+        Column("hours", t("calendar_hours", lang), kind="number"),
+        Column("balance_days", t("calendar_balance", lang), kind="number"),
+    ]
+    rows: list[list[Value]] = [[m["month"], m["working_days"], m["hours"], m["balance_days"]] for m in months]
+    total = [Shown(t("total", lang), "total"), sum(m["working_days"] for m in months), sum(m["hours"] for m in months)]
+    rows.append([*total, ""])
+    title = t("calendar_title", lang, year=year, norm=weekly_norm, week=t(f"calendar_{week}", lang))
+    print_tables(lang, Grid(month_columns, rows, title, strong=frozenset({12})))
     for m in months:
         if m["difference"]:
-            out.print(f"{m['month']}: {m['difference']}")
-    listing = Table(title=t("calendar_days_title", lang))
-    for header in ("calendar_date", "calendar_kind", "calendar_holiday"):
-        listing.add_column(t(header, lang))
-    for d in days:
-        listing.add_row(d["date"], t(f"calendar_kind_{d['kind']}", lang), d["holiday"] or "")
-    out.print(listing)
-    out.print(t("calendar_source", lang, library=calendar.source, balance=source["balance"] or "—"))
+            print_note(f"{m['month']}: {m['difference']}")
+    day_columns = [
+        Column("date", t("calendar_date", lang), kind="key"),
+        Column("kind", t("calendar_kind", lang)),
+        Column("holiday", t("calendar_holiday", lang)),
+    ]
+    listed = [(d["date"], Shown(t(f"calendar_kind_{d['kind']}", lang), d["kind"]), d["holiday"] or "") for d in days]
+    print_tables(lang, Grid(day_columns, listed, t("calendar_days_title", lang)))
+    print_note(t("calendar_source", lang, library=calendar.source, balance=source["balance"] or "—"))

@@ -8,6 +8,10 @@ from typing import Any
 
 import yaml
 
+from labourwatch.i18n.numbers import number, plain, rounded
+
+__all__ = ["LANGUAGES", "catalogue", "number", "plain", "rounded", "t"]
+
 LANGUAGES = ("en", "ru")  # of every text the user sees (the questionnaire has more: forms/definition.py)
 MESSAGES_PATH = Path(__file__).with_name("messages.yaml")
 

@@ -98,7 +98,7 @@ def export(table: pa.Table, path: Path, lang: str = "en") -> Exported:
 def _labelled_frame(
     table: pa.Table, meaning: dict[str, Column], lang: str
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[float, str]]]:
-    frame = pd.DataFrame(index=range(table.num_rows))
+    columns: dict[str, Any] = {}
     labels: dict[str, str] = {}
     value_labels: dict[str, dict[float, str]] = {}
     yes_no = {1.0: t("yes", lang), 0.0: t("no", lang)}
@@ -108,17 +108,19 @@ def _labelled_frame(
         if info.label:
             labels[name] = info.label
         if pa.types.is_boolean(col.type) or info.boolean:
-            frame[name] = _booleans(col)
+            columns[name] = _booleans(col)
             value_labels[name] = yes_no
         elif info.values:
             codes = {code: float(i + 1) for i, code in enumerate(info.values)}
             texts = pc.cast(_text_or_number(col), pa.string()).to_pandas()
-            frame[name] = texts.map(codes).astype("float64")
+            columns[name] = texts.map(codes).astype("float64")
             value_labels[name] = {codes[c]: label for c, label in info.values.items()}
         elif pa.types.is_date(col.type) or pa.types.is_timestamp(col.type):
-            frame[name] = pd.to_datetime(col.to_pandas())
+            columns[name] = pd.to_datetime(col.to_pandas())
         else:
-            frame[name] = _text_or_number(col).to_pandas()
+            columns[name] = _text_or_number(col).to_pandas()
+    # built at once: a column added at a time fragments the frame (pandas warns at each, past a hundred)
+    frame = pd.DataFrame(columns, index=range(table.num_rows))
     return frame, labels, value_labels
 
 

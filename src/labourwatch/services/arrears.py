@@ -369,14 +369,36 @@ def _number(typed: pa.Table, name: str, rows: int) -> pa.Array:
 
 
 def write_claims(result: Arrears, output: Path, *, source: Any = None) -> Path:
-    """One row per work period, as CSV or as Parquet with the provenance in its metadata; whole or not
-    at all, and never over the input (`source`)."""
+    """One row per work period, as CSV or as Parquet with the provenance in its metadata, amounts to the
+    tiyn (in_tiyn); whole or not at all, and never over the input (`source`)."""
     refuse_overwriting(output, source)
     if output.suffix.lower() == ".csv":
-        claims, _ = defuse_csv(result.claims)  # ids and free texts a spreadsheet would run
+        claims, _ = defuse_csv(in_tiyn(result.claims))  # ids and free texts a spreadsheet would run
         return write_whole(output, lambda tmp: pacsv.write_csv(claims, tmp))
-    table = result.claims.replace_schema_metadata({"labourwatch": json.dumps(result.provenance)})
+    table = in_tiyn(result.claims).replace_schema_metadata({"labourwatch": json.dumps(result.provenance)})
     return write_whole(output, lambda tmp: pq.write_table(table, tmp))
+
+
+MONEY = (*AMOUNTS, *TIME_LIMITS, PENALTY, "received", "owed")  # tenge, computed as floats
+TIYN = pa.decimal128(38, 2)
+
+
+def in_tiyn(claims: pa.Table) -> pa.Table:
+    """The claims with every amount an exact decimal of tenge and tiyn, for output only (the sums are
+    computed unrounded). Each float is read as the shortest decimal that gives it back, then rounded
+    half up (away from zero) to the tiyn: 1.005 becomes 1.01, as an accountant rounds the written number,
+    not 1.00 as the binary 1.00499... would. Digits past the tenth decimal are dropped first: they cannot
+    move a number across a half tiyn."""
+    exact = pa.decimal128(38, 10)
+    for name in MONEY:
+        if name not in claims.column_names:
+            continue
+        written = pc.cast(
+            pc.cast(claims.column(name), pa.string()), options=pc.CastOptions(exact, allow_decimal_truncate=True)
+        )
+        tiyn = pc.cast(pc.round(written, ndigits=2, round_mode="half_towards_infinity"), TIYN)
+        claims = claims.set_column(claims.column_names.index(name), name, tiyn)
+    return claims
 
 
 def law_of_parts(result: Arrears) -> list[dict[str, Any]]:

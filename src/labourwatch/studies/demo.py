@@ -304,7 +304,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
             "table1": t("table1_title", lang),
             "erratum": erratum_text(t1, lang),
             "without_sector": t("without_sector", lang, n=t1["without_sector"]),
-            "source": t("tables_source", lang, source=result["source"]),
+            "source": t("demo_tables_source", lang, source=result["source"], seed=seed),
             "known": t("report_known", lang),
             "unknown": t("report_unknown", lang),
             "not_measured": t("report_not_measured", lang),

@@ -2,6 +2,9 @@
 
 Percentages are of the records in the class that answered the question (the paper notes that the number
 answering each question varies), and every cell carries that denominator.
+
+For the command line they are tables for a person (Table 1 as printed; Tables 2 and 3 a line per
+condition and class) or, in a pipe, one long table of every figure beside the published one.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from labourwatch.core.types import pick
 from labourwatch.i18n import t
+from labourwatch.packs import load_schema
+from labourwatch.presentation.tables import Column, Grid
 from labourwatch.studies.osce import published
 
 NAMED_ROWS = ("TJK", "UZB", "KGZ", "TKM", "RUS")  # Table 1's rows; every other citizenship is "other"
@@ -95,3 +101,90 @@ def osce_tables(assessed: pa.Table) -> dict[str, Any]:
         "compliance": dict(con.execute("SELECT compliance, count(*) FROM assessed GROUP BY ALL").fetchall()),
         "unfreedom": dict(con.execute("SELECT unfreedom, count(*) FROM assessed GROUP BY ALL").fetchall()),
     }
+
+
+def _class_counts(result: dict[str, Any]) -> list[tuple[str, str, int, int | None]]:
+    """(classification, class, computed, published): the published classes in their order, then any other."""
+    printed = published()
+    rows = []
+    for name in ("compliance", "unfreedom"):
+        order = [*printed[name], *(c for c in result[name] if c not in printed[name])]
+        rows += [(name, str(c), int(result[name].get(c, 0)), printed[name].get(c)) for c in order]
+    return rows
+
+
+def _table1_grid(table1: dict[str, Any], lang: str) -> Grid:
+    sectors = load_schema().variables["sector"].values
+    columns = [
+        Column("citizenship", "", kind="key"),
+        *(Column(s, pick(sectors.get(s), lang) or s, kind="number") for s in table1["columns"]),
+        Column("total", t("total", lang), kind="number"),
+    ]
+    rows = []
+    for country, row in table1["rows"].items():
+        cells = [c if c == p else f"{c} ({p})" for c, p in zip(row["computed"], row["published"], strict=True)]
+        rows.append((country, *cells, row["total"]))
+    return Grid(columns, rows, t("table1_title", lang))
+
+
+def _percent_grid(result: dict[str, Any], key: str, lang: str) -> Grid:
+    columns = [
+        Column("condition", t("col_condition", lang), kind="key", group=True),
+        Column("class", t("col_class", lang), kind="key"),
+        Column("class_size", "N", kind="number"),
+        Column("answered", "n", kind="number"),
+        Column("percent", "%", kind="number", digits=1),
+        Column("published", t("col_published", lang), kind="number"),
+        Column("difference", t("col_difference", lang), kind="number", digits=1, signed=True),
+    ]
+    spec = result[key]
+    rows = [
+        (row, c["class"], spec["class_sizes"][c["class"]], c["answered"], c["percent"], c["published"], c["difference"])
+        for row, cells in spec["rows"].items()
+        for c in cells
+    ]
+    return Grid(columns, rows, t(f"{key}_title", lang))
+
+
+def osce_grids(result: dict[str, Any], lang: str) -> list[Grid]:
+    """Tables 1, 2 and 3 and the classes' sizes, for a person: Table 1 as printed (a published figure in
+    brackets where it differs), Tables 2 and 3 a line per condition and class."""
+    classes = Grid(
+        [
+            Column("classification", t("col_classification", lang), kind="key", group=True),
+            Column("class", t("col_class", lang), kind="key"),
+            Column("records", t("col_records", lang), kind="number"),
+            Column("published", t("col_published", lang), kind="number"),
+        ],
+        _class_counts(result),
+        t("demo_classes", lang),
+    )
+    return [
+        _table1_grid(result["table1"], lang),
+        _percent_grid(result, "table2", lang),
+        _percent_grid(result, "table3", lang),
+        classes,
+    ]
+
+
+def osce_long_grid(result: dict[str, Any]) -> Grid:
+    """Every figure of the three tables and of the classes' sizes beside the published one, a line each:
+    for a program (a pipe), whatever the table it comes from."""
+    names = ("table", "row", "column", "class_size", "answered", "computed", "published", "difference")
+    rows: list[tuple[Any, ...]] = []
+    for country, row in result["table1"]["rows"].items():
+        for sector, c, p in zip(result["table1"]["columns"], row["computed"], row["published"], strict=True):
+            rows.append(("table1", country, sector, None, None, c, p, c - p))
+        rows.append(("table1", country, "total", None, None, row["total"], None, None))
+    for key in ("table2", "table3"):
+        spec = result[key]
+        for condition, cells in spec["rows"].items():
+            for c in cells:
+                size = spec["class_sizes"][c["class"]]
+                rows.append(
+                    (key, condition, c["class"], size, c["answered"], c["percent"], c["published"], c["difference"])
+                )
+    for name, cls, computed, printed in _class_counts(result):
+        difference = None if printed is None else computed - printed
+        rows.append((name, cls, None, None, None, computed, printed, difference))
+    return Grid([Column(n, kind="number" if n not in names[:3] else "key") for n in names], rows)

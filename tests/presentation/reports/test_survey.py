@@ -67,7 +67,31 @@ def test_excel_report_has_one_sheet_per_table(assessed, tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["prevalence", "classifications", "tests", "coverage", "methods"]
     header = [c.value for c in book["prevalence"][1]]
-    assert {"variable", "domain", "known", "unknown", "not_measured", "percent", "ci"} <= set(header)
+    assert {"variable", "domain", "known", "unknown", "not_measured", "percent", "ci_lower", "ci_upper"} <= set(header)
+
+
+def test_excel_report_figures_are_numbers_shown_with_their_digits(assessed, tmp_path):
+    """Not texts such as "2.9" and "2.2–3.9", which a spreadsheet can neither sort nor sum."""
+    out = tmp_path / "report.xlsx"
+    build_report(assessed, out, by="sector")
+    book = openpyxl.load_workbook(out)
+    for sheet, formats in {
+        "prevalence": {"percent": "0.0%", "ci_lower": "0.0%", "ci_upper": "0.0%", "deff": "0.00"},
+        "classifications": {"percent": "0.0%", "ci_lower": "0.0%", "ci_upper": "0.0%"},
+        "tests": {"f": "0.000", "p": "0.0000"},
+    }.items():
+        rows = list(book[sheet].iter_rows())
+        header = [c.value for c in rows[0]]
+        for name, shown in formats.items():
+            cells = [row[header.index(name)] for row in rows[1:] if row[header.index(name)].value is not None]
+            assert cells, (sheet, name)
+            assert all(isinstance(c.value, int | float) and c.number_format == shown for c in cells), (sheet, name)
+        for name in ("known", "unknown") if sheet != "tests" else ():
+            assert all(isinstance(r[header.index(name)].value, int | float | type(None)) for r in rows[1:])
+    prevalence = list(book["prevalence"].values)
+    header = prevalence[0]
+    shares = [r[header.index("percent")] for r in prevalence[1:] if r[header.index("percent")] is not None]
+    assert all(0 <= p <= 1 for p in shares)  # a fraction, shown as a percentage
 
 
 def test_pdf_report(assessed, tmp_path):
@@ -150,6 +174,7 @@ def test_excel_report_has_a_coverage_sheet(trafficking, tmp_path):
     assert rows["forced_labour"]["supports_prevalence"] is True
     prevalence = list(book["prevalence"].values)
     trafficking_row = next(r for r in prevalence if r[prevalence[0].index("variable")] == "trafficking")
-    assert trafficking_row[prevalence[0].index("percent")] == t("no_prevalence_cannot_hold", "en")
+    assert trafficking_row[prevalence[0].index("percent")] is None  # a number, or none
+    assert trafficking_row[prevalence[0].index("note")] == t("no_prevalence_cannot_hold", "en")
     methods = [r[1] for r in book["methods"].values]
     assert any(str(v).startswith("Questions asked:") for v in methods)

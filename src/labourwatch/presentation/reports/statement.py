@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from labourwatch import __version__
 from labourwatch.core.model import LegalRef
 from labourwatch.core.types import pick
-from labourwatch.i18n import catalogue, t
+from labourwatch.i18n import catalogue, number, rounded, t
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.packs.calendar import load_calendar
 from labourwatch.services.arrears import (
@@ -30,17 +30,23 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 def money(value: Any, lang: str) -> str:
+    """An amount to the tiyn (i18n.numbers: a half rounded up), in the signs of the language."""
     if value is None:
         return t("unknown", lang)
-    text = f"{value:,.2f}"
-    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
+    return number(value, lang, 2)
 
 
 def _number(value: Any, lang: str) -> str:
+    """A value of the law or a count of hours: at most two decimals, none that are zeros."""
     if value is None:
         return t("unknown", lang)
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u00a0").replace(".", ",") if lang == "ru" else text
+    return number(float(rounded(value, 2)), lang)
+
+
+def _item(label: str, amount: float | None, lang: str, basis: str = "", total: bool = False) -> dict[str, Any]:
+    """An amount of the statement, as a person reads it and, for a program, to the tiyn."""
+    tiyn = None if amount is None else float(rounded(amount, 2))
+    return {"label": label, "amount": money(amount, lang), "value": tiyn, "basis": basis, "total": total}
 
 
 # The law values each amount rests on: its legal basis is theirs, part by part (a period may span two Codes).
@@ -73,7 +79,7 @@ def statement_items(
         return _cite_law(parts, BASIS[rule_id], acts, lang)
 
     items = [
-        {"label": pick(rules[c].label, lang), "amount": money(claim[c], lang), "basis": basis(c), "total": False}
+        _item(pick(rules[c].label, lang), claim[c], lang, basis(c))
         for c in ITEMISED
         if c not in ASKED_BY or claim.get(ASKED_BY[c]) is not None  # an item its own question gives, when asked
     ]
@@ -85,38 +91,25 @@ def statement_items(
         return found.reference.cite(acts, lang) if found and found.value is not None else ""
 
     items += [
-        {"label": t("arrears_due_total", lang), "amount": money(claim["due_total"], lang), "basis": "", "total": True},
-        {"label": t("arrears_received", lang), "amount": money(claim["received"], lang), "basis": "", "total": False},
-        {"label": t("arrears_owed", lang), "amount": money(claim["owed"], lang), "basis": "", "total": True},
+        _item(t("arrears_due_total", lang), claim["due_total"], lang, total=True),
+        _item(t("arrears_received", lang), claim["received"], lang),
+        _item(t("arrears_owed", lang), claim["owed"], lang, total=True),
     ]
     if claim.get("deductions") is not None:
-        items.append(
-            {
-                "label": pick(rules["deducted_over_limit"].label, lang),
-                "amount": money(claim["deducted_over_limit"], lang),
-                "basis": basis("deducted_over_limit"),
-                "total": False,
-            }
-        )
+        deducted = pick(rules["deducted_over_limit"].label, lang)
+        items.append(_item(deducted, claim["deducted_over_limit"], lang, basis("deducted_over_limit")))
+    penalty = _penalty_basis(result, claim, acts, lang)
     items += [
-        {
-            "label": t("claim_penalty", lang, date=claimed.isoformat()),
-            "amount": money(claim["late_pay_penalty"], lang),
-            "basis": _penalty_basis(result, claim, acts, lang),
-            "total": False,
-        },
-        {
-            "label": t("claim_at_risk", lang, date=claimed.isoformat()),
-            "amount": money(claim["due_at_risk"], lang),
-            "basis": limit_basis(AT_RISK_AFTER),
-            "total": False,
-        },
-        {
-            "label": t("claim_time_barred", lang, date=claimed.isoformat()),
-            "amount": money(claim["due_time_barred"], lang),
-            "basis": limit_basis(BARRED_AFTER),
-            "total": False,
-        },
+        _item(t("claim_penalty", lang, date=claimed.isoformat()), claim["late_pay_penalty"], lang, penalty),
+        _item(
+            t("claim_at_risk", lang, date=claimed.isoformat()), claim["due_at_risk"], lang, limit_basis(AT_RISK_AFTER)
+        ),
+        _item(
+            t("claim_time_barred", lang, date=claimed.isoformat()),
+            claim["due_time_barred"],
+            lang,
+            limit_basis(BARRED_AFTER),
+        ),
     ]
     return items
 

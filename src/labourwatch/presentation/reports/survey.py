@@ -70,7 +70,12 @@ def build_report(
     context = _context(data, result, shares.rows, labels, by, method, level, design, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".xlsx":
-        _write_xlsx(out, context, lang)
+        numeric = {
+            "prevalence": _numeric_rows(result.rows, labels, result.coverage, lang),
+            "classifications": _numeric_rows(shares.rows, labels, {}, lang),
+            "tests": _numeric_tests(result, labels),
+        }
+        _write_xlsx(out, context, numeric)
     else:
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
         html = env.get_template("survey_report.html.j2").render(**context)
@@ -207,8 +212,52 @@ def _notes(result: statistics.Estimates, lang: str) -> list[str]:
     return [short if n == long else n for n in result.notes]
 
 
-def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
-    """One sheet per table, one for what the questions measured, and one for the methods."""
+def _numeric_rows(
+    rows: list[Row], labels: dict[str, str], covered: dict[str, Coverage], lang: str
+) -> list[dict[str, Any]]:
+    """The rows of a table for a spreadsheet: numbers as numbers (a share as a fraction, shown as a
+    percentage), no number as an empty cell, and why a finding has no prevalence in a column of its own."""
+    return [
+        {
+            "label": labels.get(r.variable, r.variable),
+            "variable": r.variable,
+            "domain": r.domain,
+            "known": r.known,
+            "unknown": r.unknown,
+            "not_measured": r.not_measured,
+            "percent": r.estimate,
+            "ci_lower": r.lower,
+            "ci_upper": r.upper,
+            "deff": None if r.deff is None or math.isnan(r.deff) else r.deff,
+            "suppressed": r.suppressed,
+            "unsupported": r.unsupported,
+            "note": no_prevalence_text(covered.get(r.variable), lang) if r.unsupported else None,
+        }
+        for r in rows
+    ]
+
+
+def _numeric_tests(result: statistics.Estimates, labels: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"label": labels.get(name, name), "f": test.value if test else None, "p": test.p_value if test else None}
+        for name, test in result.tests.items()
+    ]
+
+
+# How a spreadsheet shows the numbers of each column: the digits the HTML report shows.
+NUMBER_FORMATS = {
+    "percent": "0.0%",
+    "ci_lower": "0.0%",
+    "ci_upper": "0.0%",
+    "deff": "0.00",
+    "f": "0.000",
+    "p": "0.0000",
+}
+
+
+def _write_xlsx(path: Path, context: dict[str, Any], numeric: dict[str, list[dict[str, Any]]]) -> None:
+    """One sheet per table (its figures numbers, with formats), one for what the questions measured, and
+    one for the methods."""
     methods = [{"": k, " ": v} for k, v in context["design"].items()]
     if context["instrument"]:
         methods += [{"": "instrument", " ": context["instrument"]}]
@@ -216,11 +265,23 @@ def _write_xlsx(path: Path, context: dict[str, Any], lang: str) -> None:
     methods += [{"": "note", " ": n} for n in context["notes"]]
     methods += [{"": "packs", " ": json.dumps(context["provenance"].get("packs", []), ensure_ascii=False)}]
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        pd.DataFrame(context["findings"]).to_excel(writer, sheet_name="prevalence", index=False)
-        pd.DataFrame(context["shares"]).to_excel(writer, sheet_name="classifications", index=False)
-        if context["tests"]:
-            pd.DataFrame(context["tests"]).to_excel(writer, sheet_name="tests", index=False)
+        pd.DataFrame(numeric["prevalence"]).to_excel(writer, sheet_name="prevalence", index=False)
+        pd.DataFrame(numeric["classifications"]).to_excel(writer, sheet_name="classifications", index=False)
+        if numeric["tests"]:
+            pd.DataFrame(numeric["tests"]).to_excel(writer, sheet_name="tests", index=False)
         if context["coverage"]:
             pd.DataFrame(context["coverage"]).to_excel(writer, sheet_name="coverage", index=False)
         pd.DataFrame(methods).to_excel(writer, sheet_name="methods", index=False)
         excel_texts_as_text(writer.book)
+        for worksheet in writer.book.worksheets:
+            _format_numbers(worksheet)
+
+
+def _format_numbers(worksheet: Any) -> None:
+    """The number format of each column named in NUMBER_FORMATS, on every cell under its heading."""
+    for heading in worksheet[1]:
+        shown = NUMBER_FORMATS.get(str(heading.value))
+        if shown is None:
+            continue
+        for (cell,) in worksheet.iter_rows(min_row=2, min_col=heading.column, max_col=heading.column):
+            cell.number_format = shown
