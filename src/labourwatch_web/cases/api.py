@@ -3,6 +3,7 @@ same scoping and audit), described by an OpenAPI schema at /api/openapi.json (dj
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -11,10 +12,10 @@ from django.utils import translation
 from ninja import Field, NinjaAPI, Path, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import django_auth
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, WithJsonSchema, create_model
 
 from labourwatch.core.model import Variable
-from labourwatch.core.record import SIGNIFICANT_DIGITS
+from labourwatch.core.record import EARLIEST_DATE, SIGNIFICANT_DIGITS
 from labourwatch.core.types import pick
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, selectors, services
@@ -79,6 +80,35 @@ class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def _days(last: int) -> str:
+    return "|".join(f"{day:02d}" for day in range(1, last + 1))
+
+
+_MONTH_DAYS = r"(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31"
+
+
+def date_pattern(first: date, last: date) -> str:
+    """A regular expression for the ISO dates from `first` (a 1 January) to `last`, leap days included:
+    JSON Schema has no bounds for dates, and the server refuses a date outside them."""
+    years = range(first.year, last.year)
+    leap = "|".join(str(y) for y in years if calendar.isleap(y))
+    common = "|".join(str(y) for y in years if not calendar.isleap(y))
+    months = [f"{m:02d}-(?:{_days(calendar.monthrange(last.year, m)[1])})" for m in range(1, last.month)]
+    this_year = "|".join([*months, f"{last.month:02d}-(?:{_days(last.day)})"])
+    whole = [f"(?:{common})-(?:{_MONTH_DAYS})"] if common else []
+    whole += [f"(?:{leap})-(?:{_MONTH_DAYS}|02-29)"] if leap else []
+    return "^(?:" + "|".join([*whole, f"{last.year}-(?:{this_year})"]) + ")$"
+
+
+def _date() -> Any:
+    """The dates the server reads: from 1991 to today, as on the day the server started (after midnight
+    the schema is a day stricter than the server until it restarts, never looser)."""
+    today = date.today()
+    described = f"from {EARLIEST_DATE.isoformat()} to today"
+    pattern = date_pattern(EARLIEST_DATE, today)
+    return Annotated[date, WithJsonSchema({"type": "string", "format": "date", "pattern": pattern, "description": described})]
+
+
 def _typed(v: Variable) -> Any:
     """The JSON type of a question's answer, as the schema of the questionnaire says it."""
     if v.kind == "boolean":
@@ -90,7 +120,7 @@ def _typed(v: Variable) -> Any:
     if v.kind == "country":
         return Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3, e.g. UZB")]
     if v.kind == "date":
-        return date
+        return _date()
     if v.kind == "category":
         return Literal[tuple(v.values)]
     if v.kind == "multiple":
