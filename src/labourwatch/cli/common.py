@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from labourwatch.cli import help
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.core.readings import parse_pairs
 from labourwatch.i18n import t
@@ -111,7 +112,9 @@ def _lang(ctx: click.Context) -> str:
 
 
 def lang_option(f: F) -> F:
-    return click.option("--lang", type=click.Choice(["en", "ru"]), help="Language of messages (as for labourwatch).")(f)
+    return click.option(
+        "--lang", type=click.Choice(["en", "ru"]), is_eager=True, help="Language of messages (as for labourwatch)."
+    )(f)
 
 
 def encoding_option(f: F) -> F:
@@ -251,13 +254,13 @@ def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
         err.print(t("problems_listed", lang, total=exc.total, path=path))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=help.Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--lang",
     type=click.Choice(["en", "ru"]),
+    is_eager=True,  # read before --help, which then speaks it
     default=lambda: os.environ.get("LABOURWATCH_LANG", "en"),
-    show_default="en, or $LABOURWATCH_LANG",
-    help="Language of messages and explanations.",
+    help="Language of messages and explanations (default: en, or $LABOURWATCH_LANG).",
 )
 @click.version_option(package_name="labourwatch")
 def cli(lang: str) -> None:

@@ -106,7 +106,8 @@ def _date() -> Any:
     today = date.today()
     described = f"from {EARLIEST_DATE.isoformat()} to today"
     pattern = date_pattern(EARLIEST_DATE, today)
-    return Annotated[date, WithJsonSchema({"type": "string", "format": "date", "pattern": pattern, "description": described})]
+    schema = {"type": "string", "format": "date", "pattern": pattern, "description": described}
+    return Annotated[date, WithJsonSchema(schema)]
 
 
 def _typed(v: Variable) -> Any:
