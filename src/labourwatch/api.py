@@ -97,6 +97,7 @@ def verdict(data: Any, record_id: str, **options: Unpack[Options]) -> Verdict:
     return make_verdict(ex, lang, owed_of(dict(ex.answers), str(record_id), lang))
 
 
-def sensitivity(data: Any, **options: Unpack[Options]) -> Sensitivity:
-    """How many results change under each other reading the packs offer (one changed at a time)."""
-    return assessment.sensitivity(data, Request.of(options))
+def sensitivity(data: Any, *, progress: Progress | None = None, **options: Unpack[Options]) -> Sensitivity:
+    """How many results change under each other reading the packs offer (one changed at a time);
+    `progress` is called with 1 after each assessment."""
+    return assessment.sensitivity(data, Request.of(options), progress)

@@ -173,8 +173,9 @@ def test_standards_text_in_russian():
 
 def test_sensitivity_counts_each_result_under_each_reading():
     both = pd.concat([MEDIUM_PAIR, MEDIUM_PAIR.assign(id=["s"], deceived_about_job=["yes"])])
-    s = sensitivity(both, packs=["ilo-2012"])
-    assert s.records == 2
+    done: list[int] = []
+    s = sensitivity(both, packs=["ilo-2012"], progress=done.append)
+    assert s.records == 2 and done == [1] * len(s.readings)  # the bar moves once per assessment
     assert s.readings == [
         "default",
         "kz-labour:reading.presume_not_hazardous=false",

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from labourwatch import api
@@ -27,6 +26,7 @@ from labourwatch.cli.common import (
     print_note,
     print_tables,
     print_warning,
+    progress_bar,
     stdout_is_terminal,
 )
 from labourwatch.core.errors import DataError, LabourwatchError
@@ -39,7 +39,7 @@ from labourwatch.presentation.reports import worker
 from labourwatch.presentation.tables import Column, Grid
 from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
 from labourwatch.services.files import refuse_overwriting
-from labourwatch.services.packtests import run_pack_tests
+from labourwatch.services.packtests import load_cases, run_pack_tests
 
 
 @cli.command()
@@ -66,28 +66,12 @@ def assess(
     """
     lang = _lang(ctx)
     options = _judgement(**judged)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("assessing", total=open_total(input_path))
-        try:
-            written = api.assess_file(
-                input_path,
-                output,
-                **options,
-                progress=lambda n: bar.advance(task, n),
-                lang=lang,
-            )
-        except DataError as exc:
-            bar.stop()
-            _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
-            sys.exit(1)
+    try:
+        with progress_bar(t("progress_assessing", lang), open_total(input_path)) as advance:
+            written = api.assess_file(input_path, output, **options, progress=advance, lang=lang)
+    except DataError as exc:
+        _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
+        sys.exit(1)
     for warning in written.warnings:
         print_warning(warning, lang)
     how = judgement_text(written.judgement, lang)
@@ -175,7 +159,8 @@ def sensitivity(
     """How many records get each result under each reading the packs offer: what a figure owes to an
     interpretation. Only results that change are shown."""
     lang = _lang(ctx)
-    result = api.sensitivity(input_path, packs=packs or None, encoding=encoding, lang=lang)
+    with progress_bar(t("progress_readings", lang)) as advance:
+        result = api.sensitivity(input_path, packs=packs or None, encoding=encoding, lang=lang, progress=advance)
     if as_json:
         out.print_json(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
         return
@@ -270,7 +255,9 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
 def test_packs(pack_ids: tuple[str, ...]) -> None:
     """Run the YAML rule tests that live beside each pack, on DuckDB and the reference evaluator."""
     failures = 0
-    results = run_pack_tests(pack_ids or None)
+    lang = _lang(click.get_current_context())
+    with progress_bar(t("progress_pack_tests", lang), len(load_cases(pack_ids or None))) as advance:
+        results = run_pack_tests(pack_ids or None, progress=advance)
     for r in results:
         if not r.ok:
             failures += 1

@@ -274,7 +274,7 @@ class Sensitivity:
     records: int
 
 
-def sensitivity(data: Any, request: Request) -> Sensitivity:
+def sensitivity(data: Any, request: Request, progress: Progress | None = None) -> Sensitivity:
     """Assess the data once with the packs' default readings and once for each other value of each
     reading (one changed at a time), and count the results: how much a figure depends on a reading.
     Only the results whose counts change are kept."""
@@ -291,5 +291,7 @@ def sensitivity(data: Any, request: Request) -> Sensitivity:
             for item in table.column(rule.id).value_counts().to_pylist():
                 key = result_text(item["values"])
                 tallies[rule.id].setdefault(key, [0] * len(runs))[i] = item["counts"]
+        if progress:
+            progress(1)
     changed = {k: v for k, v in tallies.items() if any(len(set(c)) > 1 for c in v.values())}
     return Sensitivity([name for name, _ in runs], changed, records)

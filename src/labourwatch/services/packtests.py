@@ -31,6 +31,7 @@ from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.core.environment import RecordEnv, with_month_values
 from labourwatch.core.errors import Location, PackError
 from labourwatch.core.instrument import EVERY
+from labourwatch.core.types import Progress
 from labourwatch.core.values import NOT_MEASURED_LABEL, UNKNOWN_LABEL, as_text, result_in
 from labourwatch.engines.base import Engine
 from labourwatch.engines.duckdb import DuckDB
@@ -125,9 +126,11 @@ def _table(cases: Sequence[Case]) -> pa.Table:
 PACK_TESTS_MEMORY = "2GB"
 
 
-def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None = None) -> list[CaseResult]:
+def run_pack_tests(
+    pack_ids: Sequence[str] | None = None, engine: Engine | None = None, progress: Progress | None = None
+) -> list[CaseResult]:
     """Every case of these packs (all by default) on an engine (DuckDB by default) and on the reference
-    evaluator: the conformance suite a backend must pass."""
+    evaluator: the conformance suite a backend must pass. `progress` is called with the cases done."""
     # One query compiles every pack over a few hundred cases: its plan, not its data, is large, so it gets
     # more memory than the default meant for streaming big inputs (it needed ~480 MB with 430 cases).
     engine = engine or DuckDB(memory_limit=PACK_TESTS_MEMORY)
@@ -169,4 +172,6 @@ def run_pack_tests(pack_ids: Sequence[str] | None = None, engine: Engine | None 
                     if not _same(expected, got):
                         problems.append(f"{key}: expected {expected!r}, {engine.name} gives {got!r}")
             results.append(CaseResult(case, not problems, "; ".join(problems), actual))
+        if progress:
+            progress(len(group))
     return results
