@@ -178,3 +178,17 @@ def test_excel_report_has_a_coverage_sheet(trafficking, tmp_path):
     assert trafficking_row[prevalence[0].index("note")] == t("no_prevalence_cannot_hold", "en")
     methods = [r[1] for r in book["methods"].values]
     assert any(str(v).startswith("Questions asked:") for v in methods)
+
+
+def test_a_russian_excel_report_names_its_sheets_headings_and_groups_in_russian(assessed, tmp_path):
+    out = tmp_path / "report.xlsx"
+    build_report(assessed, out, by="sector", lang="ru")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:3] == ["распространённость", "классификации", "критерии"]
+    rows = list(book["распространённость"].iter_rows())
+    header = [c.value for c in rows[0]]
+    assert {"признак", "переменная", "группа", "процент", "ДИ, нижняя граница"} <= set(header)
+    groups = {row[header.index("группа")].value for row in rows[1:]}
+    assert {"Все", "Строительство"} <= groups and "(all)" not in groups and "construction" not in groups
+    percents = [row[header.index("процент")] for row in rows[1:] if row[header.index("процент")].value is not None]
+    assert percents and all(c.number_format == "0.0%" for c in percents)

@@ -71,11 +71,11 @@ def build_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".xlsx":
         numeric = {
-            "prevalence": _numeric_rows(result.rows, labels, result.coverage, lang),
-            "classifications": _numeric_rows(shares.rows, labels, {}, lang),
+            "prevalence": _numeric_rows(result.rows, labels, result.coverage, context["domains"], lang),
+            "classifications": _numeric_rows(shares.rows, labels, {}, context["domains"], lang),
             "tests": _numeric_tests(result, labels),
         }
-        _write_xlsx(out, context, numeric)
+        _write_xlsx(out, context, numeric, lang)
     else:
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
         html = env.get_template("survey_report.html.j2").render(**context)
@@ -213,15 +213,17 @@ def _notes(result: statistics.Estimates, lang: str) -> list[str]:
 
 
 def _numeric_rows(
-    rows: list[Row], labels: dict[str, str], covered: dict[str, Coverage], lang: str
+    rows: list[Row], labels: dict[str, str], covered: dict[str, Coverage], domains: sections.Domains | None, lang: str
 ) -> list[dict[str, Any]]:
     """The rows of a table for a spreadsheet: numbers as numbers (a share as a fraction, shown as a
-    percentage), no number as an empty cell, and why a finding has no prevalence in a column of its own."""
+    percentage), no number as an empty cell, and why a finding has no prevalence in a column of its own.
+    A domain comes as its code and as its name in the language."""
     return [
         {
             "label": labels.get(r.variable, r.variable),
             "variable": r.variable,
             "domain": r.domain,
+            "domain_label": domains.name_of(r.domain) if domains else t("report_all", lang),
             "known": r.known,
             "unknown": r.unknown,
             "not_measured": r.not_measured,
@@ -255,32 +257,37 @@ NUMBER_FORMATS = {
 }
 
 
-def _write_xlsx(path: Path, context: dict[str, Any], numeric: dict[str, list[dict[str, Any]]]) -> None:
+def _write_xlsx(path: Path, context: dict[str, Any], numeric: dict[str, list[dict[str, Any]]], lang: str) -> None:
     """One sheet per table (its figures numbers, with formats), one for what the questions measured, and
-    one for the methods."""
+    one for the methods; sheet names and headings in the language."""
     methods = [{"": k, " ": v} for k, v in context["design"].items()]
     if context["instrument"]:
-        methods += [{"": "instrument", " ": context["instrument"]}]
-    methods += [{"": f"policy.{k}", " ": v} for k, v in context["policy"].items()]
-    methods += [{"": "note", " ": n} for n in context["notes"]]
-    methods += [{"": "packs", " ": json.dumps(context["provenance"].get("packs", []), ensure_ascii=False)}]
+        methods += [{"": t("report_instrument", lang), " ": context["instrument"]}]
+    methods += [{"": f"{t('report_policy', lang)}: {k}", " ": v} for k, v in context["policy"].items()]
+    methods += [{"": t("warning", lang), " ": n} for n in context["notes"]]
+    packs = json.dumps(context["provenance"].get("packs", []), ensure_ascii=False)
+    sheets = {**numeric, "coverage": context["coverage"], "methods": methods}
+    formats = {_heading(column, lang): shown for column, shown in NUMBER_FORMATS.items()}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        pd.DataFrame(numeric["prevalence"]).to_excel(writer, sheet_name="prevalence", index=False)
-        pd.DataFrame(numeric["classifications"]).to_excel(writer, sheet_name="classifications", index=False)
-        if numeric["tests"]:
-            pd.DataFrame(numeric["tests"]).to_excel(writer, sheet_name="tests", index=False)
-        if context["coverage"]:
-            pd.DataFrame(context["coverage"]).to_excel(writer, sheet_name="coverage", index=False)
-        pd.DataFrame(methods).to_excel(writer, sheet_name="methods", index=False)
+        for name, rows in sheets.items():
+            if rows or name in ("prevalence", "classifications"):
+                frame = pd.DataFrame(rows).rename(columns=lambda column: _heading(column, lang))
+                sheet = t(f"xlsx_sheet_{name}", lang)
+                frame.to_excel(writer, sheet_name=sheet, index=False, header=name != "methods")  # methods: pairs
+        writer.book[t("xlsx_sheet_methods", lang)].append([t("report_packs", lang), packs])
         excel_texts_as_text(writer.book)
         for worksheet in writer.book.worksheets:
-            _format_numbers(worksheet)
+            _format_numbers(worksheet, formats)
 
 
-def _format_numbers(worksheet: Any) -> None:
-    """The number format of each column named in NUMBER_FORMATS, on every cell under its heading."""
+def _heading(column: str, lang: str) -> str:
+    return t(f"xlsx_{column}", lang) if f"xlsx_{column}" in catalogue() else column
+
+
+def _format_numbers(worksheet: Any, formats: dict[str, str]) -> None:
+    """The number format of each column named in `formats`, on every cell under its heading."""
     for heading in worksheet[1]:
-        shown = NUMBER_FORMATS.get(str(heading.value))
+        shown = formats.get(str(heading.value))
         if shown is None:
             continue
         for (cell,) in worksheet.iter_rows(min_row=2, min_col=heading.column, max_col=heading.column):
