@@ -158,6 +158,8 @@ def test_russian_numbers_use_a_no_break_space_and_a_decimal_comma(inputs):
     assert "1,450" in click.unstyle(run(argv["crosstab"], TERMINAL, "en").stdout)
     estimates = click.unstyle(run(argv["estimate"], TERMINAL, "ru").stdout)
     assert re.search(r"\d,\d–\d+,\d", estimates)  # an interval with decimal commas
+    assert "Строительство" in crosstab and "construction" not in crosstab  # the questionnaire's labels
+    assert "Все" in estimates and "(all)" not in estimates  # M and F are shown as they are (not its codes)
     calendar = click.unstyle(run(argv["calendar"], TERMINAL, "ru").stdout)
     assert "1\u00a0992" in calendar  # the year's normal hours
     arrears = click.unstyle(run(argv["arrears"], TERMINAL, "ru").stdout)

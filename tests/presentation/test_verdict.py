@@ -50,7 +50,10 @@ def test_the_summary_comes_first_and_the_details_only_on_request(tmp_path):
     assert lines[0].startswith("Record w-1 (row 1)") and len(lines) < 60
     assert "Rule:" not in summary and "--details" in summary
     assert "  - No written employment contract (Law of the RK" in summary
-    assert "Money owed: not computed: it needs the answers period_start, period_end" in summary
+    assert (
+        "Money owed: not computed: it needs the answers to First day of the work period [period_start]; "
+        "Last day of the work period [period_end]" in summary
+    )
     detailed = run("explain", str(data), "--id", "w-1", "--details").output
     assert detailed.startswith(summary.rstrip().rsplit("\n\n", 1)[0]) and "Rule:" in detailed
     assert detailed.count("Record w-1") == 1

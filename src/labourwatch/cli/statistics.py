@@ -29,10 +29,11 @@ from labourwatch.cli.common import (
 from labourwatch.i18n import number, t
 from labourwatch.io.formulas import defuse_rows
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
+from labourwatch.presentation.names import column_label, value_labels
 from labourwatch.presentation.reports.survey import build_report
 from labourwatch.presentation.tables import Column, Grid, Shown, Value
 from labourwatch.services.files import refuse_overwriting, write_whole
-from labourwatch.stats.prevalence import Row
+from labourwatch.stats.prevalence import ALL, Row
 
 
 def _proportion(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -91,7 +92,7 @@ def estimate(
     for note in result.notes:
         print_note(note)
     level = round(options["level"] * 100)
-    print_tables(lang, _estimates_grid(result, level, options["method"], lang))
+    print_tables(lang, _estimates_grid(result, options["by"], level, options["method"], lang))
     partial = {name: c for name, c in covered.items() if not c.complete}
     if partial:
         print_note(f"{t('coverage_title', lang)}:")
@@ -118,7 +119,7 @@ def _ci_text(row: Row, lang: str) -> str | None:
     return "–".join(ends) + ("*" if row.fallback else "")
 
 
-def _estimates_grid(result: api.Estimates, level: int, method: str, lang: str) -> Grid:
+def _estimates_grid(result: api.Estimates, by: str | None, level: int, method: str, lang: str) -> Grid:
     """Estimates, a line per finding and domain; in a pipe the interval's ends (and, with --by, the
     finding's test of association) in columns of their own."""
     columns = [
@@ -141,9 +142,11 @@ def _estimates_grid(result: api.Estimates, level: int, method: str, lang: str) -
             Column("p", kind="number", digits=4, shown="pipe"),
         ]
     rows = []
+    domains = value_labels(by, lang) if by else {ALL: t("report_all", lang)}
     for r in result.rows:
         test = result.tests.get(r.variable) if tested else None
-        row: list[Value] = [r.variable, r.domain, r.known, r.unknown, r.not_measured, _percent(r.estimate)]
+        domain = Shown(domains.get(r.domain, r.domain), r.domain)
+        row: list[Value] = [r.variable, domain, r.known, r.unknown, r.not_measured, _percent(r.estimate)]
         row += [_ci_text(r, lang), _percent(r.lower), _percent(r.upper), r.fallback, r.deff]
         row += [test.value if test else None, test.p_value if test else None] if tested else []
         rows.append(row)
@@ -157,7 +160,7 @@ def _tests_grid(result: api.Estimates, by: str, lang: str) -> Grid:
         Column("p", t("col_p", lang), kind="number", digits=4),
     ]
     rows = [(name, test.value if test else None, test.p_value if test else None) for name, test in result.tests.items()]
-    return Grid(columns, rows, t("tests_title", lang, by=by))
+    return Grid(columns, rows, t("tests_title", lang, by=column_label(by, lang)))
 
 
 @cli.command()
@@ -202,17 +205,20 @@ def crosstab(
         }
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
+    row_names, col_names = value_labels(row, lang), value_labels(col, lang)
     columns = [
         Column(row, "", kind="key"),
-        *(Column(label, kind="number", digits=0) for label in result.cols),
+        *(Column(code, col_names.get(code, code), kind="number", digits=0) for code in result.cols),
         Column("total", t("total", lang), kind="number", digits=0),
     ]
-    labels: list[Value] = [*result.rows, Shown(t("total", lang), "total")]
+    labels: list[Value] = [Shown(row_names.get(code, code), code) for code in result.rows]
+    labels.append(Shown(t("total", lang), "total"))
     suppressed = Shown("x", "x")
     cells: list[list[Value]] = [
         [label, *(suppressed if v is None else v for v in values)] for label, values in zip(labels, shown, strict=True)
     ]
-    print_tables(lang, Grid(columns, cells, f"{row} × {col}", strong=frozenset({len(cells) - 1})))
+    title = f"{column_label(row, lang)} × {column_label(col, lang)}"
+    print_tables(lang, Grid(columns, cells, title, strong=frozenset({len(cells) - 1})))
     base = f"{result.policy.round_base:g}" if result.policy.round_base else "-"
     print_note(t("crosstab_policy", lang, threshold=result.policy.threshold, base=base))
 

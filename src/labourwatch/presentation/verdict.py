@@ -170,7 +170,9 @@ def owed_of(answers: dict[str, Any], record_id: str, lang: str = "en") -> Owed:
 
 def owed_lines(owed: Owed, lang: str) -> list[str]:
     if owed.gaps:
-        return [t("verdict_owed_needs", lang, names=", ".join(owed.gaps))]
+        variables = load_schema().variables
+        named = [f"{pick(variables[n].label, lang)} [{n}]" if n in variables else n for n in owed.gaps]
+        return [t("verdict_owed_needs", lang, names="; ".join(named))]
     if owed.owed is None:
         reasons = " ".join(owed.reasons) or t("verdict_owed_see_statement", lang)
         return [t("verdict_owed_unknown", lang, reasons=reasons)]

@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from labourwatch.core.model import Pack, Rule, RuleKind
 from labourwatch.core.types import pick
-from labourwatch.i18n import catalogue, t
-from labourwatch.packs import load_schema
+from labourwatch.i18n import catalogue
 from labourwatch.presentation.charts import Bar, bar_chart
+from labourwatch.presentation.names import column_label, value_labels
 from labourwatch.stats.estimate import TableTest
 from labourwatch.stats.prevalence import ALL, Row
 
@@ -108,10 +108,7 @@ class Domains:
 
     @classmethod
     def of(cls, by: str, lang: str) -> Domains:
-        variable = load_schema().variables.get(by)
-        label = pick(variable.label, lang) if variable else by
-        values = {code: pick(text, lang) for code, text in variable.values.items()} if variable else {}
-        return cls(by, label, {ALL: t("report_all", lang)} | values)
+        return cls(by, column_label(by, lang), value_labels(by, lang))
 
     def name_of(self, code: str) -> str:
         return self.values.get(code, code)
