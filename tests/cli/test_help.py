@@ -1,9 +1,7 @@
 """Every help page in Russian: each command and option has its text, and a page holds no English word
-beyond codes, names of programs and formats, option names and placeholders."""
+beyond codes, names of programs and formats, option names and placeholders (tests/russian.py)."""
 
 from __future__ import annotations
-
-import re
 
 import click
 import pytest
@@ -11,26 +9,9 @@ from click.testing import CliRunner
 
 from labourwatch.cli import cli
 from labourwatch.cli.help import ROOT, command_text, option_text, options, translations
+from tests.russian import english_words
 
 COMMANDS = sorted(cli.commands)
-# Names of programs, formats and methods, kept as they are written in Russian texts too.
-NAMES = {
-    "labourwatch", "synth", "assess", "explain", "survey", "svyciprop", "wilson", "snowball", "pyodk",
-    "Parquet", "Excel", "Stata", "KoboToolbox", "Central", "DuckDB", "SQLite", "PostgreSQL",
-    "XLSForm", "x", "n", "k", "l", "R",
-}  # fmt: skip
-
-
-def english_words(page: str, codes: set[str]) -> set[str]:
-    """Latin-script words of a page that are not codes (in `backquotes`, with _ . - = / , | $ or digits,
-    or among `codes`), placeholders (capitals) or names."""
-    words = set()
-    for token in re.sub(r"`[^`]*`", " ", page, flags=re.DOTALL).split():
-        word = re.sub(r"^[(\[{'«]+|[)\]}'»,;:.]+$", "", token)
-        latin = re.search(r"[A-Za-z]", word) and not re.search(r"[А-Яа-яЁё]", word)
-        if latin and not (re.search(r"[_.\-=/,|$%\d]", word) or word.isupper() or word in NAMES | codes):
-            words.add(word)
-    return words
 
 
 def codes_of(command: click.Command) -> set[str]:

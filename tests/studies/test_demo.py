@@ -19,6 +19,7 @@ from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.services.statistics import estimate_findings
 from labourwatch.stats.prevalence import ALL
 from labourwatch.studies.demo import PERIOD_RESULT, _period_text
+from tests.russian import english_words, page_text
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def test_demo_writes_an_offline_report_in_both_languages(demo):
         assert "<script" not in html
         assert 'class="chart grouped"' in html and "@media print" in html and 'name="viewport"' in html
     assert "SYNTHETIC DATA." in en and "СИНТЕТИЧЕСКИЕ ДАННЫЕ." in ru
+    assert english_words(page_text(ru), set(cli.commands)) == set()  # tests/russian.py
     assert "Table 3. Working conditions by legal status" in en
     assert "Таблица 2. Условия труда и степень несвободы" in ru
     assert "kz-labour@" in en and "osce-kz-2006@" in en

@@ -36,7 +36,7 @@ from labourwatch.packs import load_packs, load_schema
 from labourwatch.presentation.catalogue import pack_dict, variable_dict
 from labourwatch.presentation.explanations import explanation_dict, explanation_text, judgement_text
 from labourwatch.presentation.reports import worker
-from labourwatch.presentation.tables import Column, Grid
+from labourwatch.presentation.tables import Column, Grid, Shown
 from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
 from labourwatch.services.files import refuse_overwriting
 from labourwatch.services.packtests import load_cases, run_pack_tests
@@ -207,13 +207,16 @@ def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: 
     for d in data:
         print_note(Text.assemble((d["id"], "bold"), f" {d['version']}  sha256:{d['sha256'][:12]}  {d['title']}"))
         for act in d["acts"]:
-            print_note(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {act['status']})")
+            status = t(f"status_{act['status']}", lang)
+            print_note(f"  {act['id']}: {act['title']} ({act['from']} – {act['to'] or '…'}; {status})")
         for param in d["parameters"] if terminal else ():
-            values = [(v["from"], v["value"], v["status"], v["reference"]) for v in param["values"]]
-            print_tables(lang, Grid(PARAMETER_COLUMNS[2:], values, f"{param['name']}: {param['description']}"))
+            values = [(v["from"], v["value"], _status(v["status"], lang), v["reference"]) for v in param["values"]]
+            columns = parameter_columns(lang)[2:]
+            print_tables(lang, Grid(columns, values, f"{param['name']}: {param['description']}"))
         if not parameter:
             for rule in d["rules"]:
-                print_note(Text.assemble("  ", (rule["id"], "bold"), f" ({rule['kind']}): {rule['label']}"))
+                kind = t(f"rule_kind_{rule['kind']}", lang)
+                print_note(Text.assemble("  ", (rule["id"], "bold"), f" ({kind}): {rule['label']}"))
     if not terminal:  # every value of every parameter in one table
         rows = [
             (d["id"], param["name"], v["from"], v["value"], v["status"], v["reference"])
@@ -221,17 +224,22 @@ def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: 
             for param in d["parameters"]
             for v in param["values"]
         ]
-        print_tables(lang, Grid(PARAMETER_COLUMNS, rows))
+        print_tables(lang, Grid(parameter_columns(lang), rows))
 
 
-PARAMETER_COLUMNS = (
-    Column("pack", kind="key"),
-    Column("parameter", kind="key"),
-    Column("from", kind="key"),
-    Column("value"),
-    Column("status"),
-    Column("reference"),
-)
+def parameter_columns(lang: str) -> list[Column]:
+    return [
+        Column("pack", t("col_pack", lang), kind="key"),
+        Column("parameter", t("col_parameter", lang), kind="key"),
+        Column("from", t("col_from", lang), kind="key"),
+        Column("value", t("col_value", lang)),
+        Column("status", t("col_status", lang)),
+        Column("reference", t("col_reference", lang)),
+    ]
+
+
+def _status(code: str, lang: str) -> Shown:
+    return Shown(t(f"status_{code}", lang), code)
 
 
 @cli.command()
@@ -245,8 +253,16 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    columns = [Column("name", kind="key"), Column("type"), Column("label"), Column("values")]
-    rows = [(v["name"], v["type"], v["label"], ", ".join(v["values"])) for v in data]
+    columns = [
+        Column("name", t("col_name", lang), kind="key"),
+        Column("type", t("col_type", lang)),
+        Column("label", t("col_variable_label", lang)),
+        Column("values", t("col_values", lang)),
+    ]
+    rows = [
+        (v["name"], Shown(t(f"var_kind_{v['type']}", lang), v["type"]), v["label"], ", ".join(v["values"]))
+        for v in data
+    ]
     print_tables(lang, Grid(columns, rows))
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from labourwatch.core.model import Pack, Rule, RuleKind
 from labourwatch.core.types import pick
+from labourwatch.core.values import as_text
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.presentation import charts
@@ -328,7 +329,7 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
         "readings": [
             {
                 "name": name,
-                "value": param.values[-1].value,
+                "value": as_text(param.values[-1].value),
                 "description": pick(param.description, lang),
                 "note": pick(param.values[-1].reference.note, lang) or None,
             }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from labourwatch import __version__
 from labourwatch.core.coverage import Coverage
 from labourwatch.core.errors import LabourwatchError
+from labourwatch.core.readings import Judgement
 from labourwatch.core.types import pick
+from labourwatch.core.values import as_text
 from labourwatch.i18n import catalogue, t
 from labourwatch.io.formulas import excel_texts_as_text
 from labourwatch.packs import load_packs
 from labourwatch.presentation import charts
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
-from labourwatch.presentation.explanations import instrument_text
+from labourwatch.presentation.explanations import instrument_text, judgement_text
 from labourwatch.presentation.reports import sections, write_pdf
 from labourwatch.services import statistics
 from labourwatch.services.files import refuse_overwriting
@@ -198,7 +200,17 @@ def _context(
         "design": described or {"": t("report_srs", lang)},
         "policy": result.policy.describe(),
         "provenance": provenance,
+        "judged": _judged(provenance.get("judgement", {}), lang),
     }
+
+
+def _judged(recorded: dict[str, Any], lang: str) -> dict[str, Any]:
+    """How the file was judged, as `assess` recorded it, in the report's language."""
+    as_of = recorded.get("as_of")
+    day = date.fromisoformat(as_of) if as_of else None
+    judged = Judgement(as_of=day, law=recorded.get("law"), verified_only=bool(recorded.get("verified_only")))
+    readings = {k: as_text(v) for k, v in (recorded.get("settings") or {}).items()}
+    return {"how": judgement_text(judged, lang), "readings": readings}
 
 
 def _notes(result: statistics.Estimates, lang: str) -> list[str]:
