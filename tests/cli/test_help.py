@@ -14,9 +14,13 @@ from tests.russian import english_words
 COMMANDS = sorted(cli.commands)
 
 
+def options_of(command: click.Command) -> dict[str, click.Option]:
+    return options(command, click.Context(command, **cli.context_settings))
+
+
 def codes_of(command: click.Command) -> set[str]:
     """The command names and the values of the options' choices (wrapped lines split `[a|b|c]`)."""
-    choices = [p.type.choices for p in options(command).values() if isinstance(p.type, click.Choice)]
+    choices = [p.type.choices for p in options_of(command).values() if isinstance(p.type, click.Choice)]
     return {*COMMANDS, *(str(c) for values in choices for c in values)}
 
 
@@ -28,14 +32,14 @@ def russian_help(*args: str) -> str:
 
 def test_every_command_and_option_has_its_russian_text():
     missing = [name for name in COMMANDS if not command_text(name)]
-    missing += [f"{name} {option}" for name in COMMANDS for option in options(cli.commands[name])]
+    missing += [f"{name} {option}" for name in COMMANDS for option in options_of(cli.commands[name])]
     missing = [m for m in missing if " " not in m or not option_text(*m.split())]
     assert missing == []
     known = {ROOT, *COMMANDS}
     assert set(translations()["commands"]) - known == set()
     for name, texts in translations()["commands"].items():  # no text for an option that is gone
         command = cli if name == ROOT else cli.commands[name]
-        assert set(texts.get("options", {})) - set(options(command)) == set(), name
+        assert set(texts.get("options", {})) - set(options_of(command)) == set(), name
 
 
 @pytest.mark.parametrize("command", ["", *COMMANDS])

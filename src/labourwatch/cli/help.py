@@ -47,9 +47,9 @@ def option_text(name: str, option: str) -> str | None:
     return _text(own.get(option) or translations()["options"].get(option))
 
 
-def options(command: click.Command, ctx: click.Context | None = None) -> dict[str, click.Option]:
-    """A command's options by the names help.yaml gives them (click's own help option is `help`)."""
-    ctx = ctx or click.Context(command)
+def options(command: click.Command, ctx: click.Context) -> dict[str, click.Option]:
+    """A command's options by the names help.yaml gives them (click's own help option is `help`). The
+    context must carry the group's settings: click keeps the help option it makes with the first one."""
     helper = command.get_help_option(ctx)
     found = [p for p in command.get_params(ctx) if isinstance(p, click.Option) and p.name]
     return {"help" if p is helper else str(p.name): p for p in found}
