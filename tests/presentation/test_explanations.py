@@ -42,6 +42,14 @@ def test_explanation_names_answers_law_and_references():
     assert {p["id"] for p in data["packs"]} == ALL_PACKS
 
 
+def test_a_russian_explanation_words_answers_by_their_labels_and_numbers_as_russian_does():
+    record = RECORD.assign(pay_timing=["weekly"], monthly_pay=["15000.5"])
+    text = explanation_text(explain(record, "w-1", lang="ru"), "ru", only="pay_not_monthly")
+    assert "pay_timing = Еженедельно" in text and "= weekly" not in text
+    floor = explanation_text(explain(record, "w-1", lang="ru"), "ru", only="hourly_pay_below_floor")
+    assert "monthly_pay = 15\u00a0000,5" in floor and "= 9\u00a0200 тенге" in floor  # the answer, the MZP
+
+
 def test_unknown_results_name_the_answers_and_law_that_would_settle_them():
     data = explanation_dict(explain(RECORD, "w-1", asked=["all"]))  # a screening: every question may be asked
     cap = result(data, "overtime_over_daily_cap")

@@ -11,7 +11,7 @@ from labourwatch.core.model import Presumption, RuleKind
 from labourwatch.core.readings import Judgement
 from labourwatch.core.types import pick
 from labourwatch.core.values import NOT_MEASURED_LABEL
-from labourwatch.i18n import t
+from labourwatch.i18n import number, t
 from labourwatch.packs import load_schema
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 
@@ -143,7 +143,18 @@ def _word(value: Any, lang: str) -> str:
     shown = plain(value)
     if isinstance(shown, list):
         return " ".join(shown) if shown else t("none", lang)
-    return str(shown)
+    return number(shown, lang) if isinstance(shown, int | float) else str(shown)
+
+
+def _answer(name: str, value: Any, lang: str) -> str:
+    """An answer as the questionnaire words it: a code by its label (several codes by theirs)."""
+    variable = load_schema().variables.get(name)
+    labels = variable.values if variable is not None else {}
+    several = isinstance(value, frozenset | set | tuple | list)
+    codes = sorted(map(str, value)) if several else [value] if isinstance(value, str) else []
+    if codes and all(code in labels for code in codes):
+        return ", ".join(pick(labels[code], lang) for code in codes)
+    return _word(value, lang)
 
 
 def _shown(rx: RuleExplanation, code: Any, lang: str) -> str:
@@ -219,7 +230,7 @@ def rule_lines(item: dict[str, Any], rx: RuleExplanation, lang: str) -> list[str
             f"{presumed['meaning']} ({presumed['basis']}; {presumed['reading']})"
         )
     if rx.answers:
-        answers = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.answers.items())
+        answers = "; ".join(f"{k} = {_answer(k, v, lang)}" for k, v in rx.answers.items())
         lines.append(f"{t('answers', lang)}: {answers}")
     if rx.calendar:
         given = "; ".join(f"{k} = {_word(v, lang)}" for k, v in rx.calendar.items())
