@@ -35,7 +35,7 @@ def english_words(page: str, also: set[str] | frozenset[str] = frozenset()) -> s
     allowed = NAMES | codes() | set(also)
     words = set()
     for token in re.sub(r"`[^`]*`", " ", page, flags=re.DOTALL).split():
-        word = re.sub(r"^[(\[{'«]+|[)\]}'»,;:.]+$", "", token)
+        word = re.sub(r"^[(\[{'«]+|[)\]}'»,;:.?!]+$", "", token)
         latin = re.search(r"[A-Za-z]", word) and not re.search(r"[А-Яа-яЁё]", word)
         if latin and not (re.search(r"[_.\-–=/,|$%(\d]", word) or word.isupper() or word in allowed):
             words.add(word)

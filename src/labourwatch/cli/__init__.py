@@ -11,7 +11,7 @@ import sys
 import click
 
 # Importing the command modules registers their commands on the group.
-from labourwatch.cli import assessing, data, money, statistics, study, web, worktime  # noqa: F401
+from labourwatch.cli import assessing, data, help, money, statistics, study, web, worktime  # noqa: F401
 from labourwatch.cli.common import cli, err, print_error
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.i18n import t
@@ -20,19 +20,18 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
-    lang = os.environ.get("LABOURWATCH_LANG", "en")
+    lang = help.session_lang(sys.argv[1:])
     if not os.environ.get("LABOURWATCH_DEBUG"):
         # a library's half-run generator, collected after a failed write, would print a traceback
         # ("Exception ignored in ...") below the message that already says what went wrong
         sys.unraisablehook = lambda _: None
-    if "--lang" in sys.argv[1:-1]:
-        lang = sys.argv[sys.argv.index("--lang") + 1]
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        with help.speaking(lang):
+            exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

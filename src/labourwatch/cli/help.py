@@ -1,13 +1,19 @@
-"""Help pages in the language of the session. Click writes them from the English texts in the code;
-for Russian, the texts of i18n/help.yaml are put in their place while a page is written, and click's
-own words (Usage, Options, default...) are replaced as the formatter writes them."""
+"""Help pages and click's own messages in the language of the session. Click writes help from the
+English texts in the code; for Russian, the texts of i18n/help.yaml are put in their place while a
+page is written, and click's own words (Usage, Options, default...) are replaced as the formatter
+writes them. Click's messages (errors such as "No such option") go through gettext, which it imports
+into each of its modules as `_` and `ngettext`: those names are pointed at help.yaml's `click` section
+for the time `labourwatch` runs, since click offers no other way to translate them."""
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,10 @@ import yaml
 
 HELP_PATH = Path(__file__).parents[1] / "i18n" / "help.yaml"
 ROOT = "labourwatch"
+LANGS = ("en", "ru")
+
+#: The language of the command line running now, read from its words before click parses them.
+SESSION_LANG: ContextVar[str | None] = ContextVar("labourwatch_session_lang", default=None)
 
 
 @cache
@@ -29,13 +39,56 @@ def _text(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def help_lang(ctx: click.Context) -> str:
-    """--lang where it was given before --help (both options are eager, so read in the order typed),
-    else $LABOURWATCH_LANG, else English."""
-    for c in (ctx, ctx.find_root()):
-        if c.params.get("lang"):
-            return str(c.params["lang"])
+def session_lang(args: Sequence[str]) -> str:
+    """The language a command line asks for: its --lang (read before click, which may stop at an error
+    first), else $LABOURWATCH_LANG, else English."""
+    for i, arg in enumerate(args):
+        typed = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(args):
+            typed = args[i + 1]
+        if typed in LANGS:
+            return typed
     return os.environ.get("LABOURWATCH_LANG", "en")
+
+
+def help_lang(ctx: click.Context) -> str:
+    """--lang as click read it, else as the session's command line asks."""
+    for c in (ctx, ctx.find_root()):
+        if c.params.get("lang") in LANGS:  # not yet read, it is click's UNSET
+            return str(c.params["lang"])
+    return SESSION_LANG.get() or os.environ.get("LABOURWATCH_LANG", "en")
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Click's messages in this language while the block runs."""
+    token = SESSION_LANG.set(lang)
+    try:
+        yield
+    finally:
+        SESSION_LANG.reset(token)
+
+
+def click_message(message: str) -> str:
+    """One of click's messages in the session's language."""
+    if SESSION_LANG.get() != "ru":
+        return message
+    return str(translations()["click"].get(message, message))
+
+
+def click_plural(singular: str, plural: str, n: int) -> str:
+    return click_message(singular if n == 1 else plural)
+
+
+def _speak_click_messages() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("click.") and getattr(module, "_", None) is gettext.gettext:
+            module._ = click_message  # type: ignore[attr-defined]
+        if name.startswith("click.") and getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = click_plural  # type: ignore[attr-defined]
+
+
+_speak_click_messages()
 
 
 def command_text(name: str) -> str | None:
@@ -61,9 +114,9 @@ def _name(command: click.Command) -> str:
 
 @contextmanager
 def _translated(commands: Sequence[click.Command], ctx: click.Context) -> Iterator[None]:
-    """The Russian texts in place of the English ones for as long as a page is written."""
+    """For a page in Russian, the Russian texts in place of the English ones while it is written."""
     saved: list[tuple[Any, str | None]] = []
-    for command in commands:
+    for command in commands if help_lang(ctx) == "ru" else ():
         saved.append((command, command.help))
         command.help = command_text(_name(command)) or command.help
         for key, param in options(command, ctx).items():
@@ -111,8 +164,6 @@ class Command(click.Command):
     context_class = Context
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        if help_lang(ctx) != "ru":
-            return super().format_help(ctx, formatter)
         with _translated([self], ctx):
             super().format_help(ctx, formatter)
 
@@ -123,8 +174,10 @@ class Group(click.Group):
     context_class = Context
     command_class = Command
 
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        with speaking(session_lang(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **kwargs)
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        if help_lang(ctx) != "ru":
-            return super().format_help(ctx, formatter)
         with _translated([self, *self.commands.values()], ctx):
             super().format_help(ctx, formatter)
