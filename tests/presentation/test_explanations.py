@@ -9,6 +9,7 @@ from labourwatch.api import assess, explain, sensitivity
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.values import result_in
 from labourwatch.presentation.explanations import explanation_dict, explanation_text
+from labourwatch.services.assessment import sensitivity_runs
 from tests.builtin import ALL_PACKS
 
 RECORD = pd.DataFrame(
@@ -179,11 +180,19 @@ def test_standards_text_in_russian():
     assert "При другом прочтении ilo-2012:reading.strength_rule=none: да" in text
 
 
+def test_how_a_record_was_judged_is_told_in_the_language_asked_with_the_readings_chosen():
+    chosen = {"ilo-2012:reading.strength_rule": "none"}
+    data = explanation_dict(explain(MEDIUM_PAIR, "m", packs=["ilo-2012"], lang="ru", settings=chosen), "ru")
+    assert data["judged"]["how"] == "на дату каждой записи; ilo-2012:reading.strength_rule=none"
+    assert explanation_dict(explain(MEDIUM_PAIR, "m", packs=["ilo-2012"]))["judged"]["how"].startswith("at each")
+
+
 def test_sensitivity_counts_each_result_under_each_reading():
     both = pd.concat([MEDIUM_PAIR, MEDIUM_PAIR.assign(id=["s"], deceived_about_job=["yes"])])
     done: list[int] = []
     s = sensitivity(both, packs=["ilo-2012"], progress=done.append)
     assert s.records == 2 and done == [1] * len(s.readings)  # the bar moves once per assessment
+    assert [name for name, _ in sensitivity_runs(["ilo-2012"])] == s.readings  # the bar's length, known first
     assert s.readings == [
         "default",
         "kz-labour:reading.presume_not_hazardous=false",

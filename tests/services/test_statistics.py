@@ -68,6 +68,10 @@ def test_bad_design_values_name_row_column_and_value(assessed, tmp_path):
         estimate_findings(path, **DESIGN, findings=["forced"])
     with pytest.raises(LabourwatchError, match="no column 'wieght'"):
         estimate_findings(assessed, weights="wieght", findings=["forced"])
+    d.loc[4, "weight"] = None
+    d.to_csv(path, index=False)
+    with pytest.raises(LabourwatchError, match=r"row 5 \(line 6\), column weight: empty, and every record needs"):
+        estimate_findings(path, **DESIGN, findings=["forced"])
 
 
 def test_cli_table_json_csv_and_the_sampling_note(assessed, tmp_path):

@@ -38,6 +38,7 @@ from labourwatch.presentation.explanations import explanation_dict, explanation_
 from labourwatch.presentation.reports import worker
 from labourwatch.presentation.tables import Column, Grid, Shown
 from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
+from labourwatch.services.assessment import sensitivity_runs
 from labourwatch.services.files import refuse_overwriting
 from labourwatch.services.packtests import load_cases, run_pack_tests
 
@@ -159,7 +160,7 @@ def sensitivity(
     """How many records get each result under each reading the packs offer: what a figure owes to an
     interpretation. Only results that change are shown."""
     lang = _lang(ctx)
-    with progress_bar(t("progress_readings", lang)) as advance:
+    with progress_bar(t("progress_readings", lang), len(sensitivity_runs(packs or None))) as advance:
         result = api.sensitivity(input_path, packs=packs or None, encoding=encoding, lang=lang, progress=advance)
     if as_json:
         out.print_json(json.dumps(dataclasses.asdict(result), ensure_ascii=False))

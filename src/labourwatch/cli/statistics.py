@@ -22,6 +22,7 @@ from labourwatch.cli.common import (
     print_note,
     print_tables,
     print_warning,
+    progress_bar,
     stdout_is_terminal,
     threshold_option,
     write_csv,
@@ -30,7 +31,7 @@ from labourwatch.i18n import number, t
 from labourwatch.io.formulas import defuse_rows
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.names import column_label, value_labels
-from labourwatch.presentation.reports.survey import build_report
+from labourwatch.presentation.reports.survey import REPORT_STEPS, build_report
 from labourwatch.presentation.tables import Column, Grid, Shown, Value
 from labourwatch.services.files import refuse_overwriting, write_whole
 from labourwatch.stats.prevalence import ALL, Row
@@ -326,5 +327,6 @@ def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Pa
     readings, disclosure policy). HTML (self-contained, offline), PDF or Excel."""
     lang = _lang(ctx)
     design = {k: options.pop(k) for k in ("weights", "strata", "psu", "fpc", "sampling")}
-    result = build_report(input_path, output, lang=lang, **options, **design)
+    with progress_bar(t("progress_report", lang), REPORT_STEPS) as advance:
+        result = build_report(input_path, output, lang=lang, progress=advance, **options, **design)
     out.print(t("report_written", lang, path=result.path, findings=result.findings, withheld=result.suppressed))

@@ -16,11 +16,12 @@ from labourwatch.cli.common import (
     out,
     print_note,
     print_tables,
+    progress_bar,
     stdout_is_terminal,
 )
 from labourwatch.cli.reference import write_reference
 from labourwatch.i18n import t
-from labourwatch.studies.demo import build
+from labourwatch.studies.demo import DEMO_STEPS, build
 from labourwatch.studies.tables import erratum_text, osce_grids, osce_long_grid, osce_tables
 
 
@@ -57,8 +58,10 @@ def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool
 def demo(ctx: click.Context, lang: str | None, out_dir: Path, seed: int) -> None:
     """Reproduce the OSCE 2006/07 study on its calibrated SYNTHETIC sample and write an HTML report
     (offline, readable on a phone, printable) with Tables 1-3 beside the published figures."""
-    built = build(out_dir, seed=seed, lang=_lang(ctx))
-    out.print(t("demo_wrote", _lang(ctx), report=built.report, sample=built.sample, assessed=built.assessed))
+    lang = _lang(ctx)
+    with progress_bar(t("progress_demo", lang), DEMO_STEPS) as advance:
+        built = build(out_dir, seed=seed, lang=lang, progress=advance)
+    out.print(t("demo_wrote", lang, report=built.report, sample=built.sample, assessed=built.assessed))
 
 
 @cli.command()

@@ -25,16 +25,6 @@ class Judgement:
     verified_only: bool = False  # treat law values that are not verified as unknown
     settings: tuple[Setting, ...] = ()  # readings chosen by the user instead of the packs' defaults
 
-    def describe(self) -> str:
-        if self.as_of:
-            how = f"as of {self.as_of.isoformat()}"
-        elif self.law:
-            how = f"under {self.law}"
-        else:
-            how = "at each record's reference date"
-        how += " (verified values only)" if self.verified_only else ""
-        return how + "".join(f"; {pack}:{name}={value!r}" for pack, name, value in self.settings)
-
 
 TRUE_TEXTS = ("true", "yes", "1")
 FALSE_TEXTS = ("false", "no", "0")

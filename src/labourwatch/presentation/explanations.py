@@ -10,7 +10,7 @@ from labourwatch.core.expr.evaluate import Tri
 from labourwatch.core.model import Presumption, RuleKind
 from labourwatch.core.readings import Judgement
 from labourwatch.core.types import pick
-from labourwatch.core.values import NOT_MEASURED_LABEL
+from labourwatch.core.values import NOT_MEASURED_LABEL, as_text
 from labourwatch.i18n import number, t
 from labourwatch.packs import load_schema
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
@@ -72,7 +72,7 @@ def explanation_dict(ex: Explanation, lang: str = "en") -> dict[str, Any]:
         "record": {"id": ex.record_id, "row": ex.row},
         "judged": {
             "on": plain(ex.judged_on),
-            "how": judgement.describe(),
+            "how": judgement_text(judgement, lang),
             "acts": list(ex.interval.acts) if ex.interval else [],
             "verified_only": judgement.verified_only,
         },
@@ -170,7 +170,8 @@ def judgement_text(j: Judgement, lang: str = "en") -> str:
         how = t("judged_under", lang, act=j.law)
     else:
         how = t("judged_each_date", lang)
-    return how + (t("how_verified_only", lang) if j.verified_only else "")
+    how += t("how_verified_only", lang) if j.verified_only else ""
+    return how + "".join(f"; {pack}:{name}={as_text(value)}" for pack, name, value in j.settings)
 
 
 def explanation_text(ex: Explanation, lang: str = "en", *, only: str | None = None, header: bool = True) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -119,7 +120,6 @@ def provenance(p: Plan) -> dict[str, Any]:
             "law": j.law,
             "verified_only": j.verified_only,
             "settings": settings_of(j),
-            "described": j.describe(),
         },
         "packs": [{"id": pack.id, "version": pack.version, "sha256": pack.content_hash} for pack in p.packs],
         "schema_sha256": p.schema.version,
@@ -274,14 +274,19 @@ class Sensitivity:
     records: int
 
 
+def sensitivity_runs(packs: Sequence[str] | None) -> list[tuple[str, dict[str, Any] | None]]:
+    """The assessments `sensitivity` makes: the default readings, then each other value of each reading
+    alone, as (name, settings)."""
+    others = [s for s, is_default in reading_values(load_packs(packs)) if not is_default]
+    return [("default", None)] + [(f"{pk}:{name}={result_text(v)}", {f"{pk}:{name}": v}) for pk, name, v in others]
+
+
 def sensitivity(data: Any, request: Request, progress: Progress | None = None) -> Sensitivity:
     """Assess the data once with the packs' default readings and once for each other value of each
     reading (one changed at a time), and count the results: how much a figure depends on a reading.
     Only the results whose counts change are kept."""
-    loaded = load_packs(request.packs)
-    others = [s for s, is_default in reading_values(loaded) if not is_default]
-    runs = [("default", None)] + [(f"{pk}:{name}={result_text(v)}", {f"{pk}:{name}": v}) for pk, name, v in others]
-    outputs = [r for p in loaded for r in p.outputs]
+    runs = sensitivity_runs(request.packs)
+    outputs = [r for p in load_packs(request.packs) for r in p.outputs]
     tallies: dict[str, dict[str, list[int]]] = {r.id: {} for r in outputs}
     records = 0
     for i, (_, settings) in enumerate(runs):

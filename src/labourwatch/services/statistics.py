@@ -255,19 +255,24 @@ def numbers(table: pa.Table, name: str | None, source: Source, lang: str) -> Any
         values = None
     if values is None or values.null_count:
         bad = _first_bad_number(col)
-        raise LabourwatchError(
-            t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
-        )
+        raise bad_design_value(source, bad, name, col[bad].as_py(), lang)
     found = values.to_numpy()
     # finite and not negative: a weight or a population count of NaN, inf or -1 would go through the
     # arithmetic and make every estimate wrong without a word
     wrong = ~np.isfinite(found) | (found < 0)
     if wrong.any():
         bad = int(np.argmax(wrong))
-        raise LabourwatchError(
-            t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
-        )
+        raise bad_design_value(source, bad, name, col[bad].as_py(), lang)
     return found
+
+
+def bad_design_value(source: Source, index: int, name: str, value: Any, lang: str) -> LabourwatchError:
+    """The error for a record (0-based `index`) whose design or finding value cannot be used: an empty
+    one is named as empty, not as None or ''."""
+    where = source.where(index + 1, lang)
+    if value is None or str(value).strip() == "":
+        return LabourwatchError(t("design_value_empty", lang, where=where, column=name))
+    return LabourwatchError(t("bad_design_value", lang, where=where, column=name, value=value))
 
 
 def _first_bad_number(col: pa.ChunkedArray) -> int:
@@ -282,7 +287,7 @@ def texts(table: pa.Table, name: str | None, source: Source, lang: str) -> Any:
     col = pc.cast(column(table, name, source, lang), pa.string())
     if col.null_count:
         bad = int(pc.index(pc.is_null(col), True).as_py())
-        raise LabourwatchError(t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=None))
+        raise bad_design_value(source, bad, name, None, lang)
     return col.to_numpy(zero_copy_only=False)
 
 
@@ -317,9 +322,7 @@ def _finding_values(col: pa.ChunkedArray, source: Source, name: str, lang: str) 
     allowed = pc.is_in(text, value_set=pa.array(["true", "false", UNKNOWN_LABEL, NOT_MEASURED_LABEL]))
     if not pc.all(pc.or_kleene(allowed, pc.is_null(text))).as_py():
         bad = int(pc.index(pc.fill_null(allowed, True), False).as_py())
-        raise LabourwatchError(
-            t("bad_design_value", lang, where=source.where(bad + 1, lang), column=name, value=col[bad].as_py())
-        )
+        raise bad_design_value(source, bad, name, col[bad].as_py(), lang)
     values = pc.if_else(pc.equal(text, "true"), 1.0, pc.if_else(pc.equal(text, "false"), 0.0, None))
     return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
 

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from labourwatch.core.model import Pack, Rule, RuleKind
-from labourwatch.core.types import pick
+from labourwatch.core.types import Progress, pick
 from labourwatch.core.values import as_text
 from labourwatch.i18n import t
 from labourwatch.packs import load_packs, load_schema
@@ -36,6 +36,8 @@ HEADLINES = ("forced_labour", "fl12_forced_labour", "trafficking", "thb_traffick
 CLASSIFICATIONS = ("ilo11_screen", "situation")
 STANDARDS = ("icls-2018", "ilo-2012", "palermo", "ilo-ec-2009")  # the packs of the headlines
 PERIOD_RESULT = "icls_reference_period"  # the reference period of the forced-labour results, on every row
+#: What `build` tells its progress: the sample drawn, assessed by every pack, by the OSCE pack, the report.
+DEMO_STEPS = 4
 
 
 @dataclass
@@ -227,14 +229,18 @@ def _standards(assessed: Path, sample: Path, packs: list[Pack], lang: str) -> di
     }
 
 
-def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
+def build(out_dir: Path, *, seed: int = 2006, lang: str = "en", progress: Progress | None = None) -> Demo:
+    step = progress or (lambda n: None)
     out_dir.mkdir(parents=True, exist_ok=True)
     sample = write_table(
         calibrated_sample(seed), out_dir / "osce-synthetic.csv", note=f"SYNTHETIC, calibrated, seed={seed}"
     )
     assessed_path = out_dir / "osce-assessed.parquet"
+    step(1)
     assessment.assess_file(sample, assessed_path, Request(lang=lang))
+    step(1)
     table = assessment.assess(sample, Request(packs=["osce-kz-2006"], lang=lang)).table
+    step(1)
     result = osce_tables(table)
     packs = load_packs()
     osce = next(p for p in packs if p.id == "osce-kz-2006")
@@ -345,4 +351,5 @@ def build(out_dir: Path, *, seed: int = 2006, lang: str = "en") -> Demo:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     report = out_dir / f"osce-report.{lang}.html"
     report.write_text(env.get_template("osce_demo.html.j2").render(**context), encoding="utf-8")
+    step(1)
     return Demo(sample, assessed_path, report)

@@ -17,7 +17,7 @@ from labourwatch.i18n import t
 from labourwatch.packs import load_packs
 from labourwatch.presentation.coverage import coverage_dict, coverage_text
 from labourwatch.presentation.explanations import instrument_text
-from labourwatch.presentation.reports.survey import build_report
+from labourwatch.presentation.reports.survey import REPORT_STEPS, build_report
 from labourwatch.services.statistics import provenance_of
 from labourwatch.studies.osce import calibrated_sample
 
@@ -54,7 +54,9 @@ def test_html_report_in_russian_is_offline_and_states_its_methods(assessed, tmp_
 
 
 def test_small_domains_are_withheld(assessed, tmp_path):
-    report = build_report(assessed, tmp_path / "r.html", by="sector", threshold=200)
+    done: list[int] = []
+    report = build_report(assessed, tmp_path / "r.html", by="sector", threshold=200, progress=done.append)
+    assert done == [1] * REPORT_STEPS  # the progress bar's steps, each told once
     assert report.suppressed > 0
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert 'class="withheld"' in html

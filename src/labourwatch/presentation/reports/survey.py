@@ -23,7 +23,7 @@ from labourwatch import __version__
 from labourwatch.core.coverage import Coverage
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.readings import Judgement
-from labourwatch.core.types import pick
+from labourwatch.core.types import Progress, pick
 from labourwatch.core.values import as_text
 from labourwatch.i18n import catalogue, t
 from labourwatch.io.formulas import excel_texts_as_text
@@ -38,6 +38,8 @@ from labourwatch.stats.prevalence import ALL, Row
 
 TEMPLATES = Path(__file__).with_name("templates")
 SUFFIXES = (".html", ".pdf", ".xlsx")
+#: What `build_report` tells its progress: the estimates, the classifications, the file written.
+REPORT_STEPS = 3
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ def build_report(
     method: str = "logit",
     level: float = 0.95,
     threshold: int = 10,
+    progress: Progress | None = None,
     **design: Any,
 ) -> Report:
+    step = progress or (lambda n: None)
     out = Path(output)
     if out.suffix.lower() not in SUFFIXES:
         raise LabourwatchError(t("report_suffix", lang, path=out, suffixes=", ".join(SUFFIXES)))
@@ -65,9 +69,11 @@ def build_report(
     result = statistics.estimate_findings(
         data, by=by, method=method, level=level, threshold=threshold, lang=lang, **design
     )
+    step(1)
     shares = statistics.classification_shares(
         data, result.design, by=by, method=method, level=level, threshold=threshold, lang=lang
     )
+    step(1)
     labels = {r.id: pick(r.label, lang) for p in load_packs() for r in p.outputs} | shares.labels
     context = _context(data, result, shares.rows, labels, by, method, level, design, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +91,7 @@ def build_report(
             write_pdf(html, out, lang)
         else:
             out.write_text(html, encoding="utf-8")
+    step(1)
     suppressed = sum(r.suppressed for r in result.rows + shares.rows)
     return Report(out, len({r.variable for r in result.rows}), suppressed)
 
@@ -197,7 +204,8 @@ def _context(
         ],
         "chart": sections.chart(sections.main_findings(overall, named), named.alone, t("report_chart_caption", lang)),
         "frameworks": sections.frameworks(packs, findings, result.rows, shares, result.tests, named, bool(by), lang),
-        "design": described or {"": t("report_srs", lang)},
+        "design": {t(f"report_design_{k}", lang): v for k, v in described.items()}
+        or {t("report_design", lang): t("report_srs", lang)},
         "policy": result.policy.describe(),
         "provenance": provenance,
         "judged": _judged(provenance.get("judgement", {}), lang),
