@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/export.csv", org_views.export, name="export"),
     path("cases/", include("labourwatch_web.cases.urls")),
     path("people/", include("labourwatch_web.cases.org_urls")),
+    path("referrals/", include("labourwatch_web.cases.referral_urls")),
     path("counts/", org_views.counts, name="counts"),
     path("api/", api.urls),
 ]

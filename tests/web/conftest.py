@@ -25,6 +25,8 @@ def second_factor(client, name: str) -> None:
     user = get_user_model().objects.get(username=name)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a second login in the same 30 s, as a new code
+    device.refresh_from_db()
     response = client.post("/two-factor/", {"code": f"{totp(device.bin_key):06d}"})
     assert response.status_code == 302 and response.url == "/"
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,48 @@ def test_an_admin_and_a_researcher_in_english_and_a_supervisor_on_a_desktop(serv
     assert "Who looked at this case" in page.locator("main").inner_text()
     shot(page, "8-case-desktop-en")
     desk.close()
+
+
+def test_a_case_is_referred_with_consent_and_accepted_by_the_other_organisation(server, page):
+    log_in(page, server, "caseworker")
+    page.get_by_role("link", name="1", exact=True).click()
+    page.click("text=Направить или передать")
+    page.select_option("#refer-kind", "referral")
+    page.select_option("#refer-service", "legal_claim")
+    for share in ("name", "screening"):
+        page.check(f"#refer-to ~ fieldset input[value={share}]")
+    page.click("button.primary >> text=Направить или передать")
+    assert "Отказано: согласие работника" in page.locator("main").inner_text()  # no consent yet
+    shot(page, "9-referral-refused")
+
+    page.click("text=Записать согласие работника")
+    page.select_option("#consent-to", label="Другая НКО (SYNTHETIC)")
+    for share in ("name", "screening"):
+        page.check(f"#consent-to ~ fieldset input[value={share}]")
+    page.fill("#consent-on", date.today().isoformat())
+    page.select_option("#consent-how", "signed")
+    page.click("button.primary >> text=Записать согласие работника")
+    assert "Подписанная форма" in page.locator("main").inner_text()
+    page.click("text=Направить или передать")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#consent").screenshot(path=str(SHOTS / "referral-form-ru-phone.png"))
+
+    page.select_option("#refer-service", "legal_claim")
+    for share in ("name", "screening"):
+        page.check(f"#refer-to ~ fieldset input[value={share}]")
+    page.click("button.primary >> text=Направить или передать")
+    assert "ожидает ответа" in page.locator("main").inner_text()
+    shot(page, "10-referral-made")
+    page.click("text=Выйти")
+
+    log_in(page, server, "other-caseworker")
+    page.click("header >> text=Направления")
+    page.get_by_role("link", name="Направление № 1").click()
+    shared = page.locator("main").inner_text()
+    assert "Нурлан Сапаров" in shared and "N0000001" not in shared  # the name shared, the document not
+    page.click("text=Принять")
+    assert "принято" in page.locator("main").inner_text()
+    shot(page, "11-referral-accepted")
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.screenshot(path=str(SHOTS / "referral-received-ru-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -26,13 +26,15 @@ def routes(patterns=None, prefix: str = "") -> list[str]:
     return out
 
 
-def urls_for(case_ids: list[int], member_ids: list[int] = []) -> list[str]:  # noqa: B006
+def urls_for(case_ids: list[int], member_ids: list[int] = [], referral_ids: list[int] = []) -> list[str]:  # noqa: B006
     out = []
     for route in routes():
         if "<int:member>" in route:
             out += ["/" + route.replace("<int:member>", str(pk)) for pk in member_ids]
+        elif "<int:referral>" in route:
+            out += ["/" + route.replace("<int:referral>", str(pk)) for pk in referral_ids]
         elif "<int:pk>" in route or "<case_id>" in route:
-            route = route.replace("<int:service>", "1").replace("<case_id>", "<int:pk>")
+            route = route.replace("<int:service>", "1").replace("<int:consent>", "1").replace("<case_id>", "<int:pk>")
             out += ["/" + route.replace("<int:pk>", str(pk)) for pk in case_ids]
         else:
             out.append("/" + route.replace("<uidb64>/<token>", "MQ/set-password"))
@@ -67,7 +69,7 @@ def leaks(client, urls: list[str], secrets: list[str]) -> list[str]:
 def test_the_routes_are_all_known():
     """A new endpoint must be added here knowingly: the leak tests below then cover it."""
     pages = ["", "login/", "logout/", "two-factor/", "i18n/setlang/", "cases/", "cases/new/", "cases/<int:pk>/"]
-    ends = ("answers/", "close/", "closure/", "assign/", "claim/", "services/", "notes/")
+    ends = ("answers/", "close/", "closure/", "assign/", "claim/", "services/", "notes/", "consents/", "refer/")
     pages += [f"cases/<int:pk>/{end}" for end in ends]
     pages += ["cases/<int:pk>/services/<int:service>/done/", "cases/export.csv", "counts/"]
     pages += [
@@ -76,7 +78,10 @@ def test_the_routes_are_all_known():
         "people/<int:member>/second-factor/",
         "people/<int:member>/password-link/",
     ]
-    pages += ["welcome/<uidb64>/<token>/"]
+    pages += ["welcome/<uidb64>/<token>/", "cases/<int:pk>/consents/<int:consent>/withdraw/"]
+    pages += ["cases/<int:pk>/consents/<int:consent>/file/"]
+    pages += ["referrals/", "referrals/<int:referral>/", "referrals/<int:referral>/answer/"]
+    pages += ["referrals/<int:referral>/revoke/"]
     api = ["api/", "api/openapi.json", "api/cases", "api/cases", "api/cases/search", "api/cases/<case_id>"]
     api += ["api/cases/<case_id>/answers", "api/cases/<case_id>/close"]
     assert sorted(routes()) == sorted(pages + api)

@@ -146,6 +146,68 @@ class CaseChange(models.Model):
     what = models.JSONField()  # {field: [old, new]}
 
 
+class Share(models.TextChoices):
+    """The parts of a case a worker may agree to share with another organisation."""
+
+    NAME = "name"  # the worker's name
+    CONTACTS = "contacts"  # document number, phone, address
+    ANSWERS = "answers"  # the questionnaire's answers, the employer and the place of work
+    SCREENING = "screening"  # the findings and the situation
+    PLAN = "plan"  # the services planned and done
+
+
+class Consent(models.Model):
+    """The worker's consent to share parts of their case with one organisation: what, to whom, when and
+    how it was given; withdrawn from a day on (which ends the referrals made under it)."""
+
+    class How(models.TextChoices):
+        SIGNED = "signed"  # a signed form, kept by the organisation
+        SPOKEN = "spoken"  # said to the caseworker, who records it
+        WRITTEN = "written"  # by message or e-mail
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
+    to_outside = models.CharField(max_length=200, blank=True)  # an organisation outside this installation
+    shares = models.JSONField()  # Share values
+    given_on = models.DateField()
+    how = models.CharField(max_length=10, choices=How.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+
+class Referral(models.Model):
+    """A case referred to another organisation of the installation for one service (the case stays), or
+    transferred to it (the case moves, when it accepts). The receiver sees only the parts shared, while
+    the referral is pending or accepted."""
+
+    class Kind(models.TextChoices):
+        REFERRAL = "referral"
+        TRANSFER = "transfer"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+        REVOKED = "revoked"  # by the organisation that made it, or by the worker withdrawing consent
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    number = models.PositiveIntegerField()  # the case's number at the organisation that made the referral
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_made")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_received")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    service = models.CharField(max_length=20, choices=Service.Kind.choices)
+    shares = models.JSONField()  # Share values, as consented (or as a supervisor decided without consent)
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, related_name="referrals")
+    override_reason = models.CharField(max_length=300, blank=True)  # why a supervisor referred without consent
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    answered_at = models.DateTimeField(null=True)
+    reason = models.CharField(max_length=300, blank=True)  # of a rejection or a revocation
+
+
 class AuditEvent(models.Model):
     """Append-only: the application never updates or deletes a row, and the database refuses to
     (triggers in the migration, on SQLite and PostgreSQL alike)."""
@@ -161,6 +223,9 @@ class AuditEvent(models.Model):
         SEARCH = "search"
         EXPORT = "export"
         PERMISSION = "permission"
+        CONSENT = "consent"
+        REFER = "refer"
+        VIEW_REFERRAL = "view_referral"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

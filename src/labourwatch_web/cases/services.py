@@ -81,7 +81,7 @@ def identity_of(person: Person) -> Identity:
     )
 
 
-def _sealed(keys: OrganisationKeys, text: str, field: str) -> bytes | None:
+def sealed(keys: OrganisationKeys, text: str, field: str) -> bytes | None:
     return keys.encrypt(text, field) if text else None
 
 
@@ -114,9 +114,9 @@ def open_case(user: Any, who: Identity, intake: Intake = Intake(), request: Http
     person = Person.objects.create(
         organisation=organisation,
         name_sealed=keys.encrypt(who.name, "name"),
-        document_sealed=_sealed(keys, who.document, "document"),
-        phone_sealed=_sealed(keys, who.phone, "phone"),
-        address_sealed=_sealed(keys, who.address, "address"),
+        document_sealed=sealed(keys, who.document, "document"),
+        phone_sealed=sealed(keys, who.phone, "phone"),
+        address_sealed=sealed(keys, who.address, "address"),
         sex=intake.sex,
         citizenship=intake.citizenship,
     )
@@ -336,11 +336,14 @@ def add_note(user: Any, case: Case, text: str, request: HttpRequest | None = Non
     return note
 
 
+def note_text(note: Note) -> str:
+    return keys_of(note.case.organisation).decrypt(note.text_sealed, "note")
+
+
 def notes_of(case: Case) -> list[tuple[Any, str, str]]:
     """The case's notes, newest first: when, by whom, the text."""
-    keys = keys_of(case.organisation)
-    notes = case.notes.select_related("user").order_by("-at")
-    return [(n.at, n.user.get_username(), keys.decrypt(n.text_sealed, "note")) for n in notes]
+    notes = case.notes.select_related("user", "case__organisation").order_by("-at")
+    return [(n.at, n.user.get_username(), note_text(n)) for n in notes]
 
 
 def plan_service(

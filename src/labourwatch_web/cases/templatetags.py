@@ -28,3 +28,15 @@ def text(value: Any) -> str:
 @register.filter
 def ddmmyyyy(value: Any) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
+
+
+@register.filter
+def label(code: str, prefix: str) -> str:
+    """A code by its text in the catalogue: `{{ referral.kind|label:"web_referral_" }}`."""
+    return translate(f"{prefix}{code}", translation.get_language() or "ru")
+
+
+@register.filter
+def labels(codes: list[str], prefix: str) -> str:
+    """Codes by their texts, joined: `{{ consent.shares|labels:"web_share_" }}`."""
+    return ", ".join(label(code, prefix) for code in codes)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from labourwatch_web.cases import views
+from labourwatch_web.cases import referral_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/services/", views.service_add, name="service_add"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/services/<int:service>/done/", views.service_done, name="service_done"),
+    path("<int:pk>/consents/", referral_views.consent_add, name="consent_add"),
+    path("<int:pk>/consents/<int:consent>/withdraw/", referral_views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/consents/<int:consent>/file/", referral_views.consent_file, name="consent_file"),
+    path("<int:pk>/refer/", referral_views.refer, name="refer"),
 ]

@@ -23,8 +23,8 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
-from labourwatch_web.cases import audit, selectors, services
-from labourwatch_web.cases.models import AuditEvent, CaseChange, Role, Service, membership_of
+from labourwatch_web.cases import audit, referrals, selectors, services
+from labourwatch_web.cases.models import AuditEvent, CaseChange, Consent, Referral, Role, Service, Share, membership_of
 
 View = Callable[..., HttpResponse]
 
@@ -167,8 +167,31 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_period": all(k in case.answers for k in ("period_start", "period_end")),
         "looked": selectors.who_looked(case)[:20] if supervising else None,
         "caseworkers": selectors.caseworkers_of(request.user) if supervising else None,
+        "supervising": supervising,
+        **_referral_context(request.user, case),
     }
     return render(request, "cases/detail.html", context)
+
+
+def choices() -> dict[str, list[tuple[str, str]]]:
+    """The labelled choices of the consent and referral forms, in the page's language."""
+    lang = _lang()
+    return {
+        "shares": [(s, t(f"web_share_{s}", lang)) for s in Share.values],
+        "hows": [(h, t(f"web_consent_{h}", lang)) for h in Consent.How.values],
+        "referral_kinds": [(k, t(f"web_referral_{k}", lang)) for k in Referral.Kind.values],
+        "kinds": [(k, t(f"web_service_{k}", lang)) for k in Service.Kind.values],
+    }
+
+
+def _referral_context(user: Any, case: Any) -> dict[str, Any]:
+    """What the case page shows of consent and referrals, with the forms' choices."""
+    return {
+        "consents": case.consents.select_related("to_organisation").order_by("-given_on", "-pk"),
+        "referrals": case.referrals.select_related("to_organisation").order_by("-made_at"),
+        "organisations": referrals.organisations_besides(user),
+        **choices(),
+    }
 
 
 def _change(change: CaseChange) -> dict[str, Any]:
