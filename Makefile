@@ -31,11 +31,11 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 	@# The web application's tests again on PostgreSQL (the production database); CI requires it. The
 	@# browser test runs its own server on SQLite.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/web --ignore=tests/web/test_browser.py; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n auto --dist loadfile tests/web --ignore=tests/web/test_browser.py; \
 	elif [ "$$LABOURWATCH_REQUIRE_POSTGRES" = 1 ]; then \
 	  echo "PostgreSQL is required (LABOURWATCH_REQUIRE_POSTGRES=1) and not reachable at $(PG_URL)" >&2; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): the web tests ran on SQLite only"; fi

@@ -51,6 +51,13 @@ def terminal_width() -> int:
     return shutil.get_terminal_size().columns
 
 
+def sized(console: Console) -> int:
+    """The terminal's width now, given to the console too (rich keeps the $COLUMNS of its making, and
+    prints no wider): returned for the layout."""
+    console.width = terminal_width()
+    return console.width
+
+
 def print_tables(lang: str, *grids: Grid) -> None:
     """Tables to stdout: drawn at a terminal under their titles; in a pipe TSV, their titles on stderr.
     A command that prints several tables in a pipe writes each after a blank line, with its header row."""
@@ -59,7 +66,7 @@ def print_tables(lang: str, *grids: Grid) -> None:
         if grid.title:
             print_note(Text(grid.title, style="bold"))
         if terminal:
-            out.print(drawn(grid, lang, terminal_width()))
+            out.print(drawn(grid, lang, sized(out)))
             out.print()
         else:
             click.echo(("\n" if _tsv_written() else "") + tsv(grid), nl=False)
@@ -91,7 +98,7 @@ def print_note(text: str | Text) -> None:
         err.print(text)
         return
     if isinstance(text, Text):  # styled: rich wraps it
-        out.print(text, width=terminal_width(), soft_wrap=False)
+        out.print(text, width=sized(out), soft_wrap=False)
         return
     out.print("\n".join(_wrapped(line, terminal_width()) for line in text.split("\n")))
 
@@ -259,7 +266,7 @@ def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
         )
         for p in exc.problems[:SHOWN_PROBLEMS]
     ]
-    err.print(drawn(Grid(columns, shown), lang, terminal_width()))
+    err.print(drawn(Grid(columns, shown), lang, sized(err)))
     if path is not None and (exc.total > SHOWN_PROBLEMS or len(exc.problems) > SHOWN_PROBLEMS):
         rows, _ = defuse_rows([[exc.source.label, p.row, p.column, p.value, p.text(lang)] for p in exc.problems])
         write_whole(path, lambda tmp: write_csv(tmp, ["file", "row", "column", "value", "problem"], rows))
