@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from labourwatch_web.cases import org_views
+from labourwatch_web.cases import claim_views, org_views
 from labourwatch_web.cases.api import api
 from labourwatch_web.cases.views import LoginView, home, two_factor
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("labourwatch_web.cases.urls")),
     path("people/", include("labourwatch_web.cases.org_urls")),
     path("referrals/", include("labourwatch_web.cases.referral_urls")),
+    path("claims/", claim_views.claim_list, name="claims"),
     path("counts/", org_views.counts, name="counts"),
     path("api/", api.urls),
 ]

@@ -209,3 +209,55 @@ def test_a_case_is_referred_with_consent_and_accepted_by_the_other_organisation(
     page.set_viewport_size({"width": 360, "height": 640})
     page.screenshot(path=str(SHOTS / "referral-received-ru-phone.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_transferred_case_becomes_a_claim_with_its_stages_and_deadline_reminder(server, page):
+    log_in(page, server, "caseworker")
+    page.get_by_role("link", name="2", exact=True).click()
+    page.click("text=Записать согласие работника")
+    page.select_option("#consent-to", label="Другая НКО (SYNTHETIC)")
+    for share in ("name", "contacts", "answers"):
+        page.check(f"#consent-to ~ fieldset input[value={share}]")
+    page.fill("#consent-on", date.today().isoformat())
+    page.click("button.primary >> text=Записать согласие работника")
+    page.click("text=Направить или передать")
+    page.select_option("#refer-kind", "transfer")
+    page.select_option("#refer-service", "legal_claim")
+    for share in ("name", "contacts", "answers"):
+        page.check(f"#refer-to ~ fieldset input[value={share}]")
+    page.click("button.primary >> text=Направить или передать")
+    assert "ожидает ответа" in page.locator("main").inner_text()
+    page.click("text=Выйти")
+
+    log_in(page, server, "other-caseworker")
+    page.click("header >> text=Направления")
+    page.get_by_role("link", name="Передача дела", exact=False).first.click()
+    page.click("text=Принять")
+    page.click("text=Дело теперь у вашей организации: открыть.")
+    assert "Dilnoza Aliyeva" in page.locator("h1").inner_text()
+
+    start = date.fromordinal(date.today().toordinal() - 355)  # the one-year limit passes in about ten days
+    page.click("text=Внести или изменить ответы")
+    end = date.fromordinal(start.toordinal() + 60)
+    answers = {"period_start": start.isoformat(), "period_end": end.isoformat(), "hours_per_day": "10",
+               "rest_days_per_week": "0", "holidays_worked": "0", "agreed_pay": "70000"}  # fmt: skip
+    for name, value in answers.items():
+        page.fill(f"#{name}", value)
+    page.press("#agreed_pay", "Tab")
+    page.select_option("#agreed_pay_per", "month")
+    page.fill("#pay_received", "40000")
+    page.click("button.primary")
+    page.click("text=Составить иск по этим суммам")
+    claim = page.locator("#legal-claim").inner_text()
+    assert "Задолженность" in claim and "осталось дней" in claim and "ст. 160" in claim  # the reminder, the article
+    page.select_option("#stage-kind", "hearing")
+    page.fill("#stage-on", date.today().isoformat())
+    page.fill("#stage-note", "Медеуский районный суд, зал 3")
+    page.click("text=Добавить этап")
+    assert "Судебное заседание · Медеуский районный суд" in page.locator("#legal-claim").inner_text()
+    page.locator("#legal-claim").screenshot(path=str(SHOTS / "claim-ru-phone.png"))
+    page.click("header >> text=Иски")
+    listed = page.locator("main").inner_text()
+    assert "Обращение в согласительную комиссию" in listed and "Заявлено" in listed
+    shot(page, "12-claims")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -118,6 +118,8 @@ def test_a_plan_of_assistance_is_kept_with_due_dates_and_completion(seeded, logi
     service.refresh_from_db()
     assert service.done is not None
     assert AuditEvent.objects.filter(case=case, detail="service documents done").exists()
+    response = client.post(f"/cases/{case.pk}/services/", {"kind": "shelter", "due": "2026-02-31"})  # no such day
+    assert response.status_code == 302 and case.services.get(kind="shelter").due is None
 
 
 def test_money_owed_comes_from_the_core_as_a_printable_statement(seeded, login):

@@ -63,6 +63,7 @@ def test_a_consent_must_cover_what_is_shared_and_its_organisation(nurlan, login)
     assert consent(client, case, b, []).status_code == 302 and Consent.objects.count() == 1  # nothing chosen
     tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()
     consent(client, case, b, ["name"], given_on=tomorrow)
+    consent(client, case, b, ["name"], given_on="2024-02-31")  # no such day
     assert Consent.objects.count() == 1
 
 

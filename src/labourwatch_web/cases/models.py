@@ -208,6 +208,41 @@ class Referral(models.Model):
     reason = models.CharField(max_length=300, blank=True)  # of a rejection or a revocation
 
 
+class Claim(models.Model):
+    """The case's wage claim, carried from the demand to the employer to the enforcement of a judgement:
+    the amounts of its arrears when it was built (the statement shows their items, articles and the law
+    of each day), its stages, and the money recovered."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="claim")
+    built_on = models.DateField(default=timezone.localdate)
+    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    amounts = models.JSONField()  # tenge to the tiyn, as text: due by item, due_total, received, owed ...
+    recovered = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+
+class ClaimStage(models.Model):
+    """One step of the claim, on its day; the note (a document's number, the court, what was decided) is
+    free text, sealed like a case note."""
+
+    class Kind(models.TextChoices):
+        DEMAND = "demand"  # a written demand to the employer
+        INSPECTION = "inspection"  # a complaint to the labour inspection
+        COMMISSION = "commission"  # an application to the conciliation commission
+        FILING = "filing"  # a claim filed in court
+        HEARING = "hearing"
+        JUDGEMENT = "judgement"
+        ENFORCEMENT = "enforcement"  # the judgement enforced: money recovered or not
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    on = models.DateField()
+    note_sealed = models.BinaryField(null=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+
 class AuditEvent(models.Model):
     """Append-only: the application never updates or deletes a row, and the database refuses to
     (triggers in the migration, on SQLite and PostgreSQL alike)."""

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from labourwatch.core.types import pick
@@ -16,7 +15,7 @@ from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, referrals, selectors, services
 from labourwatch_web.cases.models import AuditEvent
-from labourwatch_web.cases.views import CASE_ROLES, _finding, _int, _lang, _situation, member_required
+from labourwatch_web.cases.views import CASE_ROLES, _day, _finding, _int, _lang, _situation, member_required
 
 
 def _refused(request: HttpRequest, error: referrals.Refused) -> None:
@@ -33,14 +32,14 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
             request.user,
             case,
             shares=request.POST.getlist("shares"),
-            given_on=parse_date(request.POST.get("given_on", "") or "") if request.POST.get("given_on") else None,
+            given_on=_day(request.POST.get("given_on")),
             how=request.POST.get("how", ""),
             to_organisation=organisation,
             to_outside=request.POST.get("to_outside", "")[:200],
             request=request,
         )
-    except (referrals.Refused, ValueError) as error:
-        _refused(request, error if isinstance(error, referrals.Refused) else referrals.Refused("web_consent_date"))
+    except referrals.Refused as error:
+        _refused(request, error)
     return redirect("cases:detail", pk=case.pk)
 
 

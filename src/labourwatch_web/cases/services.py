@@ -318,16 +318,20 @@ def acts() -> dict[str, Act]:
     return {a.id: a for p in load_packs(list(SCREENING_PACKS)) for a in p.acts.values()}
 
 
-def claim_statement(case: Case, lang: str) -> str:
-    """The printable statement of money owed for the case's work period (the arrears service, the law
-    of each day); LabourwatchError when the period or the pay is not known yet."""
+def claim_arrears(case: Case, lang: str) -> arrears.Arrears:
+    """The money owed for the case's work period (the arrears service, the law of each day);
+    LabourwatchError when the period or the pay is not known yet."""
     fields = arrears.claim_fields(case.answers)
     missing = [k for k in ("period_start", "period_end") if k not in fields]
     if missing:
         raise LabourwatchError(t("web_claim_needs", lang, names=", ".join(missing)))
     fields.setdefault("pay_currency", "KZT")
-    result = arrears.arrears(arrears.claim_table(fields, f"case-{case.number}"), lang=lang)
-    return render_statement(result, 0, lang)
+    return arrears.arrears(arrears.claim_table(fields, f"case-{case.number}"), lang=lang)
+
+
+def claim_statement(case: Case, lang: str) -> str:
+    """The printable statement of money owed for the case's work period."""
+    return render_statement(claim_arrears(case, lang), 0, lang)
 
 
 def add_note(user: Any, case: Case, text: str, request: HttpRequest | None = None) -> Note:

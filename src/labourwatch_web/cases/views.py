@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from base64 import b32encode
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from functools import cache, wraps
 from typing import Any
 
@@ -21,10 +23,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
-from labourwatch.i18n import t
+from labourwatch.i18n import number, t
 from labourwatch.packs import load_schema
-from labourwatch_web.cases import audit, referrals, selectors, services
-from labourwatch_web.cases.models import AuditEvent, CaseChange, Consent, Referral, Role, Service, Share, membership_of
+from labourwatch_web.cases import audit, claims, referrals, selectors, services
+from labourwatch_web.cases.models import (
+    AuditEvent,
+    Case,
+    CaseChange,
+    Claim,
+    ClaimStage,
+    Consent,
+    Referral,
+    Role,
+    Service,
+    Share,
+    membership_of,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -169,6 +183,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "caseworkers": selectors.caseworkers_of(request.user) if supervising else None,
         "supervising": supervising,
         **_referral_context(request.user, case),
+        **_claim_context(case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -191,6 +206,22 @@ def _referral_context(user: Any, case: Any) -> dict[str, Any]:
         "referrals": case.referrals.select_related("to_organisation").order_by("-made_at"),
         "organisations": referrals.organisations_besides(user),
         **choices(),
+    }
+
+
+def _claim_context(case: Case) -> dict[str, Any]:
+    """What the case page shows of the claim: its amounts, stages and deadlines, and the form's choices."""
+    claim = Claim.objects.filter(case=case).first()
+    lang = _lang()
+    return {
+        "claim": claim,
+        "claim_amounts": [(t(f"web_amount_{k}", lang), number(Decimal(v), lang, 2)) for k, v in claim.amounts.items()]
+        if claim
+        else [],
+        "recovered": number(claim.recovered, lang, 2) if claim and claim.recovered is not None else "—",
+        "stages": claims.stages_of(claim) if claim else [],
+        "deadlines": claims.deadlines(claim, timezone.localdate(), lang) if claim else [],
+        "stage_kinds": [(k, t(f"web_stage_{k}", lang)) for k in ClaimStage.Kind.values],
     }
 
 
@@ -300,6 +331,14 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _changed(request, case, lambda v: services.assign_case(request.user, case, caseworker, v, request))
 
 
+def _day(text: str | None) -> date | None:
+    """A day typed as YYYY-MM-DD; None for none, or for one that is not a day (2024-02-31)."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
 def _int(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 0
 
@@ -321,7 +360,7 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
     kind = request.POST.get("kind", "")
     if kind in Service.Kind.values:
-        due = parse_date(request.POST.get("due", "") or "") if request.POST.get("due") else None
+        due = _day(request.POST.get("due"))
         services.plan_service(request.user, case, kind, due, request.POST.get("note", "")[:500], request)
     return redirect("cases:detail", pk=case.pk)
 

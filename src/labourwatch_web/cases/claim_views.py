@@ -1,0 +1,69 @@
+"""Thin views for the legal claim of a case (cases/claims.py does the work)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from labourwatch.core.errors import LabourwatchError
+from labourwatch.i18n import number, t
+from labourwatch_web.cases import claims, selectors
+from labourwatch_web.cases.models import Claim
+from labourwatch_web.cases.views import CASE_ROLES, _day, _lang, member_required
+
+
+def _claim_of(request: HttpRequest, pk: int) -> Claim:
+    return get_object_or_404(Claim, case=selectors.case_for(request.user, pk))
+
+
+@member_required(*CASE_ROLES)
+@require_POST
+def claim_build(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    try:
+        claims.build_claim(request.user, case, _lang(), request)
+    except LabourwatchError as error:
+        messages.error(request, error.text(_lang()))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@member_required(*CASE_ROLES)
+@require_POST
+def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_of(request, pk)
+    try:
+        claims.record_stage(
+            request.user,
+            claim,
+            request.POST.get("kind", ""),
+            _day(request.POST.get("on")),
+            request.POST.get("note", "")[:500],
+            request,
+        )
+    except claims.Refused:
+        messages.error(request, t("web_stage_needs", _lang()))
+    return redirect("cases:detail", pk=pk)
+
+
+@member_required(*CASE_ROLES)
+@require_POST
+def recovered(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_of(request, pk)
+    try:
+        claims.record_recovered(request.user, claim, request.POST.get("recovered", "")[:30], request)
+    except claims.Refused as error:
+        messages.error(request, t(error.key, _lang()))
+    return redirect("cases:detail", pk=pk)
+
+
+@member_required(*CASE_ROLES)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """The deadlines of the user's claims that pass within a month or passed unmet, soonest first."""
+    cases, lang = selectors.cases_for(request.user), _lang()
+    due = claims.reminders(cases, timezone.localdate(), lang)
+    sums = claims.totals(cases)
+    shown = {"count": sums.claims, "owed": number(sums.owed, lang, 2), "recovered": number(sums.recovered, lang, 2)}
+    return render(request, "claims/list.html", {"due": due, "remind_days": claims.REMIND_DAYS, "totals": shown})
