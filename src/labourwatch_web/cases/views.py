@@ -177,7 +177,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": [_change(c) for c in case.changes.select_related("user").order_by("-at")[:20]],
         "services": case.services.order_by("done", "due"),
         "notes": services.notes_of(case),
-        "kinds": [(k, t(f"web_service_{k}", _lang())) for k in Service.Kind.values],
+        "kinds": _labelled("web_service_", Service.Kind.values),
         "has_period": all(k in case.answers for k in ("period_start", "period_end")),
         "looked": selectors.who_looked(case)[:20] if supervising else None,
         "caseworkers": selectors.caseworkers_of(request.user) if supervising else None,
@@ -188,40 +188,35 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
-def choices() -> dict[str, list[tuple[str, str]]]:
-    """The labelled choices of the consent and referral forms, in the page's language."""
-    lang = _lang()
-    return {
-        "shares": [(s, t(f"web_share_{s}", lang)) for s in Share.values],
-        "hows": [(h, t(f"web_consent_{h}", lang)) for h in Consent.How.values],
-        "referral_kinds": [(k, t(f"web_referral_{k}", lang)) for k in Referral.Kind.values],
-        "kinds": [(k, t(f"web_service_{k}", lang)) for k in Service.Kind.values],
-    }
+def _labelled(prefix: str, codes: list[str]) -> list[tuple[str, str]]:
+    """Codes with their texts in the page's language: a form's choices."""
+    return [(code, t(f"{prefix}{code}", _lang())) for code in codes]
 
 
-def _referral_context(user: Any, case: Any) -> dict[str, Any]:
+def _referral_context(user: Any, case: Case) -> dict[str, Any]:
     """What the case page shows of consent and referrals, with the forms' choices."""
     return {
         "consents": case.consents.select_related("to_organisation").order_by("-given_on", "-pk"),
         "referrals": case.referrals.select_related("to_organisation").order_by("-made_at"),
         "organisations": referrals.organisations_besides(user),
-        **choices(),
+        "shares": _labelled("web_share_", Share.values),
+        "hows": _labelled("web_consent_", Consent.How.values),
+        "referral_kinds": _labelled("web_referral_", Referral.Kind.values),
     }
 
 
 def _claim_context(case: Case) -> dict[str, Any]:
     """What the case page shows of the claim: its amounts, stages and deadlines, and the form's choices."""
-    claim = Claim.objects.filter(case=case).first()
-    lang = _lang()
+    claim, lang = Claim.objects.filter(case=case).first(), _lang()
+    if claim is None:
+        return {"claim": None}
     return {
         "claim": claim,
-        "claim_amounts": [(t(f"web_amount_{k}", lang), number(Decimal(v), lang, 2)) for k, v in claim.amounts.items()]
-        if claim
-        else [],
-        "recovered": number(claim.recovered, lang, 2) if claim and claim.recovered is not None else "—",
-        "stages": claims.stages_of(claim) if claim else [],
-        "deadlines": claims.deadlines(claim, timezone.localdate(), lang) if claim else [],
-        "stage_kinds": [(k, t(f"web_stage_{k}", lang)) for k in ClaimStage.Kind.values],
+        "claim_amounts": [(t(f"web_amount_{k}", lang), number(Decimal(v), lang, 2)) for k, v in claim.amounts.items()],
+        "recovered": number(claim.recovered, lang, 2) if claim.recovered is not None else "—",
+        "stages": claims.stages_of(claim),
+        "deadlines": claims.deadlines(claim, timezone.localdate(), lang),
+        "stage_kinds": _labelled("web_stage_", ClaimStage.Kind.values),
     }
 
 
