@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from labourwatch_web.cases import claim_views, org_views
+from labourwatch_web.cases import claim_views, org_views, supervision_views
 from labourwatch_web.cases.api import api
 from labourwatch_web.cases.views import LoginView, home, two_factor
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("people/", include("labourwatch_web.cases.org_urls")),
     path("referrals/", include("labourwatch_web.cases.referral_urls")),
     path("claims/", claim_views.claim_list, name="claims"),
+    path("tasks/", supervision_views.tasks, name="tasks"),
+    path("dashboard/", supervision_views.dashboard, name="dashboard"),
     path("counts/", org_views.counts, name="counts"),
     path("api/", api.urls),
 ]

@@ -261,3 +261,17 @@ def test_a_transferred_case_becomes_a_claim_with_its_stages_and_deadline_reminde
     assert "Обращение в согласительную комиссию" in listed and "Заявлено" in listed
     shot(page, "12-claims")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_supervisor_approves_a_plan_and_reads_the_dashboard_on_a_phone(server, page):
+    log_in(page, server, "supervisor")
+    page.get_by_role("link", name="3", exact=True).click()
+    page.select_option("#kind", "shelter")
+    page.click("text=Добавить в план")
+    page.click("text=Утвердить план")
+    assert "План утверждён." in page.locator("main").inner_text() and "утверждено" in page.locator("main").inner_text()
+    page.click("header >> text=Сводка")
+    board = page.locator("main").inner_text()
+    assert "Открытые дела по кейс-менеджерам" in board and "Дней от приёма до закрытия" in board
+    shot(page, "13-dashboard")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -79,7 +79,8 @@ def test_the_routes_are_all_known():
         "people/<int:member>/password-link/",
     ]
     pages += ["welcome/<uidb64>/<token>/", "cases/<int:pk>/consents/<int:consent>/withdraw/"]
-    pages += ["cases/<int:pk>/consents/<int:consent>/file/", "claims/"]
+    pages += ["cases/<int:pk>/consents/<int:consent>/file/", "claims/", "tasks/", "dashboard/"]
+    pages += ["cases/<int:pk>/plan/approve/"]
     pages += [f"cases/<int:pk>/legal-claim/{end}" for end in ("", "stages/", "recovered/")]
     pages += ["referrals/", "referrals/<int:referral>/", "referrals/<int:referral>/answer/"]
     pages += ["referrals/<int:referral>/revoke/"]

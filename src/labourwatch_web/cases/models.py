@@ -126,6 +126,10 @@ class Service(models.Model):
     done = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(  # a supervisor approved the plan this step is part of
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_on = models.DateField(null=True, blank=True)
 
 
 class Note(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from labourwatch_web.cases import claim_views, referral_views, views
+from labourwatch_web.cases import claim_views, referral_views, supervision_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/consents/<int:consent>/withdraw/", referral_views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/consents/<int:consent>/file/", referral_views.consent_file, name="consent_file"),
     path("<int:pk>/refer/", referral_views.refer, name="refer"),
+    path("<int:pk>/plan/approve/", supervision_views.plan_approve, name="plan_approve"),
     path("<int:pk>/legal-claim/", claim_views.claim_build, name="claim_build"),
     path("<int:pk>/legal-claim/stages/", claim_views.stage_add, name="stage_add"),
     path("<int:pk>/legal-claim/recovered/", claim_views.recovered, name="recovered"),

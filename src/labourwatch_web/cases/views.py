@@ -182,6 +182,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "looked": selectors.who_looked(case)[:20] if supervising else None,
         "caseworkers": selectors.caseworkers_of(request.user) if supervising else None,
         "supervising": supervising,
+        "unapproved": case.services.filter(approved_by__isnull=True).exists(),
         **_referral_context(request.user, case),
         **_claim_context(case),
     }
