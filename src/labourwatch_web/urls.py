@@ -13,6 +13,7 @@ urlpatterns = [
     path("welcome/<uidb64>/<token>/", org_views.WelcomeView.as_view(), name="welcome"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/export.csv", org_views.export, name="export"),
+    path("cases/evidence.csv", org_views.evidence, name="evidence"),
     path("cases/", include("labourwatch_web.cases.urls")),
     path("people/", include("labourwatch_web.cases.org_urls")),
     path("referrals/", include("labourwatch_web.cases.referral_urls")),

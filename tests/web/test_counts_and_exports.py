@@ -8,10 +8,13 @@ import io
 from collections import Counter
 
 import numpy as np
+from click.testing import CliRunner
 
+from labourwatch.cli import cli
 from labourwatch_web.cases import aggregates, services
 from labourwatch_web.cases.exports import _cell
 from labourwatch_web.cases.models import AuditEvent, Membership
+from tests.web.conftest import cases_of
 
 
 def open_cases(user, n: int, citizenship: str) -> None:
@@ -79,3 +82,28 @@ def test_tables_that_share_their_totals_withhold_the_same_totals():
     linked = aggregates._linked(by)
     assert linked["sex"].suppressed[-1].tolist() == linked["citizenship"].suppressed[-1].tolist()
     assert linked["citizenship"].suppressed[-1][0]
+
+
+def test_the_cases_as_evidence_are_a_survey_file_that_labourwatch_assesses_and_reports(seeded, login, tmp_path):
+    client = login("supervisor")
+    response = client.get("/cases/evidence.csv")
+    text = response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 3 and all(r["id"].startswith("P") and len(r["id"]) == 13 for r in rows)
+    assert rows[0]["reference_date"] == "2024-06-03" and rows[0]["citizenship"] == "UZB"
+    secrets = [s for c in cases_of(seeded[0]) for s in secrets_of(c)]
+    assert not any(s in text for s in secrets)  # no name, document, phone, address, employer or place
+    assert client.get("/cases/evidence.csv").content.decode() == text  # the same pseudonyms every time
+    (tmp_path / "cases.csv").write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assessed = runner.invoke(cli, ["assess", str(tmp_path / "cases.csv"), "-o", str(tmp_path / "assessed.parquet")])
+    assert assessed.exit_code == 0, assessed.output
+    report = runner.invoke(cli, ["report", str(tmp_path / "assessed.parquet"), "-o", str(tmp_path / "r.html")])
+    assert report.exit_code == 0, report.output
+    assert "3 records" in (tmp_path / "r.html").read_text(encoding="utf-8")  # too few to publish: said so
+    assert AuditEvent.objects.filter(action="export", detail="3 cases as evidence").exists()
+
+
+def secrets_of(case) -> list[str]:
+    who = services.identity_of(case.person)
+    return [s for s in (who.name, who.document, who.phone, who.address, case.employer, case.work_site) if s]

@@ -71,7 +71,7 @@ def test_the_routes_are_all_known():
     pages = ["", "login/", "logout/", "two-factor/", "i18n/setlang/", "cases/", "cases/new/", "cases/<int:pk>/"]
     ends = ("answers/", "close/", "closure/", "assign/", "claim/", "services/", "notes/", "consents/", "refer/")
     pages += [f"cases/<int:pk>/{end}" for end in ends]
-    pages += ["cases/<int:pk>/services/<int:service>/done/", "cases/export.csv", "counts/"]
+    pages += ["cases/<int:pk>/services/<int:service>/done/", "cases/export.csv", "cases/evidence.csv", "counts/"]
     pages += [
         "people/",
         "people/<int:member>/",

@@ -63,5 +63,9 @@ class OrganisationKeys:
         """Keyed hashes of the name's skeletons, as stored and searched."""
         return [self._token(k) for k in name_keys(name)]
 
+    def pseudonym(self, what: str) -> str:
+        """A stable keyed name for `what` (a case in an evidence export): reveals nothing without the key."""
+        return "P" + self._token(f"pseudonym {what}")[:12]
+
     def _token(self, key: str) -> str:
         return hmac.new(self.index, key.encode(), hashlib.sha256).hexdigest()[:24]

@@ -1,6 +1,10 @@
 """Cases out as CSV, for a spreadsheet or R: the cases the user sees, their answers and screening.
 Names, document numbers, phones and addresses only for a member the admin allowed to export them, and
-every export is in the audit log with what it held."""
+every export is in the audit log with what it held.
+
+The evidence export is the same cases as a survey file: one row per case under a pseudonym, its
+reference date and the questionnaire's answers, nothing that names or places a person, so that
+`labourwatch assess` and `labourwatch report` treat an organisation's cases as they treat a survey."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from labourwatch.core.columns import ID, REFERENCE_DATE
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, services
 from labourwatch_web.cases.models import AuditEvent, Case, membership_of
@@ -67,3 +72,24 @@ def _row(case: Case, identities: bool, questions: list[str]) -> list[Any]:
         " ".join(screening.holds),
         *(case.answers.get(name, "") for name in questions),
     ]
+
+
+def export_evidence(user: Any, *, request: HttpRequest | None = None) -> str:
+    """The user's cases de-identified, in the questionnaire's columns: `id` a pseudonym (a keyed hash of
+    the case, the same in every export of the organisation, which names no case outside it), and
+    `reference_date` the answer, else the day of intake (a reading: what the worker told is of then)."""
+    membership = membership_of(user)
+    cases = list(Case.objects.visible_to(user).select_related("organisation").order_by("number"))
+    answered = {name for case in cases for name in case.answers}
+    questions = [n for n in load_schema().variables if n in answered and n not in (REFERENCE_DATE, *PERSON)]
+    keys = services.keys_of(membership.organisation) if membership else None
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([ID, REFERENCE_DATE, *PERSON, *questions])
+    for case in cases:
+        pseudonym = keys.pseudonym(f"case {case.pk}") if keys else ""
+        given = case.answers.get(REFERENCE_DATE) or case.opened.isoformat()
+        row = [pseudonym, given, *(case.answers.get(f) or getattr(case.person, f) for f in PERSON)]
+        writer.writerow([_cell(v) for v in (*row, *(case.answers.get(name, "") for name in questions))])
+    audit.record(AuditEvent.Action.EXPORT, user, request=request, detail=f"{len(cases)} cases as evidence")
+    return out.getvalue()

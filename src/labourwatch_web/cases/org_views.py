@@ -136,3 +136,13 @@ def export(request: HttpRequest) -> HttpResponse:
     name = f"cases-{timezone.localdate():%Y-%m-%d}{'-identities' if identities else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@member_required(*CASE_ROLES)
+def evidence(request: HttpRequest) -> HttpResponse:
+    """The user's cases de-identified, as a survey file for `labourwatch assess` and `report`."""
+    response = HttpResponse(
+        exports.export_evidence(request.user, request=request), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cases-evidence-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
