@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/export.csv", org_views.export, name="export"),
     path("cases/evidence.csv", org_views.evidence, name="evidence"),
+    path("cases/htcds/", org_views.htcds_check, name="htcds"),
+    path("cases/htcds.csv", org_views.htcds_file, name="htcds_file"),
     path("cases/", include("labourwatch_web.cases.urls")),
     path("people/", include("labourwatch_web.cases.org_urls")),
     path("referrals/", include("labourwatch_web.cases.referral_urls")),

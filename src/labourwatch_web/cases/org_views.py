@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
-from labourwatch_web.cases import aggregates, audit, exports, members, services
+from labourwatch_web.cases import aggregates, audit, exports, htcds, members, services
 from labourwatch_web.cases.models import AuditEvent, Membership, Role
 from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_required
 
@@ -145,4 +145,17 @@ def evidence(request: HttpRequest) -> HttpResponse:
         exports.export_evidence(request.user, request=request), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="cases-evidence-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@member_required(Role.SUPERVISOR)
+def htcds_check(request: HttpRequest) -> HttpResponse:
+    """The HTCDS export before it leaves: how many records, how many withheld for k-anonymity."""
+    return render(request, "people/htcds.html", {"release": htcds.prepare(request.user), "k": htcds.K})
+
+
+@member_required(Role.SUPERVISOR)
+def htcds_file(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(htcds.release(request.user, request).csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-htcds-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
