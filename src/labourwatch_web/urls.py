@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/evidence.csv", org_views.evidence, name="evidence"),
     path("cases/htcds/", org_views.htcds_check, name="htcds"),
     path("cases/htcds.csv", org_views.htcds_file, name="htcds_file"),
+    path("cases/import/", org_views.case_import, name="case_import"),
     path("cases/", include("labourwatch_web.cases.urls")),
     path("people/", include("labourwatch_web.cases.org_urls")),
     path("referrals/", include("labourwatch_web.cases.referral_urls")),

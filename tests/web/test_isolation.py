@@ -72,7 +72,7 @@ def test_the_routes_are_all_known():
     ends = ("answers/", "close/", "closure/", "assign/", "claim/", "services/", "notes/", "consents/", "refer/")
     pages += [f"cases/<int:pk>/{end}" for end in ends]
     pages += ["cases/<int:pk>/services/<int:service>/done/", "cases/export.csv", "cases/evidence.csv", "counts/"]
-    pages += ["cases/htcds/", "cases/htcds.csv"]
+    pages += ["cases/htcds/", "cases/htcds.csv", "cases/import/"]
     pages += [
         "people/",
         "people/<int:member>/",

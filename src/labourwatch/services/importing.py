@@ -71,7 +71,7 @@ def import_submissions(
         subs = read_submissions(Path(source), encoding=encoding, lang=lang)
         canon = forms.canonical_records(subs)
     try:
-        checked = _check(subs, canon, lang)
+        checked = check_records(subs, canon, lang)
     except DataError as exc:
         _write_report(report, subs.label, canon.recoded, exc, lang)
         raise
@@ -83,7 +83,7 @@ def import_submissions(
     return Imported(out, added, already, replaced, canon.recoded, canon.unmatched, report, repeat_paths)
 
 
-def _check(subs: Submissions, canon: Canonical, lang: str) -> dict[str, pa.Table]:
+def check_records(subs: Submissions, canon: Canonical, lang: str) -> dict[str, pa.Table]:
     """Check every value as `assess` would, naming the source's rows and columns; each table typed."""
     tables = {"": (canon.records, subs.label)}
     for name, rows in canon.repeats.items():

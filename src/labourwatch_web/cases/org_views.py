@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -13,9 +15,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
-from labourwatch_web.cases import aggregates, audit, exports, htcds, members, services
+from labourwatch_web.cases import aggregates, audit, exports, htcds, imports, members, services
 from labourwatch_web.cases.models import AuditEvent, Membership, Role
 from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_required
 
@@ -159,3 +162,37 @@ def htcds_file(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(htcds.release(request.user, request).csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cases-htcds-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
+
+
+UPLOAD_LIMIT = 20 * 1024 * 1024  # bytes of a case list or a mapping file
+
+
+@member_required(Role.SUPERVISOR)
+def case_import(request: HttpRequest) -> HttpResponse:
+    """An existing case list (Excel or CSV) and its mapping file: all the cases opened, or none and every
+    rejected value listed."""
+    context: dict[str, Any] = {"rejected": [], "total": 0, "imported": None}
+    if request.method == "POST":
+        source, mapping = request.FILES.get("cases"), request.FILES.get("mapping")
+        if source is None or mapping is None or max(source.size or 0, mapping.size or 0) > UPLOAD_LIMIT:
+            messages.error(request, t("web_import_files", _lang()))
+            return render(request, "people/import.html", context)
+        with tempfile.TemporaryDirectory() as folder:
+            cases, mapped = _saved(Path(folder), source), _saved(Path(folder), mapping)
+            try:
+                context["imported"] = imports.import_cases(request.user, cases, mapped, _lang(), request)
+            except imports.Refused as refused:
+                messages.error(request, refused.text(_lang()))
+                context.update(rejected=refused.rejected, total=refused.total)
+            except LabourwatchError as error:  # the file cannot be read, or the mapping is wrong
+                messages.error(request, error.text(_lang()))
+    return render(request, "people/import.html", context)
+
+
+def _saved(folder: Path, upload: Any) -> Path:
+    """An upload in `folder` under its own name's suffix (which says how to read it)."""
+    path = folder / f"{len(list(folder.iterdir()))}{Path(upload.name or '').suffix.lower()[:10]}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
