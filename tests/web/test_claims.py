@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from labourwatch.core.model import Status
 from labourwatch.i18n import number
@@ -55,6 +56,24 @@ def test_stages_are_kept_in_order_with_their_notes_sealed(case, login):
     assert [(s.kind, note) for s, note in claims.stages_of(claim)] == [("demand", ""), ("filing", "Дело № 2-555/25")]
     assert b"2-555/25" not in raw_bytes("SELECT * FROM cases_claimstage")
     assert AuditEvent.objects.filter(case=case, detail="claim stage filing").exists()
+
+
+def test_a_stage_keeps_its_document_sealed_and_gives_it_back_to_who_sees_the_case(case, login):
+    client = login("lawyer")
+    client.post(f"/cases/{case.pk}/legal-claim/")
+    judgement = SimpleUploadedFile("решение суда.pdf", b"%PDF-1.4 the court orders payment of 526079.55")
+    client.post(
+        f"/cases/{case.pk}/legal-claim/stages/", {"kind": "judgement", "on": "2025-06-01", "document": judgement}
+    )
+    stage = Claim.objects.get(case=case).stages.get()
+    assert stage.document_name == "решение суда.pdf"
+    assert b"court orders" not in raw_bytes("SELECT * FROM cases_claimstage")
+    response = client.get(f"/cases/{case.pk}/legal-claim/stages/{stage.pk}/document/")
+    assert response.content == b"%PDF-1.4 the court orders payment of 526079.55"
+    assert AuditEvent.objects.filter(case=case, detail="claim document").exists()
+    huge = SimpleUploadedFile("big.pdf", b"x" * (claims.DOCUMENT_LIMIT + 1))
+    client.post(f"/cases/{case.pk}/legal-claim/stages/", {"kind": "filing", "on": "2025-01-01", "document": huge})
+    assert Claim.objects.get(case=case).stages.count() == 1  # refused, said on the page
 
 
 def test_the_money_recovered_is_a_number_to_the_tiyn(case, login):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
-from labourwatch_web.cases import htcds, services
+from labourwatch_web.cases import htcds, referrals, services
 from labourwatch_web.cases.models import AuditEvent, Case, Membership
 from tests.web.conftest import cases_of
 
@@ -53,3 +54,16 @@ def test_only_a_supervisor_shares_htcds(seeded, login):
     client = login("caseworker")
     assert client.get("/cases/htcds/").status_code == 403 and client.get("/cases/htcds.csv").status_code == 403
     assert [c.number for c in cases_of(seeded[0])]  # the cases are there, the caseworker may not share them
+
+
+def test_referrals_are_named_by_organisation_in_the_case_fields(seeded):
+    a, b = seeded
+    case = cases_of(a)[0]
+    caseworker = Membership.objects.get(user__username="caseworker").user
+    receiver = Membership.objects.get(user__username="other-caseworker").user
+    referrals.record_consent(caseworker, case, shares=["name"], given_on=date.today(), how="signed", to_organisation=b)
+    made = referrals.refer(caseworker, case, b, kind="transfer", service="legal_claim", shares=["name"])
+    referrals.answer(receiver, made, True)
+    sent = htcds._referral_fields(Case.objects.get(pk=case.pk))
+    assert sent["cas_ReferringOrganisation"] == a.name and sent["cas_IncomingReferralDate"] == date.today().isoformat()
+    assert htcds.prepare(receiver).records == 2  # B's own case and the one transferred to it

@@ -34,7 +34,9 @@ def urls_for(case_ids: list[int], member_ids: list[int] = [], referral_ids: list
         elif "<int:referral>" in route:
             out += ["/" + route.replace("<int:referral>", str(pk)) for pk in referral_ids]
         elif "<int:pk>" in route or "<case_id>" in route:
-            route = route.replace("<int:service>", "1").replace("<int:consent>", "1").replace("<case_id>", "<int:pk>")
+            for inner in ("<int:service>", "<int:consent>", "<int:stage>"):
+                route = route.replace(inner, "1")
+            route = route.replace("<case_id>", "<int:pk>")
             out += ["/" + route.replace("<int:pk>", str(pk)) for pk in case_ids]
         else:
             out.append("/" + route.replace("<uidb64>/<token>", "MQ/set-password"))
@@ -83,6 +85,7 @@ def test_the_routes_are_all_known():
     pages += ["cases/<int:pk>/consents/<int:consent>/file/", "claims/", "tasks/", "dashboard/"]
     pages += ["cases/<int:pk>/plan/approve/"]
     pages += [f"cases/<int:pk>/legal-claim/{end}" for end in ("", "stages/", "recovered/")]
+    pages += ["cases/<int:pk>/legal-claim/stages/<int:stage>/document/"]
     pages += ["referrals/", "referrals/<int:referral>/", "referrals/<int:referral>/answer/"]
     pages += ["referrals/<int:referral>/revoke/"]
     api = ["api/", "api/openapi.json", "api/cases", "api/cases", "api/cases/search", "api/cases/<case_id>"]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from labourwatch_web.cases import referrals, services
-from labourwatch_web.cases.models import AuditEvent, Case, Consent, Referral
+from labourwatch_web.cases import claims, referrals, services
+from labourwatch_web.cases.models import AuditEvent, Case, Claim, Consent, Referral
 from tests.web.conftest import cases_of
 from tests.web.test_isolation import leaks, urls_for
 
@@ -140,6 +140,11 @@ def test_a_transfer_moves_the_case_sealed_with_the_receivers_keys(nurlan, login,
     case, b = nurlan
     sender = login("caseworker")
     sender.post(f"/cases/{case.pk}/notes/", {"text": "Паспорт у работодателя"})
+    claim = Claim.objects.create(case=case, built_by=case.created_by, period_start=date(2024, 3, 1),
+                                 period_end=date(2024, 3, 31), amounts={})  # fmt: skip
+    claims.record_stage(
+        case.created_by, claim, "demand", date(2024, 5, 1), "Требование № 7", claims.Document("d.pdf", b"%PDF demand")
+    )
     consent(sender, case, b, ["name", "contacts", "answers"])
     refer(sender, case, b, ["name", "contacts", "answers"], kind="transfer")
     made = Referral.objects.get()
@@ -152,6 +157,8 @@ def test_a_transfer_moves_the_case_sealed_with_the_receivers_keys(nurlan, login,
     assert moved.number == 2  # after B's own case
     assert services.identity_of(moved.person).document == "N0000001"  # opened with B's key
     assert services.notes_of(moved)[0][2] == "Паспорт у работодателя"
+    stage = claims.stages_of(Claim.objects.get(case=moved))[0]
+    assert stage[1] == "Требование № 7" and claims.document_of(stage[0]).data == b"%PDF demand"  # B's keys open them
     assert "Нурлан Сапаров" in receiver.post("/cases/", {"q": "Nurlan"}).content.decode()  # B's name index
     assert receiver.get(f"/cases/{case.pk}/").status_code == 200
     login("caseworker")

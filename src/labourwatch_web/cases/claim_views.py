@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.i18n import number, t
-from labourwatch_web.cases import claims, selectors
-from labourwatch_web.cases.models import Claim
+from labourwatch_web.cases import audit, claims, selectors
+from labourwatch_web.cases.models import AuditEvent, Claim, ClaimStage
 from labourwatch_web.cases.views import CASE_ROLES, _day, _lang, member_required
 
 
@@ -34,18 +36,27 @@ def claim_build(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_of(request, pk)
+    upload = request.FILES.get("document")
+    document = claims.Document(upload.name or "", upload.read(claims.DOCUMENT_LIMIT + 1)) if upload else None
+    kind, note = request.POST.get("kind", ""), request.POST.get("note", "")[:500]
     try:
-        claims.record_stage(
-            request.user,
-            claim,
-            request.POST.get("kind", ""),
-            _day(request.POST.get("on")),
-            request.POST.get("note", "")[:500],
-            request,
-        )
-    except claims.Refused:
-        messages.error(request, t("web_stage_needs", _lang()))
+        claims.record_stage(request.user, claim, kind, _day(request.POST.get("on")), note, document, request)
+    except claims.Refused as error:
+        messages.error(request, t(error.key, _lang()))
     return redirect("cases:detail", pk=pk)
+
+
+@member_required(*CASE_ROLES)
+def stage_document(request: HttpRequest, pk: int, stage: int) -> HttpResponse:
+    """A stage's document, opened for whoever sees the case (logged as a read of it)."""
+    found = get_object_or_404(ClaimStage, claim=_claim_of(request, pk), pk=stage, document_sealed__isnull=False)
+    document = claims.document_of(found)
+    audit.record(
+        AuditEvent.Action.VIEW_CASE, request.user, request=request, case=found.claim.case, detail="claim document"
+    )
+    response = HttpResponse(document.data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="stage-{found.pk}{Path(document.name).suffix[:10]}"'
+    return response
 
 
 @member_required(*CASE_ROLES)

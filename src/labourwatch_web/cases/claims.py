@@ -64,15 +64,47 @@ def build_claim(user: Any, case: Case, lang: str, request: HttpRequest | None = 
     return claim
 
 
+DOCUMENT_LIMIT = 10 * 1024 * 1024  # bytes of a stage's document
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    data: bytes
+
+
 def record_stage(
-    user: Any, claim: Claim, kind: str, on: date | None, note: str, request: HttpRequest | None = None
+    user: Any,
+    claim: Claim,
+    kind: str,
+    on: date | None,
+    note: str,
+    document: Document | None = None,
+    request: HttpRequest | None = None,
 ) -> ClaimStage:
+    """A stage on its day, with a note and a document (a demand, a filing, a judgement), both sealed."""
     if kind not in ClaimStage.Kind.values or on is None:
         raise Refused("web_stage_needs")
-    sealed = services.sealed(services.keys_of(claim.case.organisation), note.strip(), "claim stage")
-    stage = ClaimStage.objects.create(claim=claim, kind=kind, on=on, note_sealed=sealed, recorded_by=user)
+    if document is not None and len(document.data) > DOCUMENT_LIMIT:
+        raise Refused("web_document_too_large")
+    keys = services.keys_of(claim.case.organisation)
+    sealed = services.sealed(keys, note.strip(), "claim stage")
+    stage = ClaimStage.objects.create(
+        claim=claim,
+        kind=kind,
+        on=on,
+        note_sealed=sealed,
+        document_name=document.name[:200] if document else "",
+        document_sealed=keys.seal(document.data, "claim document") if document else None,
+        recorded_by=user,
+    )
     audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=claim.case, detail=f"claim stage {kind}")
     return stage
+
+
+def document_of(stage: ClaimStage) -> Document:
+    keys = services.keys_of(stage.claim.case.organisation)
+    return Document(stage.document_name, keys.open(stage.document_sealed, "claim document"))
 
 
 def stages_of(claim: Claim) -> list[tuple[ClaimStage, str]]:

@@ -54,10 +54,17 @@ class OrganisationKeys:
 
     def encrypt(self, text: str, field: str) -> bytes:
         """The field's text sealed; the field name is bound in, so a value cannot be moved to another field."""
-        return _seal(self.data, text.encode("utf-8"), field.encode())
+        return self.seal(text.encode("utf-8"), field)
 
     def decrypt(self, sealed: bytes | None, field: str) -> str:
-        return _open(self.data, bytes(sealed), field.encode()).decode("utf-8") if sealed else ""
+        return self.open(sealed, field).decode("utf-8")
+
+    def seal(self, data: bytes, field: str) -> bytes:
+        """Bytes (a document) sealed as a field's text is."""
+        return _seal(self.data, data, field.encode())
+
+    def open(self, sealed: bytes | None, field: str) -> bytes:
+        return _open(self.data, bytes(sealed), field.encode()) if sealed else b""
 
     def name_tokens(self, name: str) -> list[str]:
         """Keyed hashes of the name's skeletons, as stored and searched."""

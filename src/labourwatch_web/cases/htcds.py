@@ -22,12 +22,13 @@ from django.http import HttpRequest
 from labourwatch.stats.disclosure import anonymity
 from labourwatch_web.cases import audit, services
 from labourwatch_web.cases.exports import _cell
-from labourwatch_web.cases.models import AuditEvent, Case, membership_of
+from labourwatch_web.cases.models import AuditEvent, Case, Referral, membership_of
 
 K = 11  # CTDC: every combination of the released quasi-identifiers is shared by at least 11 records
 MAPPING = Path(__file__).with_name("data") / "htcds.yaml"
 COLUMNS = ("id", "yearOfRegistration", "prs_Gender", "ageBroad", "prs_Nationality", "vic_MethodsOfControl",
-           "vic_TypeOfLabourExploitation", "vic_LabourIndustry", "isForcedLabour", "cas_Status")  # fmt: skip
+           "vic_TypeOfLabourExploitation", "vic_LabourIndustry", "isForcedLabour", "cas_Status",
+           "cas_ReferringOrganisation", "cas_IncomingReferralDate", "cas_ReferredOrganisation")  # fmt: skip
 QUASI_IDENTIFIERS = ("yearOfRegistration", "prs_Gender", "ageBroad", "prs_Nationality", "vic_LabourIndustry")
 
 
@@ -59,7 +60,8 @@ class Release:
 def prepare(user: Any) -> Release:
     """The organisation's cases the user sees as HTCDS rows, those that would break k-anonymity withheld."""
     membership = membership_of(user)
-    cases = list(Case.objects.visible_to(user).select_related("person").order_by("number"))
+    referrals = ("referrals__from_organisation", "referrals__to_organisation")
+    cases = list(Case.objects.visible_to(user).select_related("person").prefetch_related(*referrals).order_by("number"))
     keys = services.keys_of(membership.organisation) if membership else None
     rows = [_row(case, keys.pseudonym(f"case {case.pk}") if keys else "") for case in cases]
     kept, smallest = _k_anonymous(rows)
@@ -102,6 +104,22 @@ def _row(case: Case, pseudonym: str) -> dict[str, str]:
         "vic_LabourIndustry": m["industry"].get(sector, ""),
         "isForcedLabour": "1" if "forced_labour" in screening.holds else "0",
         "cas_Status": m["status"][case.status],
+        **_referral_fields(case),
+    }
+
+
+def _referral_fields(case: Case) -> dict[str, str]:
+    """Where the case came from (a transfer accepted: the organisation and the day) and the organisations
+    it was referred to that accepted; names of organisations, never of people."""
+    accepted = [r for r in case.referrals.all() if r.state == Referral.State.ACCEPTED]
+    came = next(
+        (r for r in accepted if r.kind == Referral.Kind.TRANSFER and r.to_organisation_id == case.organisation_id), None
+    )
+    sent = sorted({r.to_organisation.name for r in accepted if r.from_organisation_id == case.organisation_id})
+    return {
+        "cas_ReferringOrganisation": came.from_organisation.name if came else "",
+        "cas_IncomingReferralDate": came.answered_at.date().isoformat() if came and came.answered_at else "",
+        "cas_ReferredOrganisation": "; ".join(sent),
     }
 
 

@@ -112,6 +112,8 @@ class Service(models.Model):
     """One step of the plan of assistance: what, by when, and whether it was done."""
 
     class Kind(models.TextChoices):
+        ASSESSMENT = "assessment"  # assess the worker's situation and needs
+        PLAN_REVIEW = "plan_review"  # review the plan with the worker
         DOCUMENTS = "documents"  # recover identity documents
         SHELTER = "shelter"
         MEDICAL = "medical"
@@ -243,6 +245,8 @@ class ClaimStage(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     on = models.DateField()
     note_sealed = models.BinaryField(null=True)
+    document_name = models.CharField(max_length=200, blank=True)  # as uploaded: a court's file name
+    document_sealed = models.BinaryField(null=True)  # the document itself, sealed like a note
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -26,6 +26,7 @@ from labourwatch_web.cases import audit, services
 from labourwatch_web.cases.models import (
     AuditEvent,
     Case,
+    ClaimStage,
     Consent,
     NameToken,
     Organisation,
@@ -193,10 +194,15 @@ def revoke(user: Any, referral: Referral, reason: str, request: HttpRequest | No
 
 
 def _move(case: Case, to: Organisation, user: Any) -> None:
-    """The case, its person and notes, sealed anew with the receiving organisation's keys, under its next
-    number and given to the caseworker who accepted it."""
+    """The case, its person, notes and the notes and documents of its claim, sealed anew with the
+    receiving organisation's keys, under its next number and given to the caseworker who accepted it."""
     person = case.person
     who, notes = services.identity_of(person), [(n, services.note_text(n)) for n in case.notes.all()]
+    old = services.keys_of(case.organisation)
+    stages = [
+        (s, old.decrypt(s.note_sealed, "claim stage"), old.open(s.document_sealed, "claim document"))
+        for s in ClaimStage.objects.filter(claim__case=case)
+    ]
     keys = services.keys_of(to)
     person.organisation = to
     for field in ("name", "document", "phone", "address"):
@@ -207,6 +213,10 @@ def _move(case: Case, to: Organisation, user: Any) -> None:
     for note, text in notes:
         note.text_sealed = keys.encrypt(text, "note")
         note.save(update_fields=["text_sealed"])
+    for stage, stage_note, document in stages:
+        stage.note_sealed = services.sealed(keys, stage_note, "claim stage")
+        stage.document_sealed = keys.seal(document, "claim document") if stage.document_sealed else None
+        stage.save(update_fields=["note_sealed", "document_sealed"])
     last = Case.objects.select_for_update().filter(organisation=to).aggregate(Max("number"))["number__max"] or 0
     assigned = user if _role(user) == Role.CASEWORKER else None
     moved = {"organisation": to, "number": last + 1, "assigned_to": assigned, "version": case.version + 1}

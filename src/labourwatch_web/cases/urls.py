@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/plan/approve/", supervision_views.plan_approve, name="plan_approve"),
     path("<int:pk>/legal-claim/", claim_views.claim_build, name="claim_build"),
     path("<int:pk>/legal-claim/stages/", claim_views.stage_add, name="stage_add"),
+    path("<int:pk>/legal-claim/stages/<int:stage>/document/", claim_views.stage_document, name="stage_document"),
     path("<int:pk>/legal-claim/recovered/", claim_views.recovered, name="recovered"),
 ]
