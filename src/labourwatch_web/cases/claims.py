@@ -54,13 +54,7 @@ def build_claim(user: Any, case: Case, lang: str, request: HttpRequest | None = 
     claim, _ = Claim.objects.update_or_create(case=case, defaults={"built_by": user, "amounts": amounts, **period})
     if not case.legal_claim:
         Case.objects.filter(pk=case.pk).update(legal_claim=True)
-    audit.record(
-        AuditEvent.Action.CHANGE_CASE,
-        user,
-        request=request,
-        case=case,
-        detail=f"claim built: owed {amounts.get('owed')}",
-    )
+    audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=case, detail="claim built")  # no amount
     return claim
 
 

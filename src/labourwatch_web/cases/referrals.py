@@ -219,8 +219,8 @@ def _move(case: Case, to: Organisation, user: Any) -> None:
         stage.save(update_fields=["note_sealed", "document_sealed"])
     last = Case.objects.select_for_update().filter(organisation=to).aggregate(Max("number"))["number__max"] or 0
     assigned = user if _role(user) == Role.CASEWORKER else None
-    moved = {"organisation": to, "number": last + 1, "assigned_to": assigned, "version": case.version + 1}
-    Case.objects.filter(pk=case.pk).update(**moved)
+    changes = {"organisation": to, "number": last + 1, "assigned_to": assigned, "version": case.version + 1}
+    Case.objects.filter(pk=case.pk).update(**changes)
 
 
 # Selectors
