@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from labourwatch.cli import cli
 from labourwatch_web.cases import aggregates, services
 from labourwatch_web.cases.exports import _cell
-from labourwatch_web.cases.models import AuditEvent, Membership
+from labourwatch_web.cases.models import AuditEvent, Case, Membership
 from tests.web.conftest import cases_of
 
 
@@ -107,3 +107,16 @@ def test_the_cases_as_evidence_are_a_survey_file_that_labourwatch_assesses_and_r
 def secrets_of(case) -> list[str]:
     who = services.identity_of(case.person)
     return [s for s in (who.name, who.document, who.phone, who.address, case.employer, case.work_site) if s]
+
+
+def test_counts_by_sector_name_the_sector_and_protect_small_cells(seeded, login):
+    supervisor = Membership.objects.get(user__username="supervisor").user
+    for i, sector in enumerate(["construction"] * 12 + ["trade"] * 10):
+        case = services.open_case(supervisor, services.Identity(f"Worker {i}"))
+        Case.objects.filter(pk=case.pk).update(answers={"sector": sector})
+    rows = dict(aggregates.aggregates(supervisor, "total")["sector"].rows)
+    # the demo's 3 without a sector are withheld, and trade's 10 with them (else the total would tell)
+    assert rows == {"construction": [12, 0, 0, 12], "trade": [None, 0, 0, None], "unknown": [None, 0, 0, None],
+                    "total": [25, 0, 0, 25]}  # fmt: skip
+    page = login("supervisor").get("/counts/").content.decode()
+    assert "По сфере занятости" in page and "Строительство" in page

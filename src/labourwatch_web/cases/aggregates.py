@@ -60,14 +60,16 @@ def _screenings(cases: list[Case]) -> list[services.Screening]:
 
 
 def aggregates(user: Any, total_label: str) -> dict[str, Table]:
-    """The organisation's cases by situation, citizenship and sex, each by status, with the findings that
+    """The organisation's cases by situation, sector, citizenship and sex, each by status, with the findings that
     hold (by status too), all protected. Every case of the organisation counts, whoever handles it."""
     organisation = user.membership.organisation_id
     cases = list(Case.objects.filter(organisation_id=organisation).select_related("person__organisation"))
-    by: dict[str, dict[str, Counter[str]]] = {k: {} for k in ("situation", "citizenship", "sex", "findings")}
+    dimensions = ("situation", "sector", "citizenship", "sex", "findings")
+    by: dict[str, dict[str, Counter[str]]] = {k: {} for k in dimensions}
     for case, screening in zip(cases, _screenings(cases), strict=True):
         keys = {
             "situation": [screening.situation or "unknown"],
+            "sector": [str(case.answers.get("sector") or "unknown")],
             "citizenship": [case.person.citizenship or "unknown"],
             "sex": [case.person.sex or "unknown"],
             "findings": screening.holds,

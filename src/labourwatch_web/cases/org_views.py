@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
+from labourwatch.packs import load_schema
 from labourwatch_web.cases import aggregates, audit, exports, htcds, imports, members, services
 from labourwatch_web.cases.models import AuditEvent, Membership, Role
 from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_required
@@ -108,13 +109,15 @@ def second_factor_reset(request: HttpRequest, member: int) -> HttpResponse:
 @member_required(Role.RESEARCHER, Role.SUPERVISOR)
 def counts(request: HttpRequest) -> HttpResponse:
     lang = _lang()
-    rules = services.rules()
+    rules, sectors = services.rules(), load_schema().variables["sector"].values
 
     def label(dimension: str, value: str) -> str:
         if dimension == "findings" and value in rules:
             return pick(rules[value].label, lang)
         if dimension == "situation" and value in rules["situation"].labels:
             return pick(rules["situation"].labels[value], lang)
+        if dimension == "sector" and value in sectors:
+            return pick(sectors[value], lang)
         return t(value, lang) if value in ("unknown", "total") else value
 
     tables = aggregates.aggregates(request.user, "total")
