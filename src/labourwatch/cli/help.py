@@ -81,11 +81,11 @@ def click_plural(singular: str, plural: str, n: int) -> str:
 
 
 def _speak_click_messages() -> None:
-    for name, module in list(sys.modules.items()):
-        if name.startswith("click.") and getattr(module, "_", None) is gettext.gettext:
-            module._ = click_message  # type: ignore[attr-defined]
-        if name.startswith("click.") and getattr(module, "ngettext", None) is gettext.ngettext:
-            module.ngettext = click_plural  # type: ignore[attr-defined]
+    ours = {"_": (gettext.gettext, click_message), "ngettext": (gettext.ngettext, click_plural)}
+    for module in [m for name, m in sys.modules.items() if name.startswith("click.")]:
+        for attribute, (theirs, mine) in ours.items():
+            if getattr(module, attribute, None) is theirs:
+                setattr(module, attribute, mine)
 
 
 _speak_click_messages()

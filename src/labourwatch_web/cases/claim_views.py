@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from labourwatch.core.errors import LabourwatchError
-from labourwatch.i18n import number, t
-from labourwatch_web.cases import audit, claims, selectors
+from labourwatch.i18n import number
+from labourwatch_web.cases import audit, claims, selectors, services
 from labourwatch_web.cases.models import AuditEvent, Claim, ClaimStage
-from labourwatch_web.cases.views import CASE_ROLES, _day, _lang, member_required
+from labourwatch_web.cases.views import CASE_ROLES, _day, _lang, attachment, member_required, say_refused
 
 
 def _claim_of(request: HttpRequest, pk: int) -> Claim:
@@ -41,8 +41,8 @@ def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
     kind, note = request.POST.get("kind", ""), request.POST.get("note", "")[:500]
     try:
         claims.record_stage(request.user, claim, kind, _day(request.POST.get("on")), note, document, request)
-    except claims.Refused as error:
-        messages.error(request, t(error.key, _lang()))
+    except services.Refused as error:
+        say_refused(request, error)
     return redirect("cases:detail", pk=pk)
 
 
@@ -54,9 +54,7 @@ def stage_document(request: HttpRequest, pk: int, stage: int) -> HttpResponse:
     audit.record(
         AuditEvent.Action.VIEW_CASE, request.user, request=request, case=found.claim.case, detail="claim document"
     )
-    response = HttpResponse(document.data, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="stage-{found.pk}{Path(document.name).suffix[:10]}"'
-    return response
+    return attachment(document.data, "application/octet-stream", f"stage-{found.pk}{Path(document.name).suffix[:10]}")
 
 
 @member_required(*CASE_ROLES)
@@ -65,8 +63,8 @@ def recovered(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_of(request, pk)
     try:
         claims.record_recovered(request.user, claim, request.POST.get("recovered", "")[:30], request)
-    except claims.Refused as error:
-        messages.error(request, t(error.key, _lang()))
+    except services.Refused as error:
+        say_refused(request, error)
     return redirect("cases:detail", pk=pk)
 
 

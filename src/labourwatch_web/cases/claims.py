@@ -24,6 +24,7 @@ from labourwatch.packs import load_packs
 from labourwatch.services import arrears
 from labourwatch_web.cases import audit, services
 from labourwatch_web.cases.models import AuditEvent, Case, Claim, ClaimStage
+from labourwatch_web.cases.services import Refused
 
 REMIND_DAYS = 30  # a deadline this close is a reminder on the case and in the list of claims
 # What each deadline is met by, and the parameter that gives its years on the day of the claim.
@@ -33,12 +34,6 @@ DEADLINES = {
 }
 AMOUNTS = ("due_agreed_pay", "due_minimum_wage_shortfall", "due_overtime", "due_rest_day_holiday", "due_night",
            "due_unused_leave", "due_total", "received", "owed", "due_at_risk", "due_time_barred")  # fmt: skip
-
-
-class Refused(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(key)
 
 
 @transaction.atomic

@@ -75,21 +75,18 @@ def _row(case: Case, identities: bool, questions: list[str]) -> list[Any]:
 
 
 def export_evidence(user: Any, *, request: HttpRequest | None = None) -> str:
-    """The user's cases de-identified, in the questionnaire's columns: `id` a pseudonym (a keyed hash of
-    the case, the same in every export of the organisation, which names no case outside it), and
+    """The user's cases de-identified, in the questionnaire's columns: `id` a pseudonym
+    (`services.pseudonym_of`), and
     `reference_date` the answer, else the day of intake (a reading: what the worker told is of then)."""
-    membership = membership_of(user)
-    cases = list(Case.objects.visible_to(user).select_related("organisation").order_by("number"))
+    cases = list(Case.objects.visible_to(user).select_related("organisation", "person").order_by("number"))
     answered = {name for case in cases for name in case.answers}
     questions = [n for n in load_schema().variables if n in answered and n not in (REFERENCE_DATE, *PERSON)]
-    keys = services.keys_of(membership.organisation) if membership else None
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([ID, REFERENCE_DATE, *PERSON, *questions])
     for case in cases:
-        pseudonym = keys.pseudonym(f"case {case.pk}") if keys else ""
         given = case.answers.get(REFERENCE_DATE) or case.opened.isoformat()
-        row = [pseudonym, given, *(case.answers.get(f) or getattr(case.person, f) for f in PERSON)]
+        row = [services.pseudonym_of(case), given, *(case.answers.get(f) or getattr(case.person, f) for f in PERSON)]
         writer.writerow([_cell(v) for v in (*row, *(case.answers.get(name, "") for name in questions))])
     audit.record(AuditEvent.Action.EXPORT, user, request=request, detail=f"{len(cases)} cases as evidence")
     return out.getvalue()

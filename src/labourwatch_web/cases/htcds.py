@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from labourwatch.stats.disclosure import anonymity
 from labourwatch_web.cases import audit, services
 from labourwatch_web.cases.exports import _cell
-from labourwatch_web.cases.models import AuditEvent, Case, Referral, membership_of
+from labourwatch_web.cases.models import AuditEvent, Case, Referral
 
 K = 11  # CTDC: every combination of the released quasi-identifiers is shared by at least 11 records
 MAPPING = Path(__file__).with_name("data") / "htcds.yaml"
@@ -59,11 +59,14 @@ class Release:
 
 def prepare(user: Any) -> Release:
     """The organisation's cases the user sees as HTCDS rows, those that would break k-anonymity withheld."""
-    membership = membership_of(user)
     referrals = ("referrals__from_organisation", "referrals__to_organisation")
-    cases = list(Case.objects.visible_to(user).select_related("person").prefetch_related(*referrals).order_by("number"))
-    keys = services.keys_of(membership.organisation) if membership else None
-    rows = [_row(case, keys.pseudonym(f"case {case.pk}") if keys else "") for case in cases]
+    cases = list(
+        Case.objects.visible_to(user)
+        .select_related("person", "organisation")
+        .prefetch_related(*referrals)
+        .order_by("number")
+    )
+    rows = [_row(case) for case in cases]
     kept, smallest = _k_anonymous(rows)
     return Release([r for r, keep in zip(rows, kept, strict=True) if keep], len(rows), len(rows) - sum(kept), smallest)
 
@@ -87,14 +90,14 @@ def _k_anonymous(rows: list[dict[str, str]]) -> tuple[list[bool], int | None]:
     return kept.tolist(), int(check.key_sizes[kept].min()) if kept.any() else None
 
 
-def _row(case: Case, pseudonym: str) -> dict[str, str]:
+def _row(case: Case) -> dict[str, str]:
     m, answers = mapping(), case.answers
     screening = services.screening_of(case)
     shown = {k for k, v in answers.items() if v == "yes"} | set(screening.holds)
     controls = sorted({method for name, method in m["methods_of_control"].items() if name in shown})
     sector = str(answers.get("sector", ""))
     return {
-        "id": pseudonym,
+        "id": services.pseudonym_of(case),
         "yearOfRegistration": str(case.opened.year),
         "prs_Gender": m["gender"].get(answers.get("sex") or case.person.sex, "Unknown"),
         "ageBroad": _age_band(answers.get("age")),

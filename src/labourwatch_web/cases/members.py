@@ -18,14 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from labourwatch_web.cases import audit
 from labourwatch_web.cases.models import AuditEvent, Membership, Role
-
-
-class Refused(Exception):
-    """The change is not allowed or not valid: `key` of the message catalogue says why, with `params`."""
-
-    def __init__(self, key: str, **params: str) -> None:
-        self.key, self.params = key, params
-        super().__init__(key)
+from labourwatch_web.cases.services import Refused
 
 
 def members_of(admin: Any) -> QuerySet[Membership]:

@@ -21,7 +21,9 @@ from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import aggregates, audit, exports, htcds, imports, members, services
 from labourwatch_web.cases.models import AuditEvent, Membership, Role
-from labourwatch_web.cases.views import CASE_ROLES, _lang, forbidden, member_required
+from labourwatch_web.cases.views import CASE_ROLES, _lang, attachment, forbidden, member_required, say_refused
+
+CSV = "text/csv; charset=utf-8"
 
 
 @member_required(Role.ADMIN)
@@ -32,8 +34,8 @@ def people(request: HttpRequest) -> HttpResponse:
                 request.user, request.POST.get("username", "").strip()[:150], request.POST.get("role", ""), request
             )
             return _people_page(request, link_for=member)
-        except members.Refused as refused:
-            messages.error(request, t(refused.key, _lang(), **refused.params))
+        except services.Refused as refused:
+            say_refused(request, refused)
     return _people_page(request)
 
 
@@ -94,8 +96,8 @@ def person_change(request: HttpRequest, member: int) -> HttpResponse:
             may_export_identities=request.POST.get("may_export_identities") == "1",
             request=request,
         )
-    except members.Refused as refused:
-        messages.error(request, t(refused.key, _lang(), **refused.params))
+    except services.Refused as refused:
+        say_refused(request, refused)
     return redirect("people:list")
 
 
@@ -138,20 +140,14 @@ def export(request: HttpRequest) -> HttpResponse:
         text = exports.export_cases(request.user, identities=identities, request=request)
     except exports.NotAllowed:
         return forbidden(request)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    name = f"cases-{timezone.localdate():%Y-%m-%d}{'-identities' if identities else ''}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(text, CSV, f"cases-{timezone.localdate():%Y-%m-%d}{'-identities' if identities else ''}.csv")
 
 
 @member_required(*CASE_ROLES)
 def evidence(request: HttpRequest) -> HttpResponse:
     """The user's cases de-identified, as a survey file for `labourwatch assess` and `report`."""
-    response = HttpResponse(
-        exports.export_evidence(request.user, request=request), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="cases-evidence-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    text = exports.export_evidence(request.user, request=request)
+    return attachment(text, CSV, f"cases-evidence-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @member_required(Role.SUPERVISOR)
@@ -162,9 +158,8 @@ def htcds_check(request: HttpRequest) -> HttpResponse:
 
 @member_required(Role.SUPERVISOR)
 def htcds_file(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(htcds.release(request.user, request).csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cases-htcds-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    text = htcds.release(request.user, request).csv()
+    return attachment(text, CSV, f"cases-htcds-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 UPLOAD_LIMIT = 20 * 1024 * 1024  # bytes of a case list or a mapping file
@@ -181,7 +176,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, t("web_import_files", _lang()))
             return render(request, "people/import.html", context)
         with tempfile.TemporaryDirectory() as folder:
-            cases, mapped = _saved(Path(folder), source), _saved(Path(folder), mapping)
+            cases, mapped = _saved(Path(folder) / "cases", source), _saved(Path(folder) / "mapping", mapping)
             try:
                 context["imported"] = imports.import_cases(request.user, cases, mapped, _lang(), request)
             except imports.Refused as refused:
@@ -192,9 +187,9 @@ def case_import(request: HttpRequest) -> HttpResponse:
     return render(request, "people/import.html", context)
 
 
-def _saved(folder: Path, upload: Any) -> Path:
-    """An upload in `folder` under its own name's suffix (which says how to read it)."""
-    path = folder / f"{len(list(folder.iterdir()))}{Path(upload.name or '').suffix.lower()[:10]}"
+def _saved(stem: Path, upload: Any) -> Path:
+    """An upload saved as `stem` with the suffix of its own name (which says how to read it)."""
+    path = stem.with_suffix(Path(upload.name or "").suffix.lower()[:10])
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

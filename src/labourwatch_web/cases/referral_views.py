@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,11 +14,17 @@ from labourwatch.i18n import t
 from labourwatch.packs import load_schema
 from labourwatch_web.cases import audit, referrals, selectors, services
 from labourwatch_web.cases.models import AuditEvent
-from labourwatch_web.cases.views import CASE_ROLES, _day, _finding, _int, _lang, _situation, member_required
-
-
-def _refused(request: HttpRequest, error: referrals.Refused) -> None:
-    messages.error(request, t(error.key, _lang()))
+from labourwatch_web.cases.views import (
+    CASE_ROLES,
+    _day,
+    _finding,
+    _int,
+    _lang,
+    _situation,
+    attachment,
+    member_required,
+    say_refused,
+)
 
 
 @member_required(*CASE_ROLES)
@@ -38,8 +43,8 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
             to_outside=request.POST.get("to_outside", "")[:200],
             request=request,
         )
-    except referrals.Refused as error:
-        _refused(request, error)
+    except services.Refused as error:
+        say_refused(request, error)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -65,12 +70,10 @@ def consent_file(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
     )
     try:
         sealed = referrals.outside_file(request.user, given, request.POST.get("password", ""), page, request)
-    except referrals.Refused as error:
-        _refused(request, error)
+    except services.Refused as error:
+        say_refused(request, error)
         return redirect("cases:detail", pk=case.pk)
-    response = HttpResponse(sealed, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="referral-{case.number}-{given.pk}.pdf"'
-    return response
+    return attachment(sealed, "application/pdf", f"referral-{case.number}-{given.pk}.pdf")
 
 
 @member_required(*CASE_ROLES)
@@ -79,7 +82,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
     organisation = referrals.organisations_besides(request.user).filter(pk=_int(request.POST.get("to"))).first()
     if organisation is None:
-        _refused(request, referrals.Refused("web_referral_invalid"))
+        say_refused(request, services.Refused("web_referral_invalid"))
         return redirect("cases:detail", pk=case.pk)
     try:
         made = referrals.refer(
@@ -92,8 +95,8 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
             override_reason=request.POST.get("override_reason", "")[:300],
             request=request,
         )
-    except referrals.Refused as error:
-        _refused(request, error)
+    except services.Refused as error:
+        say_refused(request, error)
         return redirect("cases:detail", pk=case.pk)
     return redirect("referrals:detail", referral=made.pk)
 
@@ -156,8 +159,8 @@ def referral_answer(request: HttpRequest, referral: int) -> HttpResponse:
     try:
         accept = request.POST.get("decision") == "accept"
         referrals.answer(request.user, found, accept, request.POST.get("reason", "")[:300], request)
-    except referrals.Refused as error:
-        _refused(request, error)
+    except services.Refused as error:
+        say_refused(request, error)
     return redirect("referrals:detail", referral=found.pk)
 
 
@@ -167,6 +170,6 @@ def referral_revoke(request: HttpRequest, referral: int) -> HttpResponse:
     found = referrals.referral_for(request.user, referral)
     try:
         referrals.revoke(request.user, found, request.POST.get("reason", "")[:300], request)
-    except referrals.Refused as error:
-        _refused(request, error)
+    except services.Refused as error:
+        say_refused(request, error)
     return redirect("referrals:detail", referral=found.pk)

@@ -36,17 +36,10 @@ from labourwatch_web.cases.models import (
     Share,
     membership_of,
 )
+from labourwatch_web.cases.services import Refused
 
 OPEN_STATES = (Referral.State.PENDING, Referral.State.ACCEPTED)
 PASSWORD_LENGTH = 10  # of the file for an outside organisation
-
-
-class Refused(Exception):
-    """The step cannot be taken as asked (nothing changed); `key` names the message that says why."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(key)
 
 
 def _role(user: Any) -> str | None:

@@ -202,6 +202,15 @@ def close_case(user: Any, case: Case, reason: str, version: int, request: HttpRe
     )
 
 
+class Refused(Exception):
+    """The step is not allowed or not valid (nothing changed): `key` of the message catalogue says why,
+    with `params`."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        self.key, self.params = key, params
+        super().__init__(key)
+
+
 class NotAllowed(Exception):
     """The user's role cannot do this to the case: nothing changed."""
 
@@ -338,6 +347,12 @@ def add_note(user: Any, case: Case, text: str, request: HttpRequest | None = Non
     note = Note.objects.create(case=case, user=user, text_sealed=keys_of(case.organisation).encrypt(text, "note"))
     audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=case, detail="note")
     return note
+
+
+def pseudonym_of(case: Case) -> str:
+    """The case's name in a de-identified export: a keyed hash, the same in every export of its
+    organisation, which names no case outside it."""
+    return keys_of(case.organisation).pseudonym(f"case {case.pk}")
 
 
 def note_text(note: Note) -> str:

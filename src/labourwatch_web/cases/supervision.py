@@ -13,14 +13,10 @@ from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from labourwatch_web.cases import audit, claims
+from labourwatch_web.cases import audit, claims, services
 from labourwatch_web.cases.models import AuditEvent, Case, Referral, Role, Service, Status, membership_of
 
 SOON_DAYS = 7  # a step due within a week is listed with the overdue ones
-
-
-class NotAllowed(Exception):
-    """Only a supervisor approves a plan."""
 
 
 def due_steps(cases: QuerySet[Case], today: date) -> QuerySet[Service]:
@@ -34,7 +30,7 @@ def approve_plan(user: Any, case: Case, request: HttpRequest | None = None) -> i
     """A supervisor approves the steps of the case's plan not yet approved; returns how many."""
     membership = membership_of(user)
     if membership is None or membership.role != Role.SUPERVISOR or membership.organisation_id != case.organisation_id:
-        raise NotAllowed(case.pk)
+        raise services.NotAllowed(case.pk)  # only a supervisor of the case's organisation approves
     approved = case.services.filter(approved_by__isnull=True).update(approved_by=user, approved_on=timezone.localdate())
     audit.record(AuditEvent.Action.CHANGE_CASE, user, request=request, case=case, detail=f"plan approved ({approved})")
     return approved

@@ -335,6 +335,18 @@ def _day(text: str | None) -> date | None:
         return None
 
 
+def say_refused(request: HttpRequest, refused: services.Refused) -> None:
+    """Why a step was refused, on the next page."""
+    messages.error(request, t(refused.key, _lang(), **refused.params))
+
+
+def attachment(content: str | bytes, content_type: str, name: str) -> HttpResponse:
+    """A download, saved under `name`."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _int(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 0
 
