@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from labourwatch.core.coverage import coverage
@@ -159,18 +159,24 @@ def _is_dimension(rule_id: str) -> bool:
 
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), asked=instruments)
-def test_a_finding_is_not_measured_exactly_when_none_of_its_indicators_was_asked(seed, asked):
-    """Every finding none of whose indicators was asked is never true or false; a dimension (one
-    indicator group) whose indicators were all asked is measured. (In between it depends: forced
-    labour needs both of its dimensions, and an indicator that can only be unknown or not measured
-    keeps its group from ever being false.)"""
+# An adult is not a coerced child even when no sign of coercion was asked: a finding scoped by a
+# condition that is not an indicator (age) can be false without any of its indicators.
+@example(seed=0, asked=frozenset({"abducted", "age"}))
+def test_a_finding_none_of_whose_indicators_was_asked_never_holds(seed, asked):
+    """Every finding none of whose indicators was asked can never hold, and is never true; it is false
+    only where a condition outside its indicators rules it out. A dimension (one indicator group) whose
+    indicators were all asked is measured. (In between it depends: forced labour needs both of its
+    dimensions, and an indicator that can only be unknown or not measured keeps its group from ever
+    being false.)"""
     covered = coverage(PACKS, Instrument(asked, "declared"), TIMELINE)
     results = _results(_answers(seed), asked)
     for rule_id, c in covered.items():
         if c.by_questions or c.rule.kind is not RuleKind.FINDING:
             continue
-        if not c.asked:  # never true or false (unknown only where the rule itself says so)
-            assert not c.measured and results[rule_id] in (NOT_MEASURED_LABEL, None), rule_id
+        if not c.asked:
+            assert not c.can_hold and results[rule_id] is not True, rule_id
+            if _is_dimension(rule_id):  # nothing outside its indicators: never true or false
+                assert not c.measured and results[rule_id] in (NOT_MEASURED_LABEL, None), rule_id
         elif _is_dimension(rule_id) and c.complete:
             assert c.measured, rule_id
 
