@@ -13,6 +13,8 @@ def run(port: int, with_demo: bool, say: Callable[[str], None], two_factor: bool
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labourwatch_web.settings")
     # The local demo asks a second factor only of those who enrolled; production requires it of all.
     os.environ.setdefault("LABOURWATCH_TWO_FACTOR", "required" if two_factor else "optional")
+    if with_demo:  # the self-check shows a hotline; an invented one for the demo
+        os.environ.setdefault("LABOURWATCH_HOTLINE", "+7 700 000 00 00 (SYNTHETIC)")
     django.setup()
     from labourwatch_web.cases import demo  # the models load only once Django is set up
 

@@ -131,6 +131,11 @@ X_FRAME_OPTIONS = "DENY"
 TWO_FACTOR = os.environ.get("LABOURWATCH_TWO_FACTOR", "required")
 OTP_TOTP_ISSUER = "labourwatch"
 
+# The worker's self-check (/check/): the hotline it shows (none when empty), and how many requests for
+# help one address may send in an hour (many phones share an address on a mobile network).
+LABOURWATCH_HOTLINE = os.environ.get("LABOURWATCH_HOTLINE", "")
+SELF_CHECK_SENDS_PER_HOUR = int(os.environ.get("LABOURWATCH_SELF_CHECK_SENDS_PER_HOUR", "20"))
+
 LOGIN_ATTEMPTS = 5  # failed logins per user name and per address within LOGIN_WINDOW before a lock-out
 LOGIN_WINDOW = 15 * 60
 

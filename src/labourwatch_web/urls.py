@@ -25,4 +25,5 @@ urlpatterns = [
     path("dashboard/", supervision_views.dashboard, name="dashboard"),
     path("counts/", org_views.counts, name="counts"),
     path("api/", api.urls),
+    path("check/", include("labourwatch_web.cases.selfcheck_urls")),  # public: the worker's own check
 ]

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils.timezone import localdate  # the application's day (Asia/Almaty), not the machine's
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -25,6 +26,12 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class Served(str):
+    """The address of the running application; `data`: the folder of its SQLite database."""
+
+    data: Path
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +55,9 @@ def server(tmp_path_factory):
     else:
         process.kill()
         pytest.fail(f"labourwatch serve did not start: {process.stdout.read() if process.stdout else ''}")
-    yield address
+    served = Served(address)
+    served.data = Path(env["LABOURWATCH_WEB_DATA"])
+    yield served
     process.terminate()
     process.wait(timeout=10)
 
@@ -182,7 +191,7 @@ def test_a_case_is_referred_with_consent_and_accepted_by_the_other_organisation(
     page.select_option("#consent-to", label="Другая НКО (SYNTHETIC)")
     for share in ("name", "screening"):
         page.check(f"#consent-to ~ fieldset input[value={share}]")
-    page.fill("#consent-on", date.today().isoformat())
+    page.fill("#consent-on", localdate().isoformat())
     page.select_option("#consent-how", "signed")
     page.click("button.primary >> text=Записать согласие работника")
     assert "Подписанная форма" in page.locator("main").inner_text()
@@ -218,7 +227,7 @@ def test_a_transferred_case_becomes_a_claim_with_its_stages_and_deadline_reminde
     page.select_option("#consent-to", label="Другая НКО (SYNTHETIC)")
     for share in ("name", "contacts", "answers"):
         page.check(f"#consent-to ~ fieldset input[value={share}]")
-    page.fill("#consent-on", date.today().isoformat())
+    page.fill("#consent-on", localdate().isoformat())
     page.click("button.primary >> text=Записать согласие работника")
     page.click("text=Направить или передать")
     page.select_option("#refer-kind", "transfer")
@@ -236,7 +245,7 @@ def test_a_transferred_case_becomes_a_claim_with_its_stages_and_deadline_reminde
     page.click("text=Дело теперь у вашей организации: открыть.")
     assert "Dilnoza Aliyeva" in page.locator("h1").inner_text()
 
-    start = date.fromordinal(date.today().toordinal() - 355)  # the one-year limit passes in about ten days
+    start = date.fromordinal(localdate().toordinal() - 355)  # the one-year limit passes in about ten days
     page.click("text=Внести или изменить ответы")
     end = date.fromordinal(start.toordinal() + 60)
     answers = {"period_start": start.isoformat(), "period_end": end.isoformat(), "hours_per_day": "10",
@@ -251,7 +260,7 @@ def test_a_transferred_case_becomes_a_claim_with_its_stages_and_deadline_reminde
     claim = page.locator("#legal-claim").inner_text()
     assert "Задолженность" in claim and "осталось дней" in claim and "ст. 160" in claim  # the reminder, the article
     page.select_option("#stage-kind", "hearing")
-    page.fill("#stage-on", date.today().isoformat())
+    page.fill("#stage-on", localdate().isoformat())
     page.fill("#stage-note", "Медеуский районный суд, зал 3")
     page.click("text=Добавить этап")
     assert "Судебное заседание · Медеуский районный суд" in page.locator("#legal-claim").inner_text()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.timezone import localdate  # the application's day (Asia/Almaty), not the machine's
 
 from labourwatch.core.model import Status
 from labourwatch.i18n import number
@@ -113,12 +114,10 @@ def test_a_stage_meets_its_deadline_and_the_list_reminds_of_the_others(case, log
     client = login("lawyer")
     client.post(f"/cases/{case.pk}/legal-claim/")
     claim = Claim.objects.get(case=case)
-    Claim.objects.filter(pk=claim.pk).update(
-        period_start=date.today().replace(day=1).replace(year=date.today().year - 1)
-    )
+    Claim.objects.filter(pk=claim.pk).update(period_start=localdate().replace(day=1).replace(year=localdate().year - 1))
     listed = client.get("/claims/").content.decode()
     assert f"№ {case.number}" in listed  # the one-year deadline is this month
     assert number(Decimal("526079.55"), "ru", 2) in listed  # the money claimed
-    client.post(f"/cases/{case.pk}/legal-claim/stages/", {"kind": "commission", "on": date.today().isoformat()})
-    commission = claims.deadlines(Claim.objects.get(pk=claim.pk), date.today(), "en")[0]
-    assert commission.met == date.today() and not commission.reminder and not commission.passed
+    client.post(f"/cases/{case.pk}/legal-claim/stages/", {"kind": "commission", "on": localdate().isoformat()})
+    commission = claims.deadlines(Claim.objects.get(pk=claim.pk), localdate(), "en")[0]
+    assert commission.met == localdate() and not commission.reminder and not commission.passed

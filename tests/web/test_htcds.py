@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+
+from django.utils.timezone import localdate  # the application's day (Asia/Almaty), not the machine's
 
 from labourwatch_web.cases import htcds, referrals, services
 from labourwatch_web.cases.models import AuditEvent, Case, Membership
@@ -61,9 +62,9 @@ def test_referrals_are_named_by_organisation_in_the_case_fields(seeded):
     case = cases_of(a)[0]
     caseworker = Membership.objects.get(user__username="caseworker").user
     receiver = Membership.objects.get(user__username="other-caseworker").user
-    referrals.record_consent(caseworker, case, shares=["name"], given_on=date.today(), how="signed", to_organisation=b)
+    referrals.record_consent(caseworker, case, shares=["name"], given_on=localdate(), how="signed", to_organisation=b)
     made = referrals.refer(caseworker, case, b, kind="transfer", service="legal_claim", shares=["name"])
     referrals.answer(receiver, made, True)
     sent = htcds._referral_fields(Case.objects.get(pk=case.pk))
-    assert sent["cas_ReferringOrganisation"] == a.name and sent["cas_IncomingReferralDate"] == date.today().isoformat()
+    assert sent["cas_ReferringOrganisation"] == a.name and sent["cas_IncomingReferralDate"] == localdate().isoformat()
     assert htcds.prepare(receiver).records == 2  # B's own case and the one transferred to it

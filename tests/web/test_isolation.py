@@ -39,7 +39,7 @@ def urls_for(case_ids: list[int], member_ids: list[int] = [], referral_ids: list
             route = route.replace("<case_id>", "<int:pk>")
             out += ["/" + route.replace("<int:pk>", str(pk)) for pk in case_ids]
         else:
-            out.append("/" + route.replace("<uidb64>/<token>", "MQ/set-password"))
+            out.append("/" + route.replace("<uidb64>/<token>", "MQ/set-password").replace("<str:lang>", "ru"))
     return out
 
 
@@ -88,6 +88,7 @@ def test_the_routes_are_all_known():
     pages += ["cases/<int:pk>/legal-claim/stages/<int:stage>/document/"]
     pages += ["referrals/", "referrals/<int:referral>/", "referrals/<int:referral>/answer/"]
     pages += ["referrals/<int:referral>/revoke/"]
+    pages += ["check/", "check/<str:lang>/", "check/<str:lang>/help/"]  # public: the worker's own check
     api = ["api/", "api/openapi.json", "api/cases", "api/cases", "api/cases/search", "api/cases/<case_id>"]
     api += ["api/cases/<case_id>/answers", "api/cases/<case_id>/close"]
     assert sorted(routes()) == sorted(pages + api)

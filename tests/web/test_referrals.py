@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils.timezone import localdate  # the application's day (Asia/Almaty), not the machine's
 from pypdf import PdfReader
 
 from labourwatch_web.cases import claims, referrals, services
@@ -25,7 +26,7 @@ def nurlan(seeded):
 
 
 def consent(client, case, to, shares, **extra):
-    data = {"to": to.pk, "shares": shares, "given_on": date.today().isoformat(), "how": "signed", **extra}
+    data = {"to": to.pk, "shares": shares, "given_on": localdate().isoformat(), "how": "signed", **extra}
     return client.post(f"/cases/{case.pk}/consents/", data)
 
 
@@ -61,7 +62,7 @@ def test_a_consent_must_cover_what_is_shared_and_its_organisation(nurlan, login)
     refer(client, case, b, ["name", "contacts"])
     assert not Referral.objects.exists()  # the phone was not consented to
     assert consent(client, case, b, []).status_code == 302 and Consent.objects.count() == 1  # nothing chosen
-    tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()
+    tomorrow = date.fromordinal(localdate().toordinal() + 1).isoformat()
     consent(client, case, b, ["name"], given_on=tomorrow)
     consent(client, case, b, ["name"], given_on="2024-02-31")  # no such day
     assert Consent.objects.count() == 1
@@ -110,7 +111,7 @@ def test_a_withdrawn_consent_ends_its_referrals(nurlan, login, client):
     refer(client, case, b, ["name"])
     given = Consent.objects.get()
     client.post(f"/cases/{case.pk}/consents/{given.pk}/withdraw/")
-    assert Referral.objects.get().state == "revoked" and Consent.objects.get().withdrawn_on == date.today()
+    assert Referral.objects.get().state == "revoked" and Consent.objects.get().withdrawn_on == localdate()
     login("other-caseworker")
     page = client.get(f"/referrals/{Referral.objects.get().pk}/").content.decode()
     assert "Нурлан" not in page and "отозвано" in page
@@ -170,7 +171,7 @@ def test_a_transfer_moves_the_case_sealed_with_the_receivers_keys(nurlan, login,
 def test_a_referral_outside_the_installation_is_a_pdf_of_only_what_was_consented_behind_a_password(nurlan, login):
     case, _ = nurlan
     client = login("caseworker")
-    data = {"to_outside": "IOM Almaty", "shares": ["name", "screening"], "given_on": date.today().isoformat()}
+    data = {"to_outside": "IOM Almaty", "shares": ["name", "screening"], "given_on": localdate().isoformat()}
     client.post(f"/cases/{case.pk}/consents/", {**data, "how": "spoken"})
     given = Consent.objects.get()
     assert client.post(f"/cases/{case.pk}/consents/{given.pk}/file/", {"password": "short"}).status_code == 302

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-GROUP = {"en": ",", "ru": "\u00a0"}
-DECIMAL_SIGN = {"en": ".", "ru": ","}
+# CLDR's signs for the languages of the self-check's workers: a space between thousands and a decimal
+# comma in each (Kazakh, Uzbek, Kyrgyz and Tajik as in Russian).
+GROUP = {"en": ",", "ru": "\u00a0", "kk": "\u00a0", "uz": "\u00a0", "ky": "\u00a0", "tg": "\u00a0"}
+DECIMAL_SIGN = {"en": ".", "ru": ",", "kk": ",", "uz": ",", "ky": ",", "tg": ","}
 
 
 def rounded(value: float | int | Decimal, digits: int) -> Decimal:

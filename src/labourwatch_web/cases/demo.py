@@ -53,6 +53,13 @@ def seed() -> bool:
         return False
     demo = services.create_organisation("Демо-центр помощи (SYNTHETIC)")
     other = services.create_organisation("Другая НКО (SYNTHETIC)")
+    # Both take requests for help from the workers' self-check (/check/); invented contacts.
+    Organisation.objects.filter(pk=demo.pk).update(
+        takes_self_check=True, contact="+7 700 000 00 10 (SYNTHETIC), Алматы", languages="ru kk uz"
+    )
+    Organisation.objects.filter(pk=other.pk).update(
+        takes_self_check=True, contact="+7 700 000 00 20 (SYNTHETIC), Астана", languages="ru ky tg"
+    )
     users: dict[str, Any] = {}
     for name, role in USERS.items():
         users[name] = get_user_model().objects.create_user(name, password=PASSWORD)

@@ -18,6 +18,7 @@ import numpy as np
 import pycountry
 import yaml
 from django.http import HttpRequest
+from django.utils import timezone
 
 from labourwatch.stats.disclosure import anonymity
 from labourwatch_web.cases import audit, services
@@ -119,9 +120,10 @@ def _referral_fields(case: Case) -> dict[str, str]:
         (r for r in accepted if r.kind == Referral.Kind.TRANSFER and r.to_organisation_id == case.organisation_id), None
     )
     sent = sorted({r.to_organisation.name for r in accepted if r.from_organisation_id == case.organisation_id})
+    came_on = timezone.localdate(came.answered_at) if came and came.answered_at else None  # the day in Almaty
     return {
         "cas_ReferringOrganisation": came.from_organisation.name if came else "",
-        "cas_IncomingReferralDate": came.answered_at.date().isoformat() if came and came.answered_at else "",
+        "cas_IncomingReferralDate": came_on.isoformat() if came_on else "",
         "cas_ReferredOrganisation": "; ".join(sent),
     }
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-OPEN_WITHOUT_SECOND_FACTOR = ("/login/", "/logout/", "/two-factor/", "/i18n/")
+OPEN_WITHOUT_SECOND_FACTOR = ("/login/", "/logout/", "/two-factor/", "/i18n/", "/check/")
 
 
 def private_pages(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:

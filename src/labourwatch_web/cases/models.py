@@ -23,6 +23,10 @@ class Role(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     keys = models.BinaryField()  # data and index keys, wrapped by the master key (cases/crypto.py)
+    # What the public self-check page shows of it, when it takes requests for help from there:
+    takes_self_check = models.BooleanField(default=False)
+    contact = models.CharField(max_length=300, blank=True)  # a phone, an address: how workers reach it
+    languages = models.CharField(max_length=60, blank=True)  # the codes of the languages it helps in
 
     def __str__(self) -> str:
         return self.name
@@ -90,10 +94,13 @@ class Case(models.Model):
     opened = models.DateField(default=timezone.localdate)
     closed = models.DateField(null=True, blank=True)
     close_reason = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(  # None: the worker sent it from the self-check page
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    contact_language = models.CharField(max_length=5, blank=True)  # the self-check's language: speak it
     legal_claim = models.BooleanField(default=False)
     employer = models.CharField(max_length=200, blank=True)  # as the worker names it
     work_site = models.CharField(max_length=200, blank=True)  # town and place of work

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from labourwatch_web.cases.models import AuditEvent, Case, Person, Role, membership_of
+from labourwatch_web.cases.models import AuditEvent, Case, Person, Role, Status, membership_of
 from labourwatch_web.cases.services import keys_of
 
 
@@ -28,6 +28,11 @@ def cases_for(user: Any, query: str = "") -> QuerySet[Case]:
     cases = Case.objects.visible_to(user).select_related("person__organisation").defer("answers", "screening")
     cases = cases.order_by("-opened", "-number")
     return _named(cases, user, query, "person__") if query.strip() else cases
+
+
+def waiting_for_caseworker(user: Any) -> QuerySet[Case]:
+    """The user's open cases no caseworker has yet: those workers sent from the self-check."""
+    return Case.objects.visible_to(user).filter(assigned_to__isnull=True, status=Status.OPEN)
 
 
 def case_for(user: Any, pk: int) -> Case:

@@ -109,7 +109,22 @@ def intake_problems(intake: Intake, lang: str) -> list[str]:
 
 @transaction.atomic
 def open_case(user: Any, who: Identity, intake: Intake = Intake(), request: HttpRequest | None = None) -> Case:
-    organisation = user.membership.organisation
+    case = create_case(user.membership.organisation, who, intake, by=user)
+    audit.record(AuditEvent.Action.CREATE_CASE, user, request=request, case=case)
+    return case
+
+
+@transaction.atomic
+def create_case(
+    organisation: Organisation,
+    who: Identity,
+    intake: Intake = Intake(),
+    *,
+    by: Any = None,
+    answers: dict[str, str] | None = None,
+    contact_language: str = "",
+) -> Case:
+    """A new case of the organisation, its person's identity sealed; `by` None: the worker sent it."""
     keys = keys_of(organisation)
     person = Person.objects.create(
         organisation=organisation,
@@ -122,17 +137,17 @@ def open_case(user: Any, who: Identity, intake: Intake = Intake(), request: Http
     )
     NameToken.objects.bulk_create(NameToken(person=person, token=token) for token in keys.name_tokens(who.name))
     last = Case.objects.select_for_update().filter(organisation=organisation).aggregate(Max("number"))
-    case = Case.objects.create(
+    return Case.objects.create(
         organisation=organisation,
         person=person,
         number=(last["number__max"] or 0) + 1,
-        created_by=user,
-        assigned_to=user,
+        created_by=by,
+        assigned_to=by,
         employer=intake.employer,
         work_site=intake.work_site,
+        answers=answers or {},
+        contact_language=contact_language,
     )
-    audit.record(AuditEvent.Action.CREATE_CASE, user, request=request, case=case)
-    return case
 
 
 def _save(case: Case, user: Any, version: int, changes: dict[str, Any], request: HttpRequest | None) -> Case:

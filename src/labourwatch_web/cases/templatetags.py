@@ -40,3 +40,11 @@ def label(code: str, prefix: str) -> str:
 def labels(codes: list[str], prefix: str) -> str:
     """Codes by their texts, joined: `{{ consent.shares|labels:"web_share_" }}`."""
     return ", ".join(label(code, prefix) for code in codes)
+
+
+@register.simple_tag
+def sc_text(key: str, lang: str, **params: Any) -> str:
+    """A text of the worker's self-check in its language: `{% sc_text "hotline" lang number=hotline %}`."""
+    from labourwatch_web.cases.selfcheck import text as self_check_text  # the models load after the tags
+
+    return self_check_text(key, lang, **params)

@@ -25,7 +25,7 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import number, t
 from labourwatch.packs import load_schema
-from labourwatch_web.cases import audit, claims, referrals, selectors, services
+from labourwatch_web.cases import audit, claims, referrals, selectors, selfcheck, services
 from labourwatch_web.cases.models import (
     AuditEvent,
     Case,
@@ -130,7 +130,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if query:
         audit.record(AuditEvent.Action.SEARCH, request.user, request=request)
     rows = [(c, services.identity_of(c.person).name) for c in selectors.cases_for(request.user, query)[:100]]
-    return render(request, "cases/list.html", {"rows": rows, "query": query})
+    waiting = selectors.waiting_for_caseworker(request.user).count()
+    return render(request, "cases/list.html", {"rows": rows, "query": query, "waiting": waiting})
 
 
 @member_required(Role.CASEWORKER, Role.SUPERVISOR)
@@ -182,6 +183,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "looked": selectors.who_looked(case)[:20] if supervising else None,
         "caseworkers": selectors.caseworkers_of(request.user) if supervising else None,
         "supervising": supervising,
+        "contact_language": selfcheck.languages().get(case.contact_language, case.contact_language),
         "unapproved": case.services.filter(approved_by__isnull=True).exists(),
         **_referral_context(request.user, case),
         **_claim_context(case),
