@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo serve test lint typecheck docs bench bench-standards bench-stats bench-web clean
+.PHONY: demo serve test lint typecheck docs bench bench-standards bench-stats bench-web bench-selfcheck clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ bench-standards: $(STAMP)
 ## The web application under load: 100,000 cases on PostgreSQL (PG_URL's server), 50 users (locust).
 bench-web: $(STAMP)
 	$(BIN)/python benchmarks/bench_web.py --database $(dir $(PG_URL))labourwatch_bench
+
+bench-selfcheck: $(STAMP)
+	$(BIN)/python benchmarks/bench_selfcheck.py
 
 bench-stats: $(STAMP)
 	$(BIN)/python benchmarks/bench_stats.py --sizes 100000 1000000 10000000 --r-max 1000000
