@@ -80,6 +80,7 @@ def test_the_routes_are_all_known():
         "people/<int:member>/",
         "people/<int:member>/second-factor/",
         "people/<int:member>/password-link/",
+        "people/self-check/",
     ]
     pages += ["welcome/<uidb64>/<token>/", "cases/<int:pk>/consents/<int:consent>/withdraw/"]
     pages += ["cases/<int:pk>/consents/<int:consent>/file/", "claims/", "tasks/", "dashboard/"]

@@ -247,6 +247,38 @@ def test_one_address_cannot_flood_a_queue(seeded, client, settings):
     assert _stored() == before
 
 
+# --- what the organisation shows -----------------------------------------------------------------
+
+
+def test_an_admin_sets_what_the_self_check_shows_of_the_organisation(seeded, login, client):
+    a, _ = seeded
+    login("admin").post("/people/self-check/", {"takes": "1", "contact": "+7 727 000 (SYNTHETIC)",
+                                                "languages": ["tg", "ru"]})  # fmt: skip
+    a.refresh_from_db()
+    assert (a.takes_self_check, a.contact, a.languages) == (True, "+7 727 000 (SYNTHETIC)", "ru tg")
+    assert AuditEvent.objects.filter(action="permission", detail__startswith="self-check: takes requests").exists()
+    client.post("/people/self-check/", {"takes": "", "contact": ""})
+    a.refresh_from_db()
+    assert not a.takes_self_check
+    assert a.name not in _result(client, "ru").content.decode()  # the worker is no longer offered it
+
+
+@pytest.mark.parametrize(("form", "why"), [({"takes": "1", "contact": " "}, "Нужны контакты"),
+                                            ({"takes": "1", "contact": "x", "languages": ["fr"]}, "fr")])  # fmt: skip
+def test_what_the_self_check_cannot_show_is_refused(seeded, login, form, why):
+    a, _ = seeded
+    page = login("admin").post("/people/self-check/", form, follow=True).content.decode()
+    a.refresh_from_db()
+    assert why in page and a.contact.startswith("+7 700")  # unchanged
+
+
+def test_only_an_admin_sets_it(seeded, login):
+    a, _ = seeded
+    assert login("supervisor").post("/people/self-check/", {"takes": ""}).status_code == 403
+    a.refresh_from_db()
+    assert a.takes_self_check
+
+
 # --- the texts ------------------------------------------------------------------------------------
 
 

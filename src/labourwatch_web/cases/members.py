@@ -106,3 +106,23 @@ def reset_second_factor(admin: Any, member: Membership, request: HttpRequest | N
     """For a lost phone: the member's authenticator devices are removed; they add a new one at next login."""
     TOTPDevice.objects.filter(user=member.user).delete()
     _logged(admin, member, "second factor reset", request)
+
+
+def set_self_check(
+    admin: Any, takes: bool, contact: str, languages: list[str], request: HttpRequest | None = None
+) -> None:
+    """Whether the admin's organisation takes requests for help from the workers' self-check, and what
+    the page shows of it: its contact and the languages it helps in (codes of the self-check's)."""
+    from labourwatch_web.cases.selfcheck import languages as offered  # the self-check's own list
+
+    unknown = [code for code in languages if code not in offered()]
+    if unknown:
+        raise Refused("web_refused_language", code=unknown[0][:10])
+    if takes and not contact.strip():
+        raise Refused("web_refused_contact")
+    organisation = admin.membership.organisation
+    organisation.takes_self_check, organisation.contact = takes, contact.strip()[:300]
+    organisation.languages = " ".join(code for code in offered() if code in languages)
+    organisation.save(update_fields=["takes_self_check", "contact", "languages"])
+    what = f"self-check: {'takes requests' if takes else 'takes none'} ({organisation.languages or '-'})"
+    audit.record(AuditEvent.Action.PERMISSION, admin, request=request, detail=what)

@@ -19,7 +19,7 @@ from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
 from labourwatch.packs import load_schema
-from labourwatch_web.cases import aggregates, audit, exports, htcds, imports, members, services
+from labourwatch_web.cases import aggregates, audit, exports, htcds, imports, members, selfcheck, services
 from labourwatch_web.cases.models import AuditEvent, Membership, Role
 from labourwatch_web.cases.views import CASE_ROLES, _lang, attachment, forbidden, member_required, say_refused
 
@@ -53,8 +53,24 @@ def _people_page(request: HttpRequest, link_for: Membership | None = None) -> Ht
         "roles": [(r, t(f"web_role_{r}", _lang())) for r in Role.values],
         "changes": members.permission_changes(request.user)[:50],
         "link": link,
+        "organisation": request.user.membership.organisation,
+        "self_check_languages": selfcheck.languages(),
     }
     return render(request, "people/list.html", context)
+
+
+@member_required(Role.ADMIN)
+@require_POST
+def self_check(request: HttpRequest) -> HttpResponse:
+    """What the workers' self-check shows of the organisation, and whether it takes their requests."""
+    post = request.POST
+    try:
+        members.set_self_check(
+            request.user, post.get("takes") == "1", post.get("contact", ""), post.getlist("languages"), request
+        )
+    except services.Refused as refused:
+        say_refused(request, refused)
+    return redirect("people:list")
 
 
 @member_required(Role.ADMIN)
