@@ -36,9 +36,12 @@ def _answer(page, screen: selfcheck.Screen) -> None:
             page.check(f'input[name="{name}"][value="{value}"]')
 
 
+LOCALES = {"ru": "ru-RU", "kk": "kk-KZ", "uz": "uz-UZ", "ky": "ky-KG", "tg": "tg-TJ", "en": "en-GB"}  # the phone's
+
+
 @pytest.mark.parametrize("lang", list(selfcheck.languages()))
 def test_a_worker_checks_their_job_and_asks_for_help_at_320_px(server, browser, lang):  # noqa: F811
-    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale=LOCALES[lang], is_mobile=True)
     page = context.new_page()
     page.goto(f"{server}/check/{lang}/")
     assert context.cookies() == []
