@@ -200,6 +200,13 @@ def test_without_a_contact_or_an_organisation_nothing_is_stored(seeded, client, 
     assert _stored() == before
 
 
+def test_answers_that_cannot_be_read_are_not_stored(seeded, client):
+    a, _ = seeded
+    before = _stored()
+    html = _ask(client, a, consent="yes", hours_per_day="много").content.decode()
+    assert "«много»" in html and _stored() == before
+
+
 def test_an_organisation_that_takes_no_requests_cannot_be_sent_one(seeded, client):
     a, _ = seeded
     type(a).objects.filter(pk=a.pk).update(takes_self_check=False)

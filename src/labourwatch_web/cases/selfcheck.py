@@ -179,7 +179,7 @@ class Result:
     owed_failed: str  # why the money owed could not be counted ("" when it could)
 
 
-def _day(value: date | None, lang: str) -> str:
+def _day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
@@ -194,7 +194,7 @@ def result(answers: Mapping[str, str], lang: str) -> Result:
     found = assessment.explain(_table(row), "case", request)  # _table names the one record "case"
     owed, needs, failed = _owed(answers, lang)
     return Result(
-        judged_on=_day(found.judged_on, lang),
+        judged_on=_day(found.judged_on),
         breaches=tuple(_breach(r, found, lang) for r in found.rules if _holds_in_law(r)),
         situation=_situation(found, lang),
         signs=_signs(answers, lang),
@@ -240,7 +240,7 @@ def _signs(answers: Mapping[str, str], lang: str) -> tuple[tuple[str, str], ...]
 def _owed(answers: Mapping[str, str], lang: str) -> tuple[Owed | None, tuple[str, ...], str]:
     """The money owed for the period the worker names (the arrears service), else the questions it
     still needs, or why it could not be counted."""
-    fields = arrears.claim_fields({k: v for k, v in answers.items()})
+    fields = arrears.claim_fields(dict(answers))
     if not any(k in fields for k in ("period_start", "period_end", "agreed_pay")):
         return None, (), ""  # the worker skipped the money: nothing to say
     fields.setdefault("pay_currency", "KZT")
@@ -258,7 +258,7 @@ def _owed(answers: Mapping[str, str], lang: str) -> tuple[Owed | None, tuple[str
     shown = tuple((what, _amount(v, lang)) for what, v in items if v)
     owed = float(claim["owed"] or 0.0)
     period = (date.fromisoformat(fields["period_start"]), date.fromisoformat(fields["period_end"]))
-    return Owed(_day(period[0], lang), _day(period[1], lang), _amount(owed, lang), shown, owed > 0.5), (), ""
+    return Owed(_day(period[0]), _day(period[1]), _amount(owed, lang), shown, owed > 0.5), (), ""
 
 
 @dataclass(frozen=True)
@@ -280,11 +280,11 @@ def helpers(lang: str) -> list[Helper]:
 
 
 class NotSent(Exception):
-    """The request for help was not sent (nothing was stored): `key` of the self-check's texts says why."""
+    """The request for help was not sent (nothing was stored); `reasons` say why, in the worker's language."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(key)
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
 
 
 @transaction.atomic
@@ -293,12 +293,15 @@ def send(answers: Mapping[str, str], organisation_id: int | None, name: str, con
     """The worker asks for help: a case in the organisation's queue (no caseworker yet) with the
     answers, the name and the contact sealed as every identity. Only with consent and a contact."""
     if not consent:
-        raise NotSent("need_consent")
+        raise NotSent([text("need_consent", lang)])
     if not contact.strip():
-        raise NotSent("need_contact")
+        raise NotSent([text("need_contact", lang)])
     organisation = Organisation.objects.filter(pk=organisation_id or 0, takes_self_check=True).first()
     if organisation is None:
-        raise NotSent("need_organisation")
+        raise NotSent([text("need_organisation", lang)])
+    unreadable = problems(answers, lang)  # the screens checked them; a form sent by other means may not be
+    if unreadable:
+        raise NotSent(unreadable)
     kept = {"reference_date": timezone.localdate().isoformat(), **answers}
     who = Identity(name.strip(), phone=contact.strip())
     case = create_case(organisation, who, answers=kept, contact_language=lang)

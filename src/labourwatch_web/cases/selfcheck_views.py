@@ -122,7 +122,7 @@ def ask(request: HttpRequest, lang: str) -> HttpResponse:
             lang,
         )
     except selfcheck.NotSent as refused:
-        return _page(request, lang, "ask.html", errors=[selfcheck.text(refused.key, lang)], **context)
+        return _page(request, lang, "ask.html", errors=refused.reasons, **context)
     _sent_from(request, add=1)
     return _page(request, lang, "sent.html", organisation=case.organisation)
 
