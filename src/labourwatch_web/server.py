@@ -20,6 +20,6 @@ def run(port: int, with_demo: bool, say: Callable[[str], None], two_factor: bool
 
     call_command("migrate", verbosity=0)
     if with_demo and demo.seed():
-        say(f"Demo users (password {demo.PASSWORD}): {', '.join(demo.USERS)}, other-caseworker")
+        say(f"Demo users (password {demo.PASSWORD}): {', '.join(demo.USERS)}, other-caseworker, other-supervisor")
     say(f"labourwatch web: http://127.0.0.1:{port}/ (a worker's own check, no login: /check/)")
     call_command("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")

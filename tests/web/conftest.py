@@ -14,7 +14,7 @@ from labourwatch_web.cases.models import Case, Organisation
 
 @pytest.fixture
 def seeded(db):
-    """The demo: organisation A (five roles, three cases) and organisation B (one caseworker, one case)."""
+    """The demo: organisation A (five roles, three cases) and organisation B (a caseworker, a supervisor, one case)."""
     assert demo.seed()
     a, b = Organisation.objects.order_by("pk")
     return a, b

@@ -95,7 +95,9 @@ def test_the_routes_are_all_known():
     assert sorted(routes()) == sorted(pages + api)
 
 
-@pytest.mark.parametrize("user", ["other-caseworker", "other-admin", "researcher", "admin", "anonymous"])
+@pytest.mark.parametrize(
+    "user", ["other-caseworker", "other-supervisor", "other-admin", "researcher", "admin", "anonymous"]
+)
 def test_nothing_of_another_organisation_or_any_person_leaks(seeded, login, client, user):
     a, b = seeded
     mine = cases_of(a)

@@ -66,6 +66,9 @@ def seed() -> bool:
         Membership.objects.create(user=users[name], organisation=demo, role=role)
     outsider = get_user_model().objects.create_user("other-caseworker", password=PASSWORD)
     Membership.objects.create(user=outsider, organisation=other, role=Role.CASEWORKER)
+    # Its supervisor gives the requests workers send it from the self-check to its caseworker.
+    overseer = get_user_model().objects.create_user("other-supervisor", password=PASSWORD)
+    Membership.objects.create(user=overseer, organisation=other, role=Role.SUPERVISOR)
     for who, intake, answers, claim in CASES:
         case = services.open_case(users["caseworker"], who, intake)
         Case.objects.filter(pk=case.pk).update(answers=answers, legal_claim=claim)
