@@ -9,7 +9,7 @@ translate. See engines/duckdb.py."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any, Protocol
@@ -42,6 +42,11 @@ from labourwatch.engines.query import (
 Sink = Callable[[pa.RecordBatch], None]
 BATCH_ROWS = 122_880
 MAX_LISTED = 1000
+# The SQL of the latest assessments, by dialect and plan (Plan.fingerprint) and the query's shape: a
+# server judging the same kind of record again (a self-check, a claim) skips building and writing the
+# query, which costs more than running it on a few rows. Each is a few hundred KB at most.
+COMPILED: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+COMPILED_KEPT = 32
 
 
 class Engine(Protocol):
@@ -138,8 +143,15 @@ class SqlEngine(ABC):
         carried = _Carried.of(p)
         self.attach(con, p.source, SRC, carried)
         names = carried.names if carried else ()
-        query = assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=names, numbered=numbered)
-        reader = self.stream(con, self.sql(query))
+        key = (self.dialect.name, p.fingerprint(), require_date, for_csv, numbered)
+        if key in COMPILED:
+            COMPILED.move_to_end(key)
+        else:
+            query = assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=names, numbered=numbered)
+            COMPILED[key] = self.sql(query)
+            while len(COMPILED) > COMPILED_KEPT:
+                COMPILED.popitem(last=False)
+        reader = self.stream(con, COMPILED[key])
         keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
         ids = _IdHashes(p.source.total_rows)
         rows, clean = 0, True

@@ -3,6 +3,7 @@ law in force over each interval of time, as a small table of constants."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +53,26 @@ class Plan:
     @property
     def stamp(self) -> str:
         return " ".join(p.stamp for p in self.packs)
+
+    def fingerprint(self) -> str:
+        """Every field of the plan, hashed: two plans with the same fingerprint compile to the same
+        queries, so an engine may keep what it compiled under it. (A field added to Plan must join the
+        list: tests/engines/test_compiled.py fails until it does.)"""
+        timeline = (self.timeline.judgement, self.timeline.starts, sorted(self.timeline.readings.items(), key=repr))
+        source = (tuple((name, str(kind)) for name, kind in self.source.columns.items()), self.source.parquet_path)
+        parts = (
+            self.schema.version,
+            self.stamp,
+            timeline,
+            source,
+            sorted(self.present.items()),
+            [rule.id for rule in self.outputs],
+            self.law,
+            self.today,
+            (sorted(self.instrument.asked), self.instrument.basis),
+            sorted(self.presumptions.items(), key=repr),
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @property
     def by_month(self) -> dict[str, MonthSeries]:
