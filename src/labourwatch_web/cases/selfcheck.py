@@ -19,7 +19,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from labourwatch.core.errors import DataError, LabourwatchError
+from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.explain import Explanation, RuleExplanation
 from labourwatch.core.model import RuleKind
 from labourwatch.forms.definition import choice_text, form_text, question_text
@@ -29,7 +29,16 @@ from labourwatch.services import arrears, assessment
 from labourwatch.services.request import Request
 from labourwatch_web.cases import audit
 from labourwatch_web.cases.models import AuditEvent, Case, Organisation
-from labourwatch_web.cases.services import SCREENING_PACKS, Identity, _table, acts, create_case
+from labourwatch_web.cases.services import (
+    SCREENING_PACKS,
+    Identity,
+    _table,
+    acts,
+    arrears_of,
+    claim_fields_of,
+    create_case,
+    unreadable_values,
+)
 
 DATA = Path(__file__).with_name("data") / "selfcheck.yaml"
 LAW_PACKS = ("kz-labour", "kz-migration")  # the findings a worker is told of, with their articles
@@ -132,22 +141,19 @@ def read(form: Mapping[str, Any]) -> dict[str, str]:
 
 def problems(answers: Mapping[str, str], lang: str) -> list[str]:
     """What the core cannot read in the answers, each naming the question, in the worker's language."""
-    try:
-        assessment.check(_table(dict(answers)), Request(packs=list(SCREENING_PACKS), lang=_law_lang(lang)))
-    except DataError as error:
-        variables = load_schema().variables
-        return [
-            text(
-                "problem",
-                lang,
-                question=question_text(variables[str(p.column)], lang),
-                value=p.value or "",
-                expected=text(f"expected_{kind_of(str(p.column))}", lang),
-            )
-            for p in error.problems
-            if p.column is not None and p.column in variables
-        ] or [p.text(_law_lang(lang)) for p in error.problems]
-    return []
+    variables = load_schema().variables
+    return [
+        text(
+            "problem",
+            lang,
+            question=question_text(variables[str(p.column)], lang),
+            value=p.value or "",
+            expected=text(f"expected_{kind_of(str(p.column))}", lang),
+        )
+        if p.column in variables
+        else p.text(_law_lang(lang))
+        for p in unreadable_values(dict(answers), _law_lang(lang))
+    ]
 
 
 @dataclass(frozen=True)
@@ -240,17 +246,16 @@ def _signs(answers: Mapping[str, str], lang: str) -> tuple[tuple[str, str], ...]
 def _owed(answers: Mapping[str, str], lang: str) -> tuple[Owed | None, tuple[str, ...], str]:
     """The money owed for the period the worker names (the arrears service), else the questions it
     still needs, or why it could not be counted."""
-    fields = arrears.claim_fields(dict(answers))
+    fields = claim_fields_of(answers)
     if not any(k in fields for k in ("period_start", "period_end", "agreed_pay")):
         return None, (), ""  # the worker skipped the money: nothing to say
-    fields.setdefault("pay_currency", "KZT")
     variables = load_schema().variables
     gaps = arrears.claim_gaps(fields)
     if gaps:
         names = [name for gap in gaps for name in gap.split(" / ")[:1]]
         return None, tuple(question_text(variables[n], lang) for n in names), ""
     try:
-        claims = arrears.arrears(arrears.claim_table(fields, "self-check"), lang=_law_lang(lang)).claims
+        claims = arrears_of(answers, "self-check", _law_lang(lang)).claims
     except LabourwatchError as error:
         return None, (), text("owed_failed", lang, why=str(error))
     claim = claims.to_pylist()[0]

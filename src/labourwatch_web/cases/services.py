@@ -4,6 +4,7 @@ about HTTP beyond the request passed on to the audit log."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -18,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from labourwatch.core.columns import ID, REFERENCE_DATE
-from labourwatch.core.errors import DataError, LabourwatchError
+from labourwatch.core.errors import DataError, LabourwatchError, Problem
 from labourwatch.core.explain import Explanation
 from labourwatch.core.model import Act, Rule, RuleKind
 from labourwatch.i18n import t
@@ -172,15 +173,21 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def problems_in(answers: dict[str, str], lang: str) -> list[str]:
-    """What the core cannot read in the answers, each naming the question and the value."""
+def unreadable_values(answers: dict[str, str], lang: str) -> list[Problem]:
+    """The answers the core cannot read (it checks every value of the schema, whatever the packs)."""
     try:
         assessment.check(_table(answers), Request(packs=["kz-labour"], lang=lang))
     except DataError as error:
-        return [
-            t("web_problem", lang, column=p.column or "", value=p.value or "", why=p.text(lang)) for p in error.problems
-        ]
+        return list(error.problems)
     return []
+
+
+def problems_in(answers: dict[str, str], lang: str) -> list[str]:
+    """What the core cannot read in the answers, each naming the question and the value."""
+    return [
+        t("web_problem", lang, column=p.column or "", value=p.value or "", why=p.text(lang))
+        for p in unreadable_values(answers, lang)
+    ]
 
 
 class Unreadable(Exception):
@@ -345,12 +352,20 @@ def acts() -> dict[str, Act]:
 def claim_arrears(case: Case, lang: str) -> arrears.Arrears:
     """The money owed for the case's work period (the arrears service, the law of each day);
     LabourwatchError when the period or the pay is not known yet."""
-    fields = arrears.claim_fields(case.answers)
-    missing = [k for k in ("period_start", "period_end") if k not in fields]
+    missing = [k for k in ("period_start", "period_end") if k not in case.answers]
     if missing:
         raise LabourwatchError(t("web_claim_needs", lang, names=", ".join(missing)))
-    fields.setdefault("pay_currency", "KZT")
-    return arrears.arrears(arrears.claim_table(fields, f"case-{case.number}"), lang=lang)
+    return arrears_of(case.answers, f"case-{case.number}", lang)
+
+
+def claim_fields_of(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers that make a claim; the pay in tenge unless they name its currency."""
+    return {"pay_currency": "KZT", **arrears.claim_fields(dict(answers))}
+
+
+def arrears_of(answers: Mapping[str, Any], record_id: str, lang: str) -> arrears.Arrears:
+    """The money owed for the work period the answers give (the arrears service, the law of each day)."""
+    return arrears.arrears(arrears.claim_table(claim_fields_of(answers), record_id), lang=lang)
 
 
 def claim_statement(case: Case, lang: str) -> str:
