@@ -7,12 +7,11 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.text import Text
 
-from labourwatch import api
 from labourwatch.cli.common import (
     _judgement,
     _lang,
@@ -31,16 +30,9 @@ from labourwatch.cli.common import (
 )
 from labourwatch.core.errors import DataError, LabourwatchError
 from labourwatch.i18n import t
-from labourwatch.io.readers import open_source
-from labourwatch.packs import load_packs, load_schema
-from labourwatch.presentation.catalogue import pack_dict, variable_dict
-from labourwatch.presentation.explanations import explanation_dict, explanation_text, judgement_text
-from labourwatch.presentation.reports import worker
-from labourwatch.presentation.tables import Column, Grid, Shown
-from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
-from labourwatch.services.assessment import sensitivity_runs
-from labourwatch.services.files import refuse_overwriting
-from labourwatch.services.packtests import load_cases, run_pack_tests
+
+if TYPE_CHECKING:
+    from labourwatch.presentation.tables import Column, Shown
 
 
 @cli.command()
@@ -65,11 +57,15 @@ def assess(
     not measured where it rests on questions the survey did not ask), with the date and acts each
     record was judged under and the packs' versions and hashes.
     """
+    from labourwatch.presentation.explanations import judgement_text
+    from labourwatch.services.assessment import assess_file
+    from labourwatch.services.request import Request
+
     lang = _lang(ctx)
     options = _judgement(**judged)
     try:
         with progress_bar(t("progress_assessing", lang), open_total(input_path)) as advance:
-            written = api.assess_file(input_path, output, **options, progress=advance, lang=lang)
+            written = assess_file(input_path, output, Request(**options, lang=lang), progress=advance)
     except DataError as exc:
         _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
         sys.exit(1)
@@ -83,6 +79,8 @@ def assess(
 
 def open_total(path: Path) -> int | None:
     """Rows in the input when known before reading it (Parquet), for the progress bar."""
+    from labourwatch.io.readers import open_source
+
     try:
         return open_source(path).total_rows
     except LabourwatchError:
@@ -120,9 +118,16 @@ def explain(
     of the law applied, the money owed where the answers allow it, what is unknown and the answers that
     would settle it, the questions to ask next); then, with --details, every rule: the answers used, the
     law values with their dates, references and verification status, and what was not asked."""
+    from labourwatch.presentation.explanations import explanation_dict, explanation_text
+    from labourwatch.presentation.reports import worker
+    from labourwatch.presentation.verdict import owed_of, verdict, verdict_dict, verdict_text
+    from labourwatch.services import assessment
+    from labourwatch.services.files import refuse_overwriting
+    from labourwatch.services.request import Request
+
     lang = _lang(ctx)
     options = _judgement(**judged)
-    ex = api.explain(input_path, record_id, **options, lang=lang)
+    ex = assessment.explain(input_path, record_id, Request(**options, lang=lang))
     known = [r.rule.id for r in ex.rules]
     if finding and finding not in known:
         raise click.BadParameter(f"'{finding}' is not one of: {', '.join(known)}", param_hint="--finding")
@@ -159,9 +164,14 @@ def sensitivity(
 ) -> None:
     """How many records get each result under each reading the packs offer: what a figure owes to an
     interpretation. Only results that change are shown."""
+    from labourwatch.presentation.tables import Column, Grid
+    from labourwatch.services import assessment
+    from labourwatch.services.request import Request
+
     lang = _lang(ctx)
-    with progress_bar(t("progress_readings", lang), len(sensitivity_runs(packs or None))) as advance:
-        result = api.sensitivity(input_path, packs=packs or None, encoding=encoding, lang=lang, progress=advance)
+    request = Request(packs=packs or None, encoding=encoding, lang=lang)
+    with progress_bar(t("progress_readings", lang), len(assessment.sensitivity_runs(packs or None))) as advance:
+        result = assessment.sensitivity(input_path, request, progress=advance)
     if as_json:
         out.print_json(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
         return
@@ -193,6 +203,10 @@ def sensitivity(
 @click.pass_context
 def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: str | None, as_json: bool) -> None:
     """List the rule packs, their acts, and every parameter's values over time with references."""
+    from labourwatch.packs import load_packs
+    from labourwatch.presentation.catalogue import pack_dict
+    from labourwatch.presentation.tables import Grid
+
     lang = _lang(ctx)
     loaded = load_packs([pack_id] if pack_id else None)
     data = [pack_dict(p, lang) for p in loaded if not pack_id or p.id == pack_id]
@@ -229,6 +243,8 @@ def packs(ctx: click.Context, lang: str | None, pack_id: str | None, parameter: 
 
 
 def parameter_columns(lang: str) -> list[Column]:
+    from labourwatch.presentation.tables import Column
+
     return [
         Column("pack", t("col_pack", lang), kind="key"),
         Column("parameter", t("col_parameter", lang), kind="key"),
@@ -240,6 +256,8 @@ def parameter_columns(lang: str) -> list[Column]:
 
 
 def _status(code: str, lang: str) -> Shown:
+    from labourwatch.presentation.tables import Shown
+
     return Shown(t(f"status_{code}", lang), code)
 
 
@@ -249,6 +267,10 @@ def _status(code: str, lang: str) -> Shown:
 @click.pass_context
 def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     """List the canonical variables: type, allowed values and the question asked."""
+    from labourwatch.packs import load_schema
+    from labourwatch.presentation.catalogue import variable_dict
+    from labourwatch.presentation.tables import Column, Grid, Shown
+
     lang = _lang(ctx)
     data = [variable_dict(v, lang) for v in load_schema().variables.values()]
     if as_json:
@@ -271,6 +293,8 @@ def variables(ctx: click.Context, lang: str | None, as_json: bool) -> None:
 @click.argument("pack_ids", nargs=-1)
 def test_packs(pack_ids: tuple[str, ...]) -> None:
     """Run the YAML rule tests that live beside each pack, on DuckDB and the reference evaluator."""
+    from labourwatch.services.packtests import load_cases, run_pack_tests
+
     failures = 0
     lang = _lang(click.get_current_context())
     with progress_bar(t("progress_pack_tests", lang), len(load_cases(pack_ids or None))) as advance:

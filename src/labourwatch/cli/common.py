@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -21,11 +21,10 @@ from rich.text import Text
 
 from labourwatch.cli import help
 from labourwatch.core.errors import DataError, LabourwatchError
-from labourwatch.core.readings import parse_pairs
 from labourwatch.i18n import t
-from labourwatch.io.formulas import defuse_rows
-from labourwatch.presentation.tables import Column, Grid, drawn, tsv
-from labourwatch.services.files import write_whole
+
+if TYPE_CHECKING:
+    from labourwatch.presentation.tables import Grid
 
 F = TypeVar("F", bound=Callable[..., Any])
 SHOWN_PROBLEMS = 20
@@ -61,6 +60,8 @@ def sized(console: Console) -> int:
 def print_tables(lang: str, *grids: Grid) -> None:
     """Tables to stdout: drawn at a terminal under their titles; in a pipe TSV, their titles on stderr.
     A command that prints several tables in a pipe writes each after a blank line, with its header row."""
+    from labourwatch.presentation.tables import drawn, tsv
+
     terminal = stdout_is_terminal()
     for grid in grids:
         if grid.title:
@@ -230,6 +231,8 @@ def _judgement(
     """The API keywords the judgement options stand for."""
     if as_of is not None and law:  # options that exclude each other: a usage error (exit status 2)
         raise click.UsageError("give either --as-of or --law, not both")
+    from labourwatch.core.readings import parse_pairs
+
     try:
         chosen = parse_pairs(settings)
     except LabourwatchError as exc:
@@ -255,6 +258,10 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
 
 def _report_problems(exc: DataError, path: Path | None, lang: str) -> None:
     """The first problems as a table; all of them in `path` when there are more (None: listed elsewhere)."""
+    from labourwatch.io.formulas import defuse_rows
+    from labourwatch.presentation.tables import Column, Grid, drawn
+    from labourwatch.services.files import write_whole
+
     print_error(exc.text(lang), lang)
     columns = [Column(name, t(f"col_{name}", lang)) for name in ("row", "column", "value", "problem")]
     shown = [

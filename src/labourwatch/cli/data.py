@@ -8,13 +8,9 @@ from typing import Any
 
 import click
 
-from labourwatch import api
 from labourwatch.cli.common import _as_date, _lang, _report_problems, cli, encoding_option, err, lang_option, out
 from labourwatch.core.errors import DataError
-from labourwatch.forms.xlsform import write_xlsform
 from labourwatch.i18n import t
-from labourwatch.services.synthetic import SynthSpec, write, write_table
-from labourwatch.studies.osce import calibrated_sample
 
 
 @cli.command()
@@ -28,6 +24,8 @@ def questionnaire(ctx: click.Context, /, lang: str | None, output: Path, modules
     """The questionnaire as an XLSForm for KoboToolbox or ODK, generated from the canonical variables:
     labels in English, Russian, Kazakh, Uzbek, Kyrgyz and Tajik, choices, skip logic, range constraints
     with messages, a repeat group for payments, and no identifying field."""
+    from labourwatch.forms.xlsform import write_xlsform
+
     lang = _lang(ctx)
     chosen = [m for spec in modules for m in spec.split(",") if m]
     path = write_xlsform(output, chosen or None, lang)
@@ -74,14 +72,16 @@ def import_(
     questionnaire from KoboToolbox or ODK Central (CSV, XLSX, CSV ZIP, JSON), a pull from ODK Central
     (--central), or any SPSS, Stata, CSV or Excel file with --mapping. All or nothing; a re-import adds
     no duplicates; rejected and recoded values are listed in OUTPUT.import.csv."""
+    from labourwatch.services.importing import import_submissions, pull_central
+
     lang = _lang(ctx)
     if (input_path is None) == (form_id is None):
         raise click.UsageError(t("import_one_source", lang))
     source: Any = input_path
     if form_id is not None:
-        source = api.pull_central(form_id, project_id=project, config=pyodk_config, lang=lang)
+        source = pull_central(form_id, project_id=project, config=pyodk_config, lang=lang)
     try:
-        result = api.import_submissions(source, output, mapping=mapping, encoding=encoding, lang=lang)
+        result = import_submissions(source, output, mapping=mapping, encoding=encoding, lang=lang)
     except DataError as exc:
         _report_problems(exc, None, lang)
         err.print(t("import_rejected", lang, path=output.with_name(output.name + ".import.csv")))
@@ -116,8 +116,10 @@ def map_(
 ) -> None:
     """Draft a mapping file (YAML) from a source's columns and codes to the canonical variables, for
     labourwatch import --mapping. Check it before use."""
+    from labourwatch.services.importing import suggest_mapping
+
     lang = _lang(ctx)
-    text = api.suggest_mapping(input_path, encoding=encoding, lang=lang)
+    text = suggest_mapping(input_path, encoding=encoding, lang=lang)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -150,6 +152,9 @@ def synth(
     calibrated: bool,
 ) -> None:
     """Write SYNTHETIC records (invented, never real people) for trying labourwatch out."""
+    from labourwatch.services.synthetic import SynthSpec, write, write_table
+    from labourwatch.studies.osce import calibrated_sample
+
     if output.suffix.lower() not in (".csv", ".parquet"):
         raise click.BadParameter("write .csv or .parquet", param_hint="--output")
     if calibrated:

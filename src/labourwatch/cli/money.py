@@ -24,11 +24,6 @@ from labourwatch.cli.common import (
 )
 from labourwatch.core.errors import DataError
 from labourwatch.i18n import t
-from labourwatch.io.yamlfiles import load_user_yaml
-from labourwatch.presentation.reports.statement import render_statement, statement_items, unknown_reasons
-from labourwatch.presentation.tables import Column, Grid, Shown
-from labourwatch.services import arrears as arrears_api
-from labourwatch.services.files import refuse_overwriting
 
 CLAIM_FLAGS = {
     "period_start": "from_",
@@ -130,6 +125,11 @@ def arrears(
     shortfall, overtime and rest-day or holiday premiums, and what remains unpaid, itemised with the
     articles and law values used. One worker from flags or --file (a statement with -o x.html), or a
     table of periods as INPUT (-o x.parquet or x.csv)."""
+    from labourwatch.presentation.reports.statement import render_statement, statement_items, unknown_reasons
+    from labourwatch.presentation.tables import Column, Grid, Shown
+    from labourwatch.services import arrears as arrears_api
+    from labourwatch.services.files import refuse_overwriting
+
     lang = _lang(ctx)
     claimed = claim_date.date() if claim_date else None
     if input_path is not None:
@@ -188,6 +188,8 @@ def arrears(
 
 
 def _claim_file(path: Path) -> dict[str, Any]:
+    from labourwatch.io.yamlfiles import load_user_yaml
+
     try:
         doc = load_user_yaml(path)  # JSON is YAML too
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

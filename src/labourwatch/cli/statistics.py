@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from labourwatch import api
 from labourwatch.cli.common import (
     _lang,
     ci_option,
@@ -28,13 +27,11 @@ from labourwatch.cli.common import (
     write_csv,
 )
 from labourwatch.i18n import number, t
-from labourwatch.io.formulas import defuse_rows
-from labourwatch.presentation.coverage import coverage_dict, coverage_text
-from labourwatch.presentation.names import column_label, value_labels
-from labourwatch.presentation.reports.survey import REPORT_STEPS, build_report
-from labourwatch.presentation.tables import Column, Grid, Shown, Value
-from labourwatch.services.files import refuse_overwriting, write_whole
-from labourwatch.stats.prevalence import ALL, Row
+
+if TYPE_CHECKING:
+    from labourwatch.presentation.tables import Grid, Value
+    from labourwatch.services.statistics import Estimates
+    from labourwatch.stats.prevalence import Row
 
 
 def _proportion(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -71,9 +68,13 @@ def estimate(
     """Prevalence of the findings of an assessed file, with design-based standard errors, confidence
     intervals and design effects that agree with R's survey package; by domain with --by, with the
     Rao–Scott test of association."""
+    from labourwatch.presentation.coverage import coverage_dict, coverage_text
+    from labourwatch.services.files import refuse_overwriting, write_whole
+    from labourwatch.services.statistics import estimate_findings
+
     lang = _lang(ctx)
     options["findings"] = options["findings"] or None
-    result = api.estimate_findings(input_path, lang=lang, **options)
+    result = estimate_findings(input_path, lang=lang, **options)
     rows = [dataclasses.asdict(r) for r in result.rows]
     if output is not None:
         refuse_overwriting(output, input_path)
@@ -104,6 +105,8 @@ def estimate(
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    from labourwatch.io.formulas import defuse_rows
+
     safe, _ = defuse_rows([list(r.values()) for r in rows])  # domain labels come from the data
     write_csv(path, list(rows[0]), safe)
 
@@ -120,9 +123,13 @@ def _ci_text(row: Row, lang: str) -> str | None:
     return "–".join(ends) + ("*" if row.fallback else "")
 
 
-def _estimates_grid(result: api.Estimates, by: str | None, level: int, method: str, lang: str) -> Grid:
+def _estimates_grid(result: Estimates, by: str | None, level: int, method: str, lang: str) -> Grid:
     """Estimates, a line per finding and domain; in a pipe the interval's ends (and, with --by, the
     finding's test of association) in columns of their own."""
+    from labourwatch.presentation.names import value_labels
+    from labourwatch.presentation.tables import Column, Grid, Shown
+    from labourwatch.stats.prevalence import ALL
+
     columns = [
         Column("finding", t("col_finding", lang), kind="key", group=True),
         Column("domain", t("col_domain", lang), kind="key"),
@@ -154,7 +161,10 @@ def _estimates_grid(result: api.Estimates, by: str | None, level: int, method: s
     return Grid(columns, rows, t("estimates_title", lang))
 
 
-def _tests_grid(result: api.Estimates, by: str, lang: str) -> Grid:
+def _tests_grid(result: Estimates, by: str, lang: str) -> Grid:
+    from labourwatch.presentation.names import column_label
+    from labourwatch.presentation.tables import Column, Grid
+
     columns = [
         Column("finding", t("col_finding", lang), kind="key"),
         Column("f", "F", kind="number", digits=3),
@@ -189,9 +199,13 @@ def crosstab(
     """A weighted two-way table of ROW by COL, safe to publish: cells and margins resting on fewer
     respondents than the threshold are suppressed, then enough others that none can be worked out from
     the margins (checked by linear programming), and weighted counts are rounded."""
+    from labourwatch.presentation.names import column_label, value_labels
+    from labourwatch.presentation.tables import Column, Grid, Shown
+    from labourwatch.services.statistics import crosstab as cross_tabulate
+
     lang = _lang(ctx)
     options["round_base"] = options["round_base"] or None
-    result = api.crosstab(input_path, row, col, lang=lang, **options)
+    result = cross_tabulate(input_path, row, col, lang=lang, **options)
     p = result.table
     shown = [
         [None if p.suppressed[i, j] else float(p.values[i, j]) for j in range(p.values.shape[1])]
@@ -240,9 +254,12 @@ def crosstab(
 def anonymity(ctx: click.Context, /, lang: str | None, input_path: Path, output: Path | None, **options: Any) -> None:
     """Before sharing microdata: k-anonymity on the quasi-identifiers, l-diversity of a sensitive
     variable, and the records at risk (in combinations shared by fewer than k records)."""
+    from labourwatch.services.files import write_whole
+    from labourwatch.services.statistics import anonymity as check_anonymity
+
     lang = _lang(ctx)
     options["quasi_identifiers"] = list(options["quasi_identifiers"])
-    result = api.anonymity(input_path, lang=lang, **options)
+    result = check_anonymity(input_path, lang=lang, **options)
     out.print(
         t(
             "anonymity_report",
@@ -287,11 +304,14 @@ def export(
 ) -> None:
     """Write an assessed file for SPSS (.sav), Stata (.dta), Excel, Parquet or CSV, with variable and
     value labels in the language chosen, and check k-anonymity on the quasi-identifiers first."""
+    from labourwatch.services.exporting import QUASI_IDENTIFIERS
+    from labourwatch.services.exporting import export as write_export
+
     lang = _lang(ctx)
-    result = api.export(
+    result = write_export(
         input_path,
         output,
-        quasi_identifiers=quasi_identifiers or api.QUASI_IDENTIFIERS,
+        quasi_identifiers=quasi_identifiers or QUASI_IDENTIFIERS,
         k=k,
         encoding=encoding,
         lang=lang,
@@ -325,6 +345,8 @@ def report(ctx: click.Context, /, lang: str | None, input_path: Path, output: Pa
     """A report of an assessed file, safe to publish: prevalence of every finding with confidence
     intervals, every classification, tests of association, a chart and the methods (design, packs,
     readings, disclosure policy). HTML (self-contained, offline), PDF or Excel."""
+    from labourwatch.presentation.reports.survey import REPORT_STEPS, build_report
+
     lang = _lang(ctx)
     design = {k: options.pop(k) for k in ("weights", "strata", "psu", "fpc", "sampling")}
     with progress_bar(t("progress_report", lang), REPORT_STEPS) as advance:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from labourwatch import api
 from labourwatch.cli.common import (
     _lang,
     cli,
@@ -19,10 +18,7 @@ from labourwatch.cli.common import (
     progress_bar,
     stdout_is_terminal,
 )
-from labourwatch.cli.reference import write_reference
 from labourwatch.i18n import t
-from labourwatch.studies.demo import DEMO_STEPS, build
-from labourwatch.studies.tables import erratum_text, osce_grids, osce_long_grid, osce_tables
 
 
 @cli.command()
@@ -37,8 +33,13 @@ def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool
     Percentages are of those in the class who answered the question; n is that number. In a pipe,
     one TSV line per figure: table, row, column, class_size, answered, computed, published, difference.
     """
+    from labourwatch.services.assessment import assess
+    from labourwatch.services.request import Request
+    from labourwatch.studies.tables import erratum_text, osce_grids, osce_long_grid, osce_tables
+
     lang = _lang(ctx)
-    result = osce_tables(api.assess(input_path, packs=["osce-kz-2006"], encoding=encoding, lang=lang).table)
+    request = Request(packs=["osce-kz-2006"], encoding=encoding, lang=lang)
+    result = osce_tables(assess(input_path, request).table)
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
@@ -58,6 +59,8 @@ def tables(ctx: click.Context, lang: str | None, input_path: Path, as_json: bool
 def demo(ctx: click.Context, lang: str | None, out_dir: Path, seed: int) -> None:
     """Reproduce the OSCE 2006/07 study on its calibrated SYNTHETIC sample and write an HTML report
     (offline, readable on a phone, printable) with Tables 1-3 beside the published figures."""
+    from labourwatch.studies.demo import DEMO_STEPS, build
+
     lang = _lang(ctx)
     with progress_bar(t("progress_demo", lang), DEMO_STEPS) as advance:
         built = build(out_dir, seed=seed, lang=lang, progress=advance)
@@ -68,5 +71,7 @@ def demo(ctx: click.Context, lang: str | None, out_dir: Path, seed: int) -> None
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("docs/reference"), show_default=True)
 def docs(out_dir: Path) -> None:
     """Regenerate the reference documentation (variables, packs, CLI) from the code and the packs."""
+    from labourwatch.cli.reference import write_reference
+
     for path in write_reference(cli, out_dir):
         out.print(str(path))

@@ -4,15 +4,18 @@ Ministry's balance, and the days that are not what their weekday makes them."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from labourwatch.cli.common import _lang, cli, lang_option, out, print_note, print_tables
-from labourwatch.core.types import pick
 from labourwatch.i18n import t
-from labourwatch.packs.calendar import KIND_NAMES, WEEKS, load_calendar
-from labourwatch.presentation.tables import Column, Grid, Shown, Value
+
+if TYPE_CHECKING:
+    from labourwatch.presentation.tables import Value
+
+#: packs.calendar.WEEKS, written out so that the command line does not load the calendar to start
+WEEKS = ("five_day", "six_day")
 
 
 @cli.command("calendar")
@@ -29,6 +32,10 @@ def calendar_command(
     month (as the arrears calculator counts them), beside the Ministry's balance where it was seen, with
     each difference explained; then the holidays, the days off carried over or moved, and the rest days
     made working."""
+    from labourwatch.core.types import pick
+    from labourwatch.packs.calendar import KIND_NAMES, load_calendar
+    from labourwatch.presentation.tables import Column, Grid, Shown
+
     lang = _lang(ctx)
     calendar = load_calendar()
     if not calendar.first_year <= year <= calendar.last_year:
