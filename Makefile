@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo serve test lint typecheck docs bench bench-standards bench-stats bench-web bench-selfcheck clean
+.PHONY: demo serve test lint typecheck docs bench bench-standards bench-stats bench-web bench-selfcheck bench-startup clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench-web: $(STAMP)
 
 bench-selfcheck: $(STAMP)
 	$(BIN)/python benchmarks/bench_selfcheck.py
+
+## How long `labourwatch --help` and `explain` of one record take, the disk cache empty and filled.
+bench-startup: $(STAMP)
+	$(BIN)/python benchmarks/bench_startup.py --sizes 1000 1000000 10000000
 
 bench-stats: $(STAMP)
 	$(BIN)/python benchmarks/bench_stats.py --sizes 100000 1000000 10000000 --r-max 1000000

@@ -109,6 +109,23 @@ def test_backends_find_the_same_record(backend):
     assert backend.typed_record(plan, "zz") is None
 
 
+@pytest.mark.parametrize("ids", [[" a ", "b", "  c"], [7, 8, 9]], ids=["text", "numbers"])
+def test_an_id_is_found_as_stored_and_as_read(backend, tmp_path, ids):
+    """An id stored as asked is looked up on the column itself (skipping most of a Parquet file); one
+    stored with spaces around it, or as a number, is still found as its typed value reads."""
+    data = pa.table({"id": ids, "reference_date": ["2016-03-01"] * 3, "hours_per_day": ["12", "8", "9"]})
+    pq.write_table(data, tmp_path / "in.parquet")
+    for source in (data, tmp_path / "in.parquet"):
+        plan = prepare(source, Request())
+        found = {key: backend.typed_record(plan, key) for key in ("a", "b", "c", "7", "8", " b", "zz")}
+        assert {key: r[0] if r else None for key, r in found.items()} == (
+            {"a": 1, "b": 2, "c": 3, "7": None, "8": None, " b": None, "zz": None}
+            if ids[0] == " a "
+            else {"a": None, "b": None, "c": None, "7": 1, "8": 2, " b": None, "zz": None}
+        )
+        assert found["b" if ids[0] == " a " else "8"][1]["hours_per_day"] == 8
+
+
 # --- three-valued logic: the SQL a backend runs agrees with the reference evaluator --------------------
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
+
+from labourwatch.i18n.yamlfiles import read_yaml
 
 HELP_PATH = Path(__file__).parents[1] / "i18n" / "help.yaml"
 ROOT = "labourwatch"
@@ -31,7 +32,7 @@ SESSION_LANG: ContextVar[str | None] = ContextVar("labourwatch_session_lang", de
 
 @cache
 def translations() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(HELP_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(HELP_PATH)
     return loaded
 
 

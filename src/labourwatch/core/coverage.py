@@ -69,7 +69,7 @@ def coverage(packs: Sequence[Pack], instrument: Instrument, timeline: Timeline) 
     out = {}
     for rule in (r for p in packs for r in p.outputs):
         reach = _reach(rule.id, rules)
-        read = {x.name for r in reach for x in _walk(rules[r]) if isinstance(x, n.VarRef)}
+        read = {x.name for r in reach for x in rules[r].walked if isinstance(x, n.VarRef)}
         variables = sorted(read - ALWAYS_ASKED)  # questions, not the record's date and what it gives
         leaves = indicators(rule.id, rules)
         if leaves:
@@ -140,7 +140,7 @@ def indicators(rule_id: str, rules: Mapping[str, Rule]) -> tuple[str, ...]:
                 else:
                     found[member] = None
         else:
-            for ref in _refs(rule):
+            for ref in rule.reads:
                 if rule_groups_reached(ref, rules):
                     visit(ref)
 
@@ -153,14 +153,6 @@ def rule_groups_reached(rule_id: str, rules: Mapping[str, Rule]) -> bool:
     return any(rules[r].groups for r in _reach(rule_id, rules))
 
 
-def _walk(rule: Rule) -> list[n.Node]:
-    return [x for root in rule.nodes() for x in root.walk()]
-
-
-def _refs(rule: Rule) -> list[str]:
-    return list(dict.fromkeys(x.name for x in _walk(rule) if isinstance(x, n.RuleRef)))
-
-
 def _reach(rule_id: str, rules: Mapping[str, Rule]) -> list[str]:
     """The rule and every rule it reads, directly or not."""
     seen: dict[str, None] = {}
@@ -169,5 +161,5 @@ def _reach(rule_id: str, rules: Mapping[str, Rule]) -> list[str]:
         rid = stack.pop()
         if rid not in seen:
             seen[rid] = None
-            stack.extend(_refs(rules[rid]))
+            stack.extend(rules[rid].reads)
     return list(seen)

@@ -109,15 +109,14 @@ def _reach(rule: Rule, rules: Mapping[str, Rule]) -> tuple[list[str], list[tuple
     derived: dict[str, None] = {}
 
     def visit(r: Rule) -> None:
-        for root in r.nodes():
-            for node in root.walk():
-                if isinstance(node, n.VarRef):
-                    variables[node.name] = None
-                elif isinstance(node, n.ParamRef):
-                    params[(node.pack, node.name)] = None
-                elif isinstance(node, n.RuleRef) and node.name not in derived:
-                    derived[node.name] = None
-                    visit(rules[node.name])
+        for node in r.walked:
+            if isinstance(node, n.VarRef):
+                variables[node.name] = None
+            elif isinstance(node, n.ParamRef):
+                params[(node.pack, node.name)] = None
+            elif isinstance(node, n.RuleRef) and node.name not in derived:
+                derived[node.name] = None
+                visit(rules[node.name])
 
     visit(rule)
     return list(variables), list(params), list(derived)

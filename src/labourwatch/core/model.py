@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from labourwatch.core.articles import article_in
 from labourwatch.core.errors import Location
-from labourwatch.core.expr.nodes import Node
+from labourwatch.core.expr.nodes import Node, RuleRef
 from labourwatch.core.expr.typecheck import Symbol
 from labourwatch.core.types import Text, ValueType, pick
 
@@ -134,13 +135,17 @@ class Parameter:
 
     def at(self, when: date) -> ParamValue | None:
         """The value in force on `when`, or None before the first one."""
-        starts = [v.start for v in self.values]
-        i = bisect.bisect_right(starts, when) - 1
+        i = bisect.bisect_right(self.starts, when) - 1
         return self.values[i] if i >= 0 else None
 
     @property
     def symbol(self) -> Symbol:
         return Symbol(self.type, self.codes)
+
+    @cached_property
+    def starts(self) -> list[date]:
+        """The days its values took effect (a timeline looks up every parameter in every interval)."""
+        return [v.start for v in self.values]
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,17 @@ class Rule:
 
     def nodes(self) -> tuple[Node, ...]:
         return (self.expr,) if self.expr is not None else tuple(c.when for c in self.cases)
+
+    @cached_property
+    def walked(self) -> tuple[Node, ...]:
+        """Every node of the rule's expressions, walked once: explaining a record walks each rule
+        thousands of times, through every rule that reads it."""
+        return tuple(x for root in self.nodes() for x in root.walk())
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The rules this rule reads directly, in the order it first names them."""
+        return tuple(dict.fromkeys(x.name for x in self.walked if isinstance(x, RuleRef)))
 
 
 @dataclass(frozen=True)

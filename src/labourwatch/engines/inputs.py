@@ -75,6 +75,11 @@ def case(whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Ex
     return out.else_(default, copy=False) if default is not None else out
 
 
+def is_text(arrow: pa.DataType | None) -> bool:
+    """Whether a column is stored as text (and so may be compared with a text as it is stored)."""
+    return arrow is not None and (pa.types.is_string(arrow) or pa.types.is_large_string(arrow))
+
+
 def _kind_of(arrow: pa.DataType) -> str:
     if pa.types.is_boolean(arrow):
         return "bool"

@@ -292,10 +292,16 @@ def ids(p: Plan) -> exp.Select:
     return exp.select(_as(column(ROW), ROW_ALIAS), _as(text_of(ID), "id"), copy=False).from_(SRC, copy=False)
 
 
-def record(p: Plan, record_id: str) -> exp.Select:
+def record(p: Plan, record_id: str, *, stored_as_asked: bool = False) -> exp.Select:
     """The number and typed answers of the first record with this id (the id is read as its typed value
-    is, and only that record is typed)."""
+    is, and only that record is typed). `stored_as_asked`: only among the records whose id column holds
+    exactly `record_id`, a test the engine runs on the column as stored, skipping the parts of a Parquet
+    file whose ids cannot match and reading the other columns of the matching rows only."""
     select = [column(ROW), *(typed(name) for name in p.schema.variables)]
-    found = exp.EQ(this=text_of(ID), expression=string(record_id)) if ID in p.source.columns else exp.false()
+    found: exp.Expression = exp.false()
+    if ID in p.source.columns:
+        found = exp.EQ(this=text_of(ID), expression=string(record_id))
+    if stored_as_asked:
+        found = exp.And(this=exp.EQ(this=column(ID), expression=string(record_id)), expression=found)
     one = exp.select(exp.Star(), copy=False).from_(SRC, copy=False).where(found, copy=False)
     return exp.select(*select, copy=False).from_(_sub(typed_select(p, one)), copy=False).limit(1, copy=False)

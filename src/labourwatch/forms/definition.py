@@ -9,13 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from labourwatch.core.columns import REFERENCE_DATE, REFERENCE_PERIOD
 from labourwatch.core.errors import LabourwatchError
 from labourwatch.core.model import Variable
 from labourwatch.core.types import pick
 from labourwatch.i18n import t
+from labourwatch.i18n.yamlfiles import read_yaml
 from labourwatch.packs import load_schema
 
 # XLSForm language columns: `label::English (en)`. English and Russian texts live beside the variables
@@ -49,7 +48,7 @@ YES_NO_DK_TEXTS = {"yes": "answer_yes", "no": "answer_no", "dont_know": "dont_kn
 
 @cache
 def _translation(lang: str) -> dict[str, Any]:
-    doc = yaml.safe_load((TRANSLATIONS / f"{lang}.yaml").read_text(encoding="utf-8"))
+    doc = read_yaml(TRANSLATIONS / f"{lang}.yaml")
     return doc if isinstance(doc, dict) else {}
 
 

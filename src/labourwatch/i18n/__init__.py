@@ -6,9 +6,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from labourwatch.i18n.numbers import number, plain, rounded
+from labourwatch.i18n.yamlfiles import read_yaml
 
 __all__ = ["LANGUAGES", "catalogue", "number", "plain", "rounded", "t"]
 
@@ -18,7 +17,7 @@ MESSAGES_PATH = Path(__file__).with_name("messages.yaml")
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    raw = yaml.safe_load(MESSAGES_PATH.read_text(encoding="utf-8"))
+    raw = read_yaml(MESSAGES_PATH)
     return {str(k): {str(lang): str(text) for lang, text in v.items()} for k, v in raw.items()}
 
 

@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from labourwatch.core.columns import REFERENCE_DATE
 from labourwatch.forms.definition import LANGUAGES, question_text, questions
+from labourwatch.i18n.yamlfiles import read_yaml
 from labourwatch.packs import load_schema
 from labourwatch.packs.paths import PACKAGE_ROOT
 
@@ -49,7 +48,7 @@ class Phrase:
 
 @cache
 def vocabulary() -> Vocabulary:
-    doc = yaml.safe_load(COLUMN_NAMES.read_text(encoding="utf-8"))
+    doc = read_yaml(COLUMN_NAMES)
     currencies = {word: code for code, words in doc["currencies"].items() for word in words}
     return Vocabulary(
         filler=frozenset(_both(doc["filler"])) | frozenset(currencies),  # "Wage, tenge" is a wage

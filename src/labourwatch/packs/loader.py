@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from importlib.metadata import entry_points
+from importlib.metadata import entry_points, version
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from labourwatch.core.model import (
 from labourwatch.core.periods import THIS_JOB, PeriodJoin, Periods, periods_of
 from labourwatch.core.types import Text, ValueType
 from labourwatch.i18n import LANGUAGES
+from labourwatch.packs import cache
 from labourwatch.packs.calendar import load_calendar, month_working_days
 from labourwatch.packs.paths import RULEPACKS_ROOT, SCHEMA_PATH
 from labourwatch.packs.yamlio import LocatedStr, line_of, load_yaml
@@ -205,7 +206,11 @@ def load_packs(ids: Sequence[str] | None = None, dirs: Sequence[Path] | None = N
     if dirs is None:
         key = tuple(ids or ())
         if key not in _BUILTIN:
-            _BUILTIN[key] = _load_packs(ids, builtin_pack_dirs())
+            found = builtin_pack_dirs()
+            # what a pack is made from: its files, the schema, and the holiday library its calendar counts with
+            made_from = [*key, SCHEMA_PATH.read_text(encoding="utf-8"), f"holidays {version('holidays')}"]
+            made_from += [f"{d}:{content_hash(d)}" for d in found]
+            _BUILTIN[key] = cache.cached(cache.key("packs", made_from), lambda: _load_packs(ids, found))
         return list(_BUILTIN[key])
     return _load_packs(ids, dirs)
 

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from labourwatch.core.errors import Location, PackError
+from labourwatch.i18n.yamlfiles import FAST_SAFE_LOADER
 
 
 class LocatedStr(str):
@@ -24,7 +25,7 @@ class LocatedDict(dict[Any, Any]):
     line: int
 
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in: ~3x faster
+_Base: Any = FAST_SAFE_LOADER
 
 
 class _Loader(_Base):  # type: ignore[misc]

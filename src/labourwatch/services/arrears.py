@@ -232,8 +232,8 @@ def _parts_input(
     )
     table = table.set_column(table.column_names.index("id"), "id", ids)
     return (
-        table.append_column(REFERENCE_DATE, pa.array(part_start.astype("datetime64[D]").astype(str)))
-        .append_column("segment_end", pa.array(part_end.astype("datetime64[D]").astype(str)))
+        table.append_column(REFERENCE_DATE, pa.array(part_start.astype("datetime64[D]")))  # date32: read as is
+        .append_column("segment_end", pa.array(part_end.astype("datetime64[D]")))
         .append_column(CLAIM_ROW, pa.array(owner + first_row, pa.int64()))
         .append_column(PART, pa.array(k + 1, pa.int64()))
     )

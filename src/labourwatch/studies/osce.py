@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import yaml
 
 from labourwatch.core.columns import REFERENCE_DATE, REFERENCE_PERIOD
+from labourwatch.i18n.yamlfiles import read_yaml
 
 PUBLISHED_PATH = Path(__file__).with_name("osce-kz-2006.yaml")
 FIELDWORK = (date(2006, 10, 1), date(2007, 1, 31))
@@ -55,7 +55,7 @@ UNFREEDOM_BY_COMPLIANCE = {
 
 @cache
 def published() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(PUBLISHED_PATH.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(PUBLISHED_PATH)
     return data
 
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import pycountry
-import yaml
 from django.http import HttpRequest
 from django.utils import timezone
 
+from labourwatch.i18n.yamlfiles import read_yaml
 from labourwatch.stats.disclosure import anonymity
 from labourwatch_web.cases import audit, services
 from labourwatch_web.cases.exports import _cell
@@ -35,7 +35,7 @@ QUASI_IDENTIFIERS = ("yearOfRegistration", "prs_Gender", "ageBroad", "prs_Nation
 
 @cache
 def mapping() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(MAPPING)
     return loaded
 
 

@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from labourwatch.core.explain import Explanation, RuleExplanation
 from labourwatch.core.model import RuleKind
 from labourwatch.forms.definition import choice_text, form_text, question_text
 from labourwatch.i18n import number
+from labourwatch.i18n.yamlfiles import read_yaml
 from labourwatch.packs import load_schema
 from labourwatch.services import arrears, assessment
 from labourwatch.services.request import Request
@@ -47,7 +47,7 @@ DONT_KNOW = "dont_know"  # offered beside every choice; read as no answer
 
 @cache
 def _data() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(DATA)
     return loaded
 
 
