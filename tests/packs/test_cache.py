@@ -46,7 +46,6 @@ def test_off_makes_it_every_time_and_writes_nothing(tmp_path, monkeypatch):
     assert cache.cache_dir() is None
 
 
-@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
 def test_an_entry_others_could_have_written_is_not_read(folder):
     make, calls = counting("ours")
     cache.cached("sql-x", make)

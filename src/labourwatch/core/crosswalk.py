@@ -16,23 +16,18 @@ from labourwatch.core.model import Pack, Rule, RuleKind
 Crosswalk = dict[str, dict[str, list[str]]]  # variable -> pack -> indicators
 
 
-def _refs(rule: Rule) -> set[str]:
-    return {x.name for root in rule.nodes() for x in root.walk() if isinstance(x, n.RuleRef)}
-
-
 def answers_read(rule: Rule, rules: Mapping[str, Rule], stop: Set[str] = frozenset()) -> set[str]:
     """The variables a rule reads itself or through the rules it reads, except those in `stop`."""
     found: set[str] = set()
     seen: set[str] = set()
     stack = [rule]
     while stack:
-        for root in stack.pop().nodes():
-            for node in root.walk():
-                if isinstance(node, n.VarRef):
-                    found.add(node.name)
-                elif isinstance(node, n.RuleRef) and node.name not in seen and node.name not in stop:
-                    seen.add(node.name)
-                    stack.append(rules[node.name])
+        for node in stack.pop().walked:
+            if isinstance(node, n.VarRef):
+                found.add(node.name)
+            elif isinstance(node, n.RuleRef) and node.name not in seen and node.name not in stop:
+                seen.add(node.name)
+                stack.append(rules[node.name])
     return found
 
 
@@ -43,7 +38,7 @@ def indicators(packs: Sequence[Pack], frameworks: Sequence[str]) -> list[Rule]:
         for p in packs
         if p.id in frameworks
         for r in p.rules.values()
-        if r.id in findings and not (_refs(r) & findings)
+        if r.id in findings and not (set(r.reads) & findings)
     ]
 
 

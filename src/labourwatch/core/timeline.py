@@ -137,12 +137,11 @@ def parameter_dependencies(packs: Sequence[Pack]) -> dict[str, frozenset[ParamKe
     def deps(rule_id: str) -> frozenset[ParamKey]:
         if rule_id not in memo:
             found: set[ParamKey] = set()
-            for root in rules[rule_id].nodes():
-                for node in root.walk():
-                    if isinstance(node, n.ParamRef):
-                        found.add((node.pack, node.name))
-                    elif isinstance(node, n.RuleRef):
-                        found |= deps(node.name)
+            for node in rules[rule_id].walked:
+                if isinstance(node, n.ParamRef):
+                    found.add((node.pack, node.name))
+                elif isinstance(node, n.RuleRef):
+                    found |= deps(node.name)
             memo[rule_id] = frozenset(found)
         return memo[rule_id]
 

@@ -195,8 +195,7 @@ class SqlCompiler:
 
         def visit(rule_id: str) -> int:
             if rule_id not in depth:
-                refs = {x.name for root in self.rules[rule_id].nodes() for x in root.walk() if isinstance(x, n.RuleRef)}
-                depth[rule_id] = 1 + max((visit(r) for r in refs), default=-1)
+                depth[rule_id] = 1 + max((visit(r) for r in self.rules[rule_id].reads), default=-1)
             return depth[rule_id]
 
         for rule_id in rule_ids:
