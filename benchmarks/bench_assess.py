@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 DOC = HERE.parent / "docs" / "benchmarks.md"
 MARK_BEGIN, MARK_END = "<!-- results:begin -->", "<!-- results:end -->"
+PACKS_BEGIN, PACKS_END = "<!-- packs:begin -->", "<!-- packs:end -->"
 
 
 def input_for(n: int) -> Path:
@@ -49,6 +50,24 @@ def case_labourwatch(src: Path, out: Path) -> int:
     from labourwatch.api import assess_file
 
     return assess_file(src, out, packs=PACKS).rows
+
+
+def case_kz_labour(src: Path, out: Path) -> int:
+    from labourwatch.api import assess_file
+
+    return assess_file(src, out, packs=["kz-labour"]).rows
+
+
+def case_all(src: Path, out: Path) -> int:
+    from labourwatch.api import assess_file
+
+    return assess_file(src, out).rows
+
+
+def case_all_results_only(src: Path, out: Path) -> int:
+    from labourwatch.api import assess_file
+
+    return assess_file(src, out, results_only=True).rows
 
 
 def case_scan(src: Path, out: Path) -> int:
@@ -280,7 +299,15 @@ def case_naive(src: Path, out: Path) -> int:
     return len(frame)
 
 
-CASES = {"labourwatch": case_labourwatch, "scan": case_scan, "naive": case_naive}
+CASES = {
+    "labourwatch": case_labourwatch,
+    "scan": case_scan,
+    "naive": case_naive,
+    "kz-labour": case_kz_labour,
+    "all": case_all,
+    "all-results-only": case_all_results_only,
+}
+PACK_CASES = ["kz-labour", "all", "all-results-only"]  # the second table: other sets of packs, one output mode
 
 
 def _peak_mib() -> float:
@@ -334,6 +361,22 @@ def table(results: list[dict[str, float]], sizes: list[int]) -> str:
     return "\n".join(lines)
 
 
+def packs_table(results: list[dict[str, float]], sizes: list[int]) -> str:
+    """Each set of packs against the same run's scan: seconds, the ratio, and peak memory."""
+    by = {(r["case"], int(r["rows"])): r for r in results}
+    heads = {"kz-labour": "kz-labour alone", "all": "all packs", "all-results-only": "all packs, --results-only"}
+    lines = [
+        "| records | DuckDB scan s | " + " | ".join(f"{heads[c]} s | x scan | peak MiB" for c in PACK_CASES) + " |",
+        "|---:|---:|" + "---:|---:|---:|" * len(PACK_CASES),
+    ]
+    for n in sizes:
+        scan = by[("scan", n)]
+        cases = [by[(c, n)] for c in PACK_CASES]
+        cells = [f"{r['seconds']:.2f} | {r['seconds'] / scan['seconds']:.1f} | {r['peak_mib']:.0f}" for r in cases]
+        lines.append(f"| {n:,} | {scan['seconds']:.2f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def write_results(begin: str, end: str, results: str) -> None:
     """Put a results table, with the date and the machine, between two markers of docs/benchmarks.md."""
     machine = f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
@@ -356,15 +399,16 @@ def main() -> None:
     results = []
     for n in args.sizes:
         src = input_for(n)
-        for name in ("labourwatch", "scan", "naive"):
+        for name in ("labourwatch", "scan", "naive", *PACK_CASES):
             if name == "naive" and n > args.naive_max:
                 continue
             r = measure(name, src, n)
             print(f"{n:>10,} {name:<12} {r['seconds']:8.2f} s  {r['peak_mib']:7.0f} MiB", flush=True)
             results.append(r)
     write_results(MARK_BEGIN, MARK_END, table(results, args.sizes))
+    write_results(PACKS_BEGIN, PACKS_END, packs_table(results, args.sizes))
     (DATA / "results.json").write_text(json.dumps(results, indent=2))
-    print(f"\n{table(results, args.sizes)}")
+    print(f"\n{table(results, args.sizes)}\n\n{packs_table(results, args.sizes)}")
 
 
 if __name__ == "__main__":

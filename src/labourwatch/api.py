@@ -76,11 +76,18 @@ def assess(data: Any, **options: Unpack[Options]) -> Assessment:
 
 
 def assess_file(
-    data: Any, output: str | Path, *, progress: Progress | None = None, **options: Unpack[Options]
+    data: Any,
+    output: str | Path,
+    *,
+    progress: Progress | None = None,
+    results_only: bool = False,
+    **options: Unpack[Options],
 ) -> Written:
     """Assess an input of any size into Parquet or CSV, streaming (memory does not grow with the input).
-    The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`."""
-    return assessment.assess_file(data, output, Request.of(options), progress)
+    The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`.
+    `results_only`: of the input's columns write only the id (for large runs; every value is still
+    checked)."""
+    return assessment.assess_file(data, output, Request.of(options), progress, results_only=results_only)
 
 
 def explain(data: Any, record_id: str, **options: Unpack[Options]) -> Explanation:

@@ -18,13 +18,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
+from sqlglot import exp
 
 from labourwatch.core.errors import DataError
 from labourwatch.core.model import MonthSeries
 from labourwatch.engines.base import Engine, SqlEngine
 from labourwatch.engines.compiler import literal
 from labourwatch.engines.duckdb import DuckDB
-from labourwatch.engines.query import month_value
+from labourwatch.engines.inputs import column
+from labourwatch.engines.query import (
+    CASE_CHANGES,
+    INTERVAL,
+    _as,
+    _interval,
+    _law,
+    _law_column,
+    _star_with,
+    _sub,
+    month_value,
+    typed_select,
+)
 from labourwatch.services.assessment import prepare, results
 from labourwatch.services.packtests import run_pack_tests
 from labourwatch.services.request import Request
@@ -188,3 +201,27 @@ def test_a_month_series_gives_each_date_its_months_value(backend):
     got = [backend.scalar(month_value(series, literal(day))) for day in days]
     assert got == [series.on(day) for day in days]
     assert got[24:26] == [0, 0] and got[-1] is None
+
+
+def test_each_record_gets_the_law_of_its_interval(backend):
+    """Every value of the law, whether it changes a few times (a CASE over its changes) or often (picked
+    from a list): the value of the interval holding the record's date, and none before the law begins."""
+    days = [date(1995, 1, 1)] + [iv.start for iv in prepare(_dated([date(2020, 1, 1)]), Request()).timeline.intervals]
+    p = prepare(_dated(days), Request())
+    names = list(p.law.columns)
+    changes = [len({repr(v) for v in p.law.columns[name]}) for name in names]
+    assert min(changes) <= CASE_CHANGES < max(changes)  # both kinds are tested
+    with_interval = _star_with([_as(_interval(p.timeline), INTERVAL)], typed_select(p))
+    query = exp.select(column(INTERVAL), *(column(_law_column(name)) for name in names)).from_(
+        _sub(_star_with(_law(p, names), with_interval))
+    )
+    got = backend.query(p, query).to_pylist()
+    assert [row[INTERVAL] for row in got] == [None, *range(len(days) - 1)]
+    for row in got:
+        expected = {name: None if row[INTERVAL] is None else p.law.columns[name][row[INTERVAL]] for name in names}
+        expected = {name: list(v) if isinstance(v, tuple) else v for name, v in expected.items()}
+        assert {name: row[_law_column(name)] for name in names} == expected
+
+
+def _dated(days: list[date]) -> pa.Table:
+    return pa.table({"id": [str(i) for i in range(len(days))], "reference_date": days})

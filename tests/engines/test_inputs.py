@@ -236,6 +236,34 @@ def test_file_output_is_atomic_and_records_provenance(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".lw-")] == []
 
 
+def test_results_only_keeps_the_id_and_checks_what_the_rules_read(tmp_path):
+    """--results-only writes the id and the results. What a rule reads is checked as always; a variable
+    no rule reads is neither written nor checked, and the output says which were."""
+    src = write_csv(tmp_path / "in.csv", [{**row, "sex": "?"} for row in ROWS])  # no rule reads sex
+    written = assess_file(src, tmp_path / "out.parquet", results_only=True)
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.column_names[0] == "id" and not {"note", "age", "sex"} & set(table.column_names)
+    assert table.column("id").to_pylist() == [r["id"] for r in ROWS]
+    assert table.column("hours_over_daily_norm").to_pylist() == EXPECTED
+    assert written.provenance["results_only"] is True
+    assert "age" in written.provenance["validated"] and "sex" not in written.provenance["validated"]
+    assert any("neither checked nor written" in w and "sex" in w for w in written.warnings)
+    bad = write_csv(tmp_path / "bad.csv", [{**ROWS[0], "age": "abc"}])  # read by rules, though not written
+    with pytest.raises(DataError):
+        assess_file(bad, tmp_path / "bad.parquet", results_only=True)
+    with pytest.raises(DataError):  # the whole output checks every value
+        assess_file(src, tmp_path / "all.parquet")
+
+
+def test_codes_of_a_multiple_choice_are_checked_one_by_one(tmp_path):
+    """The codes are checked by one pattern over the text: separated by any white space, each a whole
+    code (a code that only starts like one, or an empty code between separators, is not)."""
+    answers = {"ru kk": True, "ru\tkk": True, " en ": True, "ruu": False, "ru kkk": False, "ru,kk": False}
+    rows = [{"id": str(i), "reference_date": "2016-03-01", "languages_spoken": a} for i, a in enumerate(answers)]
+    found = {row for row, *_ in problems_of(write_csv(tmp_path / "in.csv", rows))}
+    assert {a for i, a in enumerate(answers) if i + 1 in found} == {a for a, ok in answers.items() if not ok}
+
+
 def test_csv_output_says_unknown_and_has_a_provenance_file(tmp_path):
     src = write_csv(tmp_path / "in.csv")
     assess_file(src, tmp_path / "out.csv")

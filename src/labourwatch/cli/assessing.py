@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Result file: .parquet or .csv.")
 @click.option("--problems", type=click.Path(path_type=Path), help="Where to list problems in the data (CSV).")
+@click.option(
+    "--results-only",
+    is_flag=True,
+    help="Write only the id and the results, not the input's other columns (for large runs; all are still checked).",
+)
 @judgement_options
 @lang_option
 @click.pass_context
@@ -49,13 +54,14 @@ def assess(
     input_path: Path,
     output: Path,
     problems: Path | None,
+    results_only: bool,
     **judged: Any,  # the judgement options
 ) -> None:
     """Assess every record of INPUT (CSV, Parquet, Excel, SPSS) and write OUTPUT.
 
-    Every input column and row is kept; one column is added per finding (true, false, unknown, or
-    not measured where it rests on questions the survey did not ask), with the date and acts each
-    record was judged under and the packs' versions and hashes.
+    Every input column and row is kept (with --results-only, only the id); one column is added per
+    finding (true, false, unknown, or not measured where it rests on questions the survey did not
+    ask), with the date and acts each record was judged under and the packs' versions and hashes.
     """
     from labourwatch.presentation.explanations import judgement_text
     from labourwatch.services.assessment import assess_file
@@ -65,7 +71,8 @@ def assess(
     options = _judgement(**judged)
     try:
         with progress_bar(t("progress_assessing", lang), open_total(input_path)) as advance:
-            written = assess_file(input_path, output, Request(**options, lang=lang), progress=advance)
+            request = Request(**options, lang=lang)
+            written = assess_file(input_path, output, request, progress=advance, results_only=results_only)
     except DataError as exc:
         _report_problems(exc, problems or output.with_name(output.name + ".problems.csv"), lang)
         sys.exit(1)

@@ -12,7 +12,7 @@ from typing import Any
 
 from labourwatch.core.articles import article_in
 from labourwatch.core.errors import Location
-from labourwatch.core.expr.nodes import Node, RuleRef
+from labourwatch.core.expr.nodes import Node, RuleRef, VarRef
 from labourwatch.core.expr.typecheck import Symbol
 from labourwatch.core.types import Text, ValueType, pick
 
@@ -224,6 +224,11 @@ class Rule:
     def reads(self) -> tuple[str, ...]:
         """The rules this rule reads directly, in the order it first names them."""
         return tuple(dict.fromkeys(x.name for x in self.walked if isinstance(x, RuleRef)))
+
+    @cached_property
+    def variables(self) -> tuple[str, ...]:
+        """The variables this rule reads directly, in the order it first names them."""
+        return tuple(dict.fromkeys(x.name for x in self.walked if isinstance(x, VarRef)))
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,11 @@ class Engine(Protocol):
         for_csv: bool = False,
         progress: Progress | None = None,
         numbered: bool = False,
+        results_only: bool = False,
     ) -> int:
         """Validate and assess, handing result batches to `sink` in input order; the number of records.
-        DataError lists every problem when any value is wrong (the caller discards what `sink` got)."""
+        DataError lists every problem when any value is wrong (the caller discards what `sink` got).
+        `results_only`: of the input's columns only the id (every value is still validated)."""
         ...
 
     def check(self, p: Plan, *, require_date: bool) -> None:
@@ -133,6 +135,7 @@ class SqlEngine(ABC):
         for_csv: bool = False,
         progress: Progress | None = None,
         numbered: bool = False,
+        results_only: bool = False,
     ) -> int:
         """Clean data costs one scan: the query also yields, per record, whether any check failed and a
         64-bit hash of its id. Batches are checked as they pass (vectorised), and repeated ids are found
@@ -142,14 +145,22 @@ class SqlEngine(ABC):
         rows of a streamed input out of order."""
         checks = _checks(p, require_date=require_date)
         con = self.connect()
-        carried = _Carried.of(p)
+        carried = None if results_only else _Carried.of(p)
         self.attach(con, p.source, SRC, carried)
         names = carried.names if carried else ()
-        key = (self.dialect.name, p.fingerprint(), require_date, for_csv, numbered)
+        key = (self.dialect.name, p.fingerprint(), require_date, for_csv, numbered, results_only)
         sql = COMPILED.pop(key, None) or cache.cached(
             cache.key("sql", map(str, key)),
             lambda: self.sql(
-                assessment(p, self.dialect, for_csv=for_csv, checks=checks, carried=names, numbered=numbered)
+                assessment(
+                    p,
+                    self.dialect,
+                    checks=checks,
+                    carried=names,
+                    for_csv=for_csv,
+                    numbered=numbered,
+                    results_only=results_only,
+                )
             ),
         )
         COMPILED[key] = sql  # the latest last

@@ -153,6 +153,30 @@ _COMPARE: dict[str, Any] = {
 }
 
 
+def _tally(tests: list[exp.Expression]) -> exp.Expression:
+    """How many of these tests (never NULL) hold, as an integer."""
+    total: exp.Expression = exp.Literal.number(0)
+    for t in tests:
+        total = exp.Add(this=total, expression=exp.cast(_wrap(t), exp.DataType.Type.INT))
+    return _wrap(total)
+
+
+def _reached(k: Measured | None, items: list[Measured]) -> tuple[exp.Expression, exp.Expression]:
+    """Whether at least k of the items hold, and whether so many no longer can (too many are false).
+    For one, the most common threshold, an OR and an AND of the tests; else sums of 0/1, compared with
+    a whole k as an integer."""
+    whole = k is not None and isinstance(k.fixed, float) and k.fixed.is_integer()
+    need = 1 if k is None else int(k.fixed) if whole else None
+    if need == 1 and items:
+        held: Any = exp.or_(*(_is(m.value, True) for m in items), copy=False)
+        out_of_reach: Any = exp.and_(*(_is(m.value, False) for m in items), copy=False)
+        return _wrap(held), _wrap(out_of_reach)
+    threshold = exp.Literal.number(need) if need is not None else k.value  # type: ignore[union-attr]
+    possible = _tally([exp.Not(this=_is(m.value, False)) for m in items])
+    held_count = _tally([_is(m.value, True) for m in items])
+    return exp.GTE(this=held_count, expression=threshold), exp.LT(this=possible, expression=threshold.copy())
+
+
 class SqlCompiler:
     """Compiles the rules of loaded packs. A rule referring to another rule either inlines it or, once
     the caller has computed that rule as a column of an inner query (`computed`), reads the column."""
@@ -305,22 +329,12 @@ class SqlCompiler:
         kind = ValueType.NUMBER if func == "count" else ValueType.BOOL
         if items and not measured:  # out of the measure on every record only as a dimension
             return guarded(Measured(exp.Null(), True if dimension else exp.true()), kind)
-
-        def tally(tests: list[exp.Expression]) -> exp.Expression:
-            total: exp.Expression = exp.Literal.number(0)
-            for t in tests:
-                total = exp.Add(this=total, expression=exp.cast(_wrap(t), exp.DataType.Type.INT))
-            return _wrap(total)
-
         if func == "any" and all(m.absent is False for m in measured):  # then Kleene's OR, which is cheaper
             disjunction: Any = exp.or_(*(m.value for m in measured), copy=False)
             return Measured(_wrap(disjunction))
-        held = tally([_is(m.value, True) for m in measured])
         if func == "count":
-            return Measured(exp.cast(held, exp.DataType.Type.DOUBLE))
-        need = k.value if k is not None else exp.Literal.number(1)
-        possible = tally([exp.Not(this=_is(m.value, False)) for m in measured])
-        reached, beyond = exp.GTE(this=held, expression=need), exp.LT(this=possible, expression=need.copy())
+            return Measured(exp.cast(_tally([_is(m.value, True) for m in measured]), exp.DataType.Type.DOUBLE))
+        reached, beyond = _reached(k, measured)
         value = _case([(reached, exp.true()), (beyond, exp.false())], exp.Null())
         if all(m.absent is False for m in measured):  # what is open is unknown, not unmeasured
             return Measured(value, k.absent if k is not None else False)

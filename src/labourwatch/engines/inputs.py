@@ -9,6 +9,7 @@ anything else is reported, never read by a looser cast.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -179,9 +180,10 @@ def checks(var: Variable, name: str, arrow: pa.DataType, *, today: date, require
                 exp.not_(exp.In(this=v.copy(), expressions=codes), copy=False), "bad_code", codes=", ".join(var.values)
             )
         )
-    elif var.kind == "multiple":
-        contained = func("list_has_all", exp.Array(expressions=codes), v.copy())
-        out.append(check(exp.not_(contained, copy=False), "bad_codes", codes=", ".join(var.values)))
+    elif var.kind == "multiple":  # one pattern over the text: a tenth of the cost of a list's test
+        alternatives = "(?:" + "|".join(re.escape(c) for c in var.values) + ")"
+        listed = _matches(text, rf"{alternatives}(?:\s+{alternatives})*")
+        out.append(check(exp.not_(listed, copy=False), "bad_codes", codes=", ".join(var.values)))
     elif var.kind == "country":
         out.append(check(exp.not_(func("regexp_full_match", v.copy(), string("[A-Z]{3}")), copy=False), "bad_country"))
     elif var.kind in ("number", "integer") and _kind_of(arrow) == "text":
@@ -227,7 +229,7 @@ def _always_parses(var: Variable, arrow: pa.DataType) -> bool:
     """A typed column that cannot fail to parse (a float column read as a number ...)."""
     kind = _kind_of(arrow)
     return (
-        var.kind in ("string", "category", "country")
+        var.kind in ("string", "category", "country", "multiple")  # any text splits into codes
         or (var.kind in ("number", "integer") and kind == "numeric")
         or (var.kind == "date" and kind == "temporal")
         or (var.kind == "boolean" and kind == "bool")

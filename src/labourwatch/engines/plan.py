@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
 import pyarrow as pa
 
-from labourwatch.core.columns import PROVENANCE_COLUMNS
+from labourwatch.core.columns import ID, PROVENANCE_COLUMNS, REFERENCE_DATE
 from labourwatch.core.errors import LabourwatchError, Message
 from labourwatch.core.instrument import Instrument, from_columns, presumptions
 from labourwatch.core.model import MonthSeries, Pack, Presumption, Rule, Schema
@@ -73,6 +73,13 @@ class Plan:
             sorted(self.presumptions.items(), key=repr),
         )
         return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def read_only(self) -> Plan:
+        """This plan with, of the variables present, only those its packs' rules read (and the id and
+        reference date): the others are neither typed nor checked (an output of the results only)."""
+        read = {v for pack in self.packs for rule in pack.rules.values() for v in rule.variables}
+        present = {name: col for name, col in self.present.items() if name in read or name in (ID, REFERENCE_DATE)}
+        return replace(self, present=present)
 
     @property
     def by_month(self) -> dict[str, MonthSeries]:

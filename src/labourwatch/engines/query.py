@@ -97,31 +97,40 @@ def _interval(timeline: Timeline) -> exp.Expression:
     return case(whens, exp.Literal.number(timeline.intervals[-1].index))
 
 
-def _law(p: Plan) -> exp.Expression:
-    """The law in force for each record as one struct, picked from a constant list by the record's
-    interval: a projection, not a join, so rows stream through in input order (engines do not promise
-    order through a join), and one lookup per record instead of one per parameter."""
-    structs = [
-        exp.Struct(
-            expressions=[
-                exp.PropertyEQ(
-                    this=string(name),
-                    expression=exp.cast(
-                        literal(value), sql_type(LAW_TYPES.get(p.law.types[name], "VARCHAR")), copy=False
-                    ),
-                )
-                for name, value in row.items()
-            ]
-        )
-        for row in p.law.rows()
-    ]
-    position = exp.Add(this=column(INTERVAL), expression=exp.Literal.number(1))
-    # offset=1: the position counts from 1, as DuckDB's lists do (sqlglot converts it for 0-based engines)
-    return exp.Bracket(this=exp.paren(exp.Array(expressions=structs), copy=False), expressions=[position], offset=1)
+def _law(p: Plan, names: Sequence[str]) -> list[exp.Expr]:
+    """The law in force for each record, one column per value the query reads. A projection, not a
+    join, so rows stream through in input order (engines do not promise order through a join). Most
+    values change a few times over the timeline: a CASE on the interval's index over those changes costs
+    a few comparisons; a value that changes often (a minimum wage, the acts in force) is picked from a
+    constant list by the index. (One struct of every value per record cost DuckDB 4x the scan.)"""
+    interval = column(INTERVAL)
+    picked: list[exp.Expr] = []
+    for name in names:
+        kind = sql_type(LAW_TYPES.get(p.law.types[name], "VARCHAR"))
+        values = [exp.cast(literal(v), kind, copy=False) for v in p.law.columns[name]]
+        changes = [i for i in range(len(values)) if i == 0 or p.law.columns[name][i] != p.law.columns[name][i - 1]]
+        if len(changes) <= CASE_CHANGES:  # from the last change back: an unknown interval matches none
+            at = [(exp.GTE(this=interval.copy(), expression=exp.Literal.number(i)), values[i]) for i in changes]
+            value: exp.Expression = case(at[::-1])
+        else:
+            position = exp.Add(this=interval.copy(), expression=exp.Literal.number(1))
+            # offset=1: the position counts from 1, as DuckDB's lists do (sqlglot converts it for 0-based engines)
+            value = exp.Bracket(
+                this=exp.paren(exp.Array(expressions=values), copy=False), expressions=[position], offset=1
+            )
+        picked.append(_as(value, _law_column(name)))
+    return picked
+
+
+CASE_CHANGES = 8  # up to so many changes over the timeline, a value is a CASE rather than a list lookup
+
+
+def _law_column(name: str) -> str:
+    return f"{LAW}_{name}"
 
 
 def law_field(name: str) -> exp.Expression:
-    return func("struct_extract", column(LAW, "t"), string(name))
+    return column(_law_column(name), "t")
 
 
 def month_value(series: MonthSeries, day: exp.Expression) -> exp.Expression:
@@ -171,20 +180,26 @@ def assessment(
     checks: Sequence[Check] = (),
     carried: Sequence[str] = (),
     numbered: bool = False,
+    results_only: bool = False,
 ) -> exp.Select:
-    """Every input column (canonical ones typed), one column per result, the provenance of each row, and
-    with `checks` whether any value of the row is invalid and a hash of its id. The `carried` columns,
-    which no rule reads, are left out for the engine to put back, and the row number kept for it (and
-    when `numbered`, to put the rows back in input order)."""
+    """Every input column (canonical ones typed; with `results_only` the id alone), one column per
+    result, the provenance of each row, and with `checks` whether any value of the row is invalid and a
+    hash of its id. The `carried` columns, which no rule reads, are left out for the engine to put back,
+    and the row number kept for it (and when `numbered`, to put the rows back in input order)."""
+    read: dict[str, None] = dict.fromkeys([ACTS, UNVERIFIED])  # the law's values the rules read, in order
+
+    def parameter(pack: str, name: str) -> exp.Expression:
+        read[param_column(pack, name)] = None
+        return law_field(param_column(pack, name))
+
     compiler = SqlCompiler(
         {r.id: r for pack in p.packs for r in pack.rules.values()},
         variable=_variable(p),
-        parameter=lambda pack, name: law_field(param_column(pack, name)),
+        parameter=parameter,
         computed=lambda rule_id, absent: column(_absent_column(rule_id) if absent else f"__r_{rule_id}", "t"),
         readings=p.timeline.readings,
     )
-    inner = _star_with([_as(_interval(p.timeline), INTERVAL)], typed_select(p))
-    inner = _star_with([_as(_law(p), LAW)], inner)
+    layers: list[list[exp.Expr]] = []
     for layer in compiler.layers([r.id for r in p.outputs]):
         computed: list[exp.Expr] = []
         for rule_id in layer:
@@ -192,11 +207,15 @@ def assessment(
             computed.append(_as(m.value, f"__r_{rule_id}"))
             if not isinstance(m.absent, bool):
                 computed.append(_as(m.absent, _absent_column(rule_id)))
-        inner = _star_with(computed, inner)
+        layers.append(computed)
         compiler.available.update(layer)
+    inner = _star_with([_as(_interval(p.timeline), INTERVAL)], typed_select(p))
+    inner = _star_with(_law(p, list(read)), inner)
+    for computed in layers:
+        inner = _star_with(computed, inner)
     select: list[exp.Expr] = [_as(column(ROW, "t"), ROW)] if carried or numbered else []
     for col in p.source.columns:
-        if col in carried:
+        if col in carried or (results_only and col != ID):
             continue
         value: exp.Expression = typed(col, "t") if col in p.present else column(col, "t")
         if for_csv and col in p.present and p.schema.variables[col].kind == "multiple":
@@ -243,16 +262,19 @@ def _result(rule: Rule, m: Measured, for_csv: bool) -> exp.Expression:
 
 
 def _not_measured(absences: Sequence[tuple[str, Absence]]) -> exp.Expression:
-    """The ids of the results not measured on the row, separated by spaces ('' when all were)."""
-    fixed = [rule_id for rule_id, a in absences if a is True]
-    varying = [(rule_id, a) for rule_id, a in absences if not isinstance(a, bool)]
+    """The ids of the results not measured on the row, separated by spaces ('' when all were): one
+    CONCAT_WS, which skips what is NULL, rather than a concatenation per result."""
+    fixed = " ".join(rule_id for rule_id, a in absences if a is True)
+    varying = [
+        case([(exp.paren(as_sql(a), copy=False), string(rule_id))])
+        for rule_id, a in absences
+        if not isinstance(a, bool)
+    ]
     if not varying:
-        return string(" ".join(fixed))
-    joined: exp.Expression = string(" ".join(fixed))
-    for rule_id, a in varying:
-        part = case([(exp.paren(as_sql(a), copy=False), string(" " + rule_id))], string(""))
-        joined = exp.DPipe(this=joined, expression=part)
-    return exp.Trim(this=joined)
+        return string(fixed)
+    parts = [string(fixed), *varying] if fixed else varying
+    # written by name: sqlglot's ConcatWs would make the whole NULL when any part is
+    return exp.Anonymous(this="CONCAT_WS", expressions=[string(" "), *parts])
 
 
 def any_invalid(checks: Sequence[Check]) -> exp.Expr:

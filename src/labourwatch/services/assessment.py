@@ -20,9 +20,8 @@ from labourwatch import __version__
 from labourwatch.core.columns import RAW_PREFIX, ROW
 from labourwatch.core.errors import LabourwatchError, Message, speaking
 from labourwatch.core.explain import Explanation, explain_record, reading_values
-from labourwatch.core.expr.typecheck import references
 from labourwatch.core.instrument import ALWAYS_ASKED, COLUMNS, Instrument, from_columns
-from labourwatch.core.model import Rule, Schema
+from labourwatch.core.model import Schema
 from labourwatch.core.readings import Judgement, settings_of
 from labourwatch.core.record import WORK_TIME_ZONE
 from labourwatch.core.types import Progress
@@ -37,6 +36,7 @@ from labourwatch.io.readers import Source, open_source
 from labourwatch.packs import load_packs, load_schema
 from labourwatch.services.files import (
     cannot_write,
+    in_background,
     refuse_overwriting,
     remove_abandoned,
     temp_beside,
@@ -134,7 +134,7 @@ def warnings_for(p: Plan, lang: str = "en") -> list[str]:
     zoned = [c for c in p.present if getattr(p.source.columns[c], "tz", None) is not None]  # zoned time stamps
     if zoned:
         out.append(t("note_time_zone", lang, columns=", ".join(zoned), zone=WORK_TIME_ZONE))
-    used = sorted({v for pack in p.packs for r in pack.rules.values() for v in _variables(r)})
+    used = sorted({v for pack in p.packs for r in pack.rules.values() for v in r.variables})
     not_asked = [v for v in p.instrument.not_asked(used) if v not in p.present and v not in p.presumptions]
     if not_asked and p.instrument.basis == COLUMNS:
         out.append(t("warn_absent", lang, names=", ".join(not_asked)))
@@ -170,10 +170,6 @@ NOTED_ONE_BY_ONE = 10  # columns that are not variables, each noted on its own u
 HINTED = 500  # of which so many are compared with the variables' names for a likely misspelling
 
 
-def _variables(rule: Rule) -> set[str]:
-    return {name for root in rule.nodes() for name in references(root)[0]}
-
-
 def check(data: Any, request: Request) -> None:
     """Check every value of a table or a file as `assess` would, evaluating no rule: DataError lists
     every invalid value (a tenth of the time of an assessment for a form's one record)."""
@@ -191,25 +187,35 @@ def assess(data: Any, request: Request) -> Assessment:
         return Assessment(table, meta, warnings_for(p, request.lang))
 
 
-def assess_file(data: Any, output: str | Path, request: Request, progress: Progress | None = None) -> Written:
+def assess_file(
+    data: Any, output: str | Path, request: Request, progress: Progress | None = None, *, results_only: bool = False
+) -> Written:
     """Assess an input of any size into Parquet or CSV, streaming (memory does not grow with the input).
-    The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`."""
+    The output appears only when complete and valid; CSV gets its provenance in a `.provenance.json`.
+    `results_only`: of the input's columns only the id (for large runs: every value is still checked)."""
     with speaking(request.lang):
         out = Path(output)
         if out.suffix.lower() not in (".parquet", ".csv"):
             raise LabourwatchError(Message("output_suffix", {"path": out}))
         refuse_overwriting(out, data)
         p = prepare(data, request)
-        nested = [c for c, kind in p.source.columns.items() if c not in p.present and pa.types.is_nested(kind)]
+        kept = [c for c in p.source.columns if c not in p.present and not results_only]
+        nested = [c for c in kept if pa.types.is_nested(p.source.columns[c])]
         if nested and out.suffix.lower() == ".csv":  # a CSV cell holds no list or record: Parquet does
             raise LabourwatchError(Message("csv_nested", {"path": out, "columns": ", ".join(nested)}))
-        meta = provenance(p)
-        rows, defused = _stream_to(out, p, meta, progress)
+        run = p.read_only() if results_only else p  # what is neither read nor written needs no check
+        meta = {**provenance(p), "results_only": results_only, "validated": list(run.present)}
+        rows, defused = _stream_to(out, run, meta, progress, results_only)
         notes = [t("formulas_defused", request.lang, path=out, n=defused)] if defused else []
+        unchecked = [name for name in p.present if name not in run.present]
+        if unchecked:
+            notes.append(t("note_not_checked", request.lang, n=len(unchecked), names=", ".join(unchecked)))
         return Written(out, rows, meta, p.timeline.judgement, warnings_for(p, request.lang) + notes)
 
 
-def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | None) -> tuple[int, int]:
+def _stream_to(
+    out: Path, p: Plan, meta: dict[str, Any], progress: Progress | None, results_only: bool
+) -> tuple[int, int]:
     """Write the results beside `out`, then move them into place: no half-written output. The number
     of records, and of CSV cells a spreadsheet would have run as formulas (see io/formulas.py)."""
     csv = out.suffix.lower() == ".csv"
@@ -217,7 +223,7 @@ def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | No
     writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
     defused = 0
 
-    def sink(batch: pa.RecordBatch) -> None:
+    def write(batch: pa.RecordBatch) -> None:
         nonlocal writer, defused
         if csv:
             batch, n = defuse_csv(batch)
@@ -228,7 +234,11 @@ def _stream_to(out: Path, p: Plan, meta: dict[str, Any], progress: Progress | No
         writer.write_batch(batch)
 
     try:
-        rows = default_engine().run(p, sink, require_date=dates_needed(p), for_csv=csv, progress=progress)
+        with in_background(write) as sink:
+            needed = dates_needed(p)
+            rows = default_engine().run(
+                p, sink, require_date=needed, for_csv=csv, progress=progress, results_only=results_only
+            )
         if writer is not None:
             writer.close()
             writer = None
