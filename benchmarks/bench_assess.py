@@ -1,10 +1,15 @@
-"""Assessment throughput and peak memory at several sizes, in one run, against two baselines:
+"""Assessment throughput and peak memory at several sizes, in one run, against baselines:
 
-  naive  the same findings written by hand in Python, row by row, with pandas `apply`
-         (what an analyst would write without labourwatch);
-  scan   a plain DuckDB scan that reads the same input and writes the same columns, no rules.
+  naive   the same findings written by hand in Python, row by row, with pandas `apply`
+          (what an analyst would write without labourwatch);
+  pandas  the same findings vectorised with pandas, and
+  polars  with Polars, as a competent analyst would write them (baselines.py);
+  scan    a plain DuckDB scan that reads the same input and writes the same columns, no rules.
 
-Each case runs in a fresh subprocess, so its peak resident memory (ru_maxrss) is its own. Inputs are
+labourwatch itself runs with kz-labour and kz-migration (the findings the baselines compute), with
+kz-labour alone, with every pack, and with every pack writing the results only.
+
+Each case runs in a fresh subprocess, so its peak resident memory (VmHWM) is its own. Inputs are
 synthetic Parquet files made once under benchmarks/data/. Results go to docs/benchmarks.md.
 
     python benchmarks/bench_assess.py --sizes 100000 1000000 10000000 [--naive-max 1000000]
@@ -299,10 +304,24 @@ def case_naive(src: Path, out: Path) -> int:
     return len(frame)
 
 
+def case_pandas(src: Path, out: Path) -> int:
+    from baselines import case_pandas  # beside this script, run from its folder
+
+    return case_pandas(src, out)
+
+
+def case_polars(src: Path, out: Path) -> int:
+    from baselines import case_polars
+
+    return case_polars(src, out)
+
+
 CASES = {
     "labourwatch": case_labourwatch,
     "scan": case_scan,
     "naive": case_naive,
+    "pandas": case_pandas,
+    "polars": case_polars,
     "kz-labour": case_kz_labour,
     "all": case_all,
     "all-results-only": case_all_results_only,
@@ -346,17 +365,20 @@ def measure_with(script: str, name: str, src: Path, n: int) -> dict[str, float]:
 def table(results: list[dict[str, float]], sizes: list[int]) -> str:
     by = {(r["case"], int(r["rows"])): r for r in results}
     lines = [
-        "| records | labourwatch s | rows/s | peak MiB | naive pandas s | speed-up vs naive | DuckDB scan s | x scan |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| records | labourwatch s | rows/s | peak MiB | naive pandas s | speed-up vs naive | DuckDB scan s | x scan "
+        "| vectorised pandas s | peak MiB | Polars s | peak MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
         lw, scan, naive = by.get(("labourwatch", n)), by.get(("scan", n)), by.get(("naive", n))
         assert lw is not None and scan is not None
         naive_s = f"{naive['seconds']:.1f}" if naive else "not run"
         speedup = f"{naive['seconds'] / lw['seconds']:.0f}x" if naive else "-"
+        others = [by.get((c, n)) for c in ("pandas", "polars")]
+        vectorised = " | ".join(f"{r['seconds']:.2f} | {r['peak_mib']:.0f}" if r else "not run | -" for r in others)
         lines.append(
             f"| {n:,} | {lw['seconds']:.2f} | {n / lw['seconds']:,.0f} | {lw['peak_mib']:.0f} | {naive_s} | {speedup} "
-            f"| {scan['seconds']:.2f} | {lw['seconds'] / scan['seconds']:.1f} |"
+            f"| {scan['seconds']:.2f} | {lw['seconds'] / scan['seconds']:.1f} | {vectorised} |"
         )
     return "\n".join(lines)
 
@@ -399,7 +421,7 @@ def main() -> None:
     results = []
     for n in args.sizes:
         src = input_for(n)
-        for name in ("labourwatch", "scan", "naive", *PACK_CASES):
+        for name in ("labourwatch", "scan", "naive", "pandas", "polars", *PACK_CASES):
             if name == "naive" and n > args.naive_max:
                 continue
             r = measure(name, src, n)

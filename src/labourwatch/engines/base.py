@@ -62,7 +62,6 @@ class Engine(Protocol):
         require_date: bool,
         for_csv: bool = False,
         progress: Progress | None = None,
-        numbered: bool = False,
         results_only: bool = False,
     ) -> int:
         """Validate and assess, handing result batches to `sink` in input order; the number of records.
@@ -134,21 +133,20 @@ class SqlEngine(ABC):
         require_date: bool,
         for_csv: bool = False,
         progress: Progress | None = None,
-        numbered: bool = False,
         results_only: bool = False,
     ) -> int:
         """Clean data costs one scan: the query also yields, per record, whether any check failed and a
         64-bit hash of its id. Batches are checked as they pass (vectorised), and repeated ids are found
         by sorting the hashes at the end. Only when something is wrong does a second pass list the
         problems, comparing the ids themselves, so a hash collision costs a second look, never a false
-        problem. `numbered`: each batch keeps the input's row number (ROW), since an engine may return the
-        rows of a streamed input out of order."""
+        problem. The rows are put in input order by their numbers (`_InOrder`): engines may return them
+        out of order."""
         checks = _checks(p, require_date=require_date)
         con = self.connect()
         carried = None if results_only else _Carried.of(p)
         self.attach(con, p.source, SRC, carried)
         names = carried.names if carried else ()
-        key = (self.dialect.name, p.fingerprint(), require_date, for_csv, numbered, results_only)
+        key = (self.dialect.name, p.fingerprint(), require_date, for_csv, results_only)
         sql = COMPILED.pop(key, None) or cache.cached(
             cache.key("sql", map(str, key)),
             lambda: self.sql(
@@ -158,7 +156,6 @@ class SqlEngine(ABC):
                     checks=checks,
                     carried=names,
                     for_csv=for_csv,
-                    numbered=numbered,
                     results_only=results_only,
                 )
             ),
@@ -169,18 +166,19 @@ class SqlEngine(ABC):
         reader = self.stream(con, sql)
         keep = [i for i, name in enumerate(reader.schema.names) if name not in (BAD, ID_HASH)]
         ids = _IdHashes(p.source.total_rows)
+        in_order = _InOrder(lambda batch: sink(batch.drop_columns([ROW])))
         rows, clean = 0, True
         for batch in reader:
             if pc.any(batch.column(BAD)).as_py():
                 clean = False
                 break
             ids.add(batch.column(ID_HASH))
-            out = carried.join(batch.select(keep)) if carried else batch.select(keep)
-            sink(out if numbered or ROW not in out.schema.names else out.drop_columns([ROW]))
+            in_order.add(carried.join(batch.select(keep)) if carried else batch.select(keep))
             rows += batch.num_rows
             if progress:
                 progress(batch.num_rows)
         reader.close()
+        in_order.finish(clean)
         if clean and rows == 0:
             raise DataError(p.source, [Problem(None, None, None, Message("no_records"))], 1)
         if clean and not ids.repeated():
@@ -334,6 +332,41 @@ class _Carried:
             self.window = self.window.slice(done)
             self.returned = self.returned[done:]
             self.first += done
+
+
+class _InOrder:
+    """Result batches handed on in input order, by their rows' numbers. DuckDB 2.0 returns the batches
+    of a parallel scan out of order once a projection holds a constant list (an IN of five codes, a list
+    of the law's values), despite preserve_insertion_order; so the engine's order is never trusted.
+    Batches that come in order pass straight through; the others wait, a few batches at most."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.next = 1  # the number of the next row to hand on
+        self.waiting: list[pa.RecordBatch] = []
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        if not self.waiting and self._ready(batch.column(ROW).to_numpy()) == batch.num_rows:
+            self.next += batch.num_rows
+            self.sink(batch)
+            return
+        table = pa.Table.from_batches([*self.waiting, batch])
+        order = np.argsort(table.column(ROW).to_numpy(), kind="stable")
+        ready = self._ready(table.column(ROW).to_numpy()[order])
+        if ready:
+            for out in table.take(order[:ready]).to_batches():
+                self.sink(out)
+            self.next += ready
+        self.waiting = table.take(order[ready:]).to_batches()
+
+    def _ready(self, numbers: np.ndarray[Any, Any]) -> int:
+        """How many of these row numbers, from the first, are the next ones in order."""
+        follows = numbers == np.arange(self.next, self.next + len(numbers))
+        return len(numbers) if follows.all() else int(np.argmin(follows))
+
+    def finish(self, clean: bool) -> None:
+        if clean and self.waiting:
+            raise RuntimeError("the engine left rows out")  # a bug, never the data
 
 
 class _IdHashes:

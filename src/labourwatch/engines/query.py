@@ -179,13 +179,12 @@ def assessment(
     for_csv: bool = False,
     checks: Sequence[Check] = (),
     carried: Sequence[str] = (),
-    numbered: bool = False,
     results_only: bool = False,
 ) -> exp.Select:
     """Every input column (canonical ones typed; with `results_only` the id alone), one column per
     result, the provenance of each row, and with `checks` whether any value of the row is invalid and a
-    hash of its id. The `carried` columns, which no rule reads, are left out for the engine to put back,
-    and the row number kept for it (and when `numbered`, to put the rows back in input order)."""
+    hash of its id, and the row number (for the engine to put the rows in input order). The `carried`
+    columns, which no rule reads, are left out for the engine to put back."""
     read: dict[str, None] = dict.fromkeys([ACTS, UNVERIFIED])  # the law's values the rules read, in order
 
     def parameter(pack: str, name: str) -> exp.Expression:
@@ -213,7 +212,7 @@ def assessment(
     inner = _star_with(_law(p, list(read)), inner)
     for computed in layers:
         inner = _star_with(computed, inner)
-    select: list[exp.Expr] = [_as(column(ROW, "t"), ROW)] if carried or numbered else []
+    select: list[exp.Expr] = [_as(column(ROW, "t"), ROW)]
     for col in p.source.columns:
         if col in carried or (results_only and col != ID):
             continue

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from labourwatch import __version__
-from labourwatch.core.columns import RAW_PREFIX, ROW
+from labourwatch.core.columns import RAW_PREFIX
 from labourwatch.core.errors import LabourwatchError, Message, speaking
 from labourwatch.core.explain import Explanation, explain_record, reading_values
 from labourwatch.core.instrument import ALWAYS_ASKED, COLUMNS, Instrument, from_columns
@@ -87,9 +86,8 @@ def results(p: Plan, engine: Engine | None = None, *, require_date: bool | None 
     """The whole assessed table in input order (for inputs that fit in memory; `assess_file` streams)."""
     batches: list[pa.RecordBatch] = []
     needed = dates_needed(p) if require_date is None else require_date
-    (engine or default_engine()).run(p, batches.append, require_date=needed, numbered=True)
-    table = pa.Table.from_batches(batches)
-    return table.take(pc.sort_indices(table.column(ROW))).drop_columns([ROW])
+    (engine or default_engine()).run(p, batches.append, require_date=needed)
+    return pa.Table.from_batches(batches)
 
 
 def prepare(data: Any, request: Request) -> Plan:
