@@ -57,6 +57,10 @@ class DuckDB(SqlEngine):
     def connect(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect()
         con.execute("SET preserve_insertion_order = true")  # output rows in input order
+        # DuckDB rewrites an IN of five or more constants into a join with them, which returns the batches
+        # of a parallel scan out of order (engines/base._InOrder puts them back, holding the early ones):
+        # kept as a projection, the rows come in order, and sooner.
+        con.execute("SET disabled_optimizers = 'in_clause'")
         con.execute("SET memory_limit = ?", [self.memory_limit])
         con.execute("SET temp_directory = ?", [self.spill_folder])
         return con
