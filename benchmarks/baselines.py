@@ -63,6 +63,46 @@ def month_working_days() -> tuple[int, list[float]]:
     return series.first_year, list(series.values)
 
 
+def hours_findings(v: dict[str, Any], band: Any) -> dict[str, Any]:
+    """The three findings on hours, written alike in pandas and Polars (the same operators on a Series
+    and on an expression): `v` holds the columns they read, by name."""
+    lawful_shift, hours, daily, hazardous, six = v["lawful_shift"], v["hours"], v["daily"], v["hazardous"], v["six"]
+    under18, under16, minor, child, haz = v["under18"], v["under16"], v["minor"], v["child"], v["haz"]
+    six_norm, six_reduced, six_child, cap, cap_haz = (
+        v[k] for k in ("six_norm", "six_reduced", "six_child", "cap", "cap_haz")
+    )
+    weekly, weekly_most, norm = v["weekly"], v["weekly_most"], v["norm"]
+    return {
+        "hours_over_daily_norm": ~lawful_shift
+        & (
+            (hours > daily)
+            | (under18 & (hours > minor))
+            | (under16 & (hours > child))
+            | (hazardous & (hours > haz))
+            | (six & (hours > six_norm))
+            | (six & (under18 | hazardous) & (hours > six_reduced))
+            | (six & under16 & (hours > six_child))
+        ),
+        "hours_over_weekly_norm": band(
+            (weekly > norm)
+            | (under18 & (weekly > minor * 5))
+            | (under16 & (weekly > child * 5))
+            | (hazardous & (weekly > haz * 5)),
+            (weekly_most > norm)
+            | (under18 & (weekly_most > minor * 5))
+            | (under16 & (weekly_most > child * 5))
+            | (hazardous & (weekly_most > haz * 5)),
+        ),
+        "overtime_over_daily_cap": ~lawful_shift
+        & (
+            (hours > daily + cap)
+            | (hazardous & (hours > haz + cap_haz))
+            | (six & (hours > six_norm + cap))
+            | (six & hazardous & (hours > six_reduced + cap_haz))
+        ),
+    }
+
+
 # --- pandas ------------------------------------------------------------------------------------------
 
 
@@ -192,33 +232,7 @@ def case_pandas(src: Path, out: Path) -> int:
     no_permit = ~is_(column("work_permit_own", "string"), "yes", unknown="dont_know")
 
     findings = {
-        "hours_over_daily_norm": ~lawful_shift
-        & (
-            (hours > daily)
-            | (under18 & (hours > minor))
-            | (under16 & (hours > child))
-            | (hazardous & (hours > haz))
-            | (six & (hours > six_norm))
-            | (six & (under18 | hazardous) & (hours > six_reduced))
-            | (six & under16 & (hours > six_child))
-        ),
-        "hours_over_weekly_norm": band(
-            (weekly > norm)
-            | (under18 & (weekly > minor * 5))
-            | (under16 & (weekly > child * 5))
-            | (hazardous & (weekly > haz * 5)),
-            (weekly_most > norm)
-            | (under18 & (weekly_most > minor * 5))
-            | (under16 & (weekly_most > child * 5))
-            | (hazardous & (weekly_most > haz * 5)),
-        ),
-        "overtime_over_daily_cap": ~lawful_shift
-        & (
-            (hours > daily + cap)
-            | (hazardous & (hours > haz + cap_haz))
-            | (six & (hours > six_norm + cap))
-            | (six & hazardous & (hours > six_reduced + cap_haz))
-        ),
+        **hours_findings(locals(), band),
         "no_weekly_rest_day": either(rest < 1, days_week_rest),
         "monthly_pay_below_minimum_wage": ((mzp > pay) & full).where(certainly(kzt)),
         "hourly_pay_below_floor": band(hourly < mzp / avg_max, hourly < mzp / avg).where(
@@ -380,33 +394,7 @@ def case_polars(src: Path, out: Path) -> int:
     no_permit = ~is_(column("work_permit_own", pl.String), "yes", "dont_know")
 
     findings = {
-        "hours_over_daily_norm": ~lawful_shift
-        & (
-            (hours > daily)
-            | (under18 & (hours > minor))
-            | (under16 & (hours > child))
-            | (hazardous & (hours > haz))
-            | (six & (hours > six_norm))
-            | (six & (under18 | hazardous) & (hours > six_reduced))
-            | (six & under16 & (hours > six_child))
-        ),
-        "hours_over_weekly_norm": band(
-            (weekly > norm)
-            | (under18 & (weekly > minor * 5))
-            | (under16 & (weekly > child * 5))
-            | (hazardous & (weekly > haz * 5)),
-            (weekly_most > norm)
-            | (under18 & (weekly_most > minor * 5))
-            | (under16 & (weekly_most > child * 5))
-            | (hazardous & (weekly_most > haz * 5)),
-        ),
-        "overtime_over_daily_cap": ~lawful_shift
-        & (
-            (hours > daily + cap)
-            | (hazardous & (hours > haz + cap_haz))
-            | (six & (hours > six_norm + cap))
-            | (six & hazardous & (hours > six_reduced + cap_haz))
-        ),
+        **hours_findings(locals(), band),
         "no_weekly_rest_day": either(rest < 1, days_week_rest),
         "monthly_pay_below_minimum_wage": pl.when(kzt.fill_null(False)).then((mzp > pay) & full),
         "hourly_pay_below_floor": pl.when(hourly.is_not_null() & truthy(avg) & truthy(avg_max)).then(
