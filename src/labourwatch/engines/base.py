@@ -335,10 +335,10 @@ class _Carried:
 
 
 class _InOrder:
-    """Result batches handed on in input order, by their rows' numbers. DuckDB 2.0 returns the batches
-    of a parallel scan out of order once a projection holds a constant list (an IN of five codes, a list
-    of the law's values), despite preserve_insertion_order; so the engine's order is never trusted.
-    Batches that come in order pass straight through; the others wait, a few batches at most."""
+    """Result batches handed on in input order, by their rows' numbers: an engine's order is never
+    trusted (DuckDB 2.0, despite preserve_insertion_order, returned a parallel scan's batches out of
+    order once it turned an IN of five constants into a join). Batches that come in order pass straight
+    through; the others wait for the rows before them, as many as the engine ran ahead."""
 
     def __init__(self, sink: Sink) -> None:
         self.sink = sink

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from labourwatch.core.columns import ID, PROVENANCE_COLUMNS, REFERENCE_DATE
+from labourwatch.core.columns import PROVENANCE_COLUMNS
 from labourwatch.core.errors import LabourwatchError, Message
 from labourwatch.core.instrument import Instrument, from_columns, presumptions
 from labourwatch.core.model import MonthSeries, Pack, Presumption, Rule, Schema
@@ -75,11 +75,12 @@ class Plan:
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def read_only(self) -> Plan:
-        """This plan with, of the variables present, only those its packs' rules read (and the id and
-        reference date): the others are neither typed nor checked (an output of the results only)."""
+        """This plan with, of the variables present, only those its packs' rules read and those every
+        record needs (the id, the reference date): the others are neither typed nor checked (an output of
+        the results only)."""
         read = {v for pack in self.packs for rule in pack.rules.values() for v in rule.variables}
-        present = {name: col for name, col in self.present.items() if name in read or name in (ID, REFERENCE_DATE)}
-        return replace(self, present=present)
+        kept = read | {name for name, var in self.schema.variables.items() if var.required}
+        return replace(self, present={name: col for name, col in self.present.items() if name in kept})
 
     @property
     def by_month(self) -> dict[str, MonthSeries]:
