@@ -63,15 +63,16 @@ def month_working_days() -> tuple[int, list[float]]:
     return series.first_year, list(series.values)
 
 
-def hours_findings(v: dict[str, Any], band: Any) -> dict[str, Any]:
-    """The three findings on hours, written alike in pandas and Polars (the same operators on a Series
-    and on an expression): `v` holds the columns they read, by name."""
+def shared_findings(v: dict[str, Any], band: Any, pick: Any, either: Any) -> dict[str, Any]:
+    """The findings written alike in pandas and Polars (the same operators on a Series and on an
+    expression, and each library's own `band`, `pick` and `either`): `v` holds the columns they read."""
     lawful_shift, hours, daily, hazardous, six = v["lawful_shift"], v["hours"], v["daily"], v["hazardous"], v["six"]
     under18, under16, minor, child, haz = v["under18"], v["under16"], v["minor"], v["child"], v["haz"]
     six_norm, six_reduced, six_child, cap, cap_haz = (
         v[k] for k in ("six_norm", "six_reduced", "six_child", "cap", "cap_haz")
     )
-    weekly, weekly_most, norm = v["weekly"], v["weekly_most"], v["norm"]
+    weekly, weekly_most, norm, rest, written = v["weekly"], v["weekly_most"], v["norm"], v["rest"], v["written"]
+    overtime, overtime_least, months, months_most = v["overtime"], v["overtime_least"], v["months"], v["months_most"]
     return {
         "hours_over_daily_norm": ~lawful_shift
         & (
@@ -99,6 +100,27 @@ def hours_findings(v: dict[str, Any], band: Any) -> dict[str, Any]:
             | (hazardous & (hours > haz + cap_haz))
             | (six & (hours > six_norm + cap))
             | (six & hazardous & (hours > six_reduced + cap_haz))
+        ),
+        "no_weekly_rest_day": either(rest < 1, v["days_week_rest"]),
+        "no_written_contract": ~written,
+        "stay_over_limit": (v["since"] > v["stay_limit"]) & ~(v["eaeu"] & written) & v["no_permit"],
+        "fewer_rest_days_than_five_day_week": either(rest < 2, v["days_five_day"]),
+        "overtime_over_monthly_cap": band(overtime_least > v["monthly_cap"], overtime > v["monthly_cap"]),
+        "overtime_over_yearly_cap": pick(
+            overtime > 0,
+            band(
+                (overtime_least > v["yearly_cap"]) | (overtime_least * months > v["yearly_cap"]),
+                (overtime > v["yearly_cap"]) | (overtime * months_most > v["yearly_cap"]),
+            ),
+            False,
+        ),
+        "overtime_by_minor": v["minors_barred"]
+        & under18
+        & (
+            (hours > minor)
+            | (under16 & (hours > child))
+            | (six & (hours > six_reduced))
+            | (six & under16 & (hours > six_child))
         ),
     }
 
@@ -231,35 +253,15 @@ def case_pandas(src: Path, out: Path) -> int:
     stay_limit = pick(eaeu, law["stay_limit_eaeu"], law["stay_limit"])
     no_permit = ~is_(column("work_permit_own", "string"), "yes", unknown="dont_know")
 
+    minors_barred = law["minors_barred"]
     findings = {
-        **hours_findings(locals(), band),
-        "no_weekly_rest_day": either(rest < 1, days_week_rest),
+        **shared_findings(locals(), band, pick, either),
         "monthly_pay_below_minimum_wage": ((mzp > pay) & full).where(certainly(kzt)),
         "hourly_pay_below_floor": band(hourly < mzp / avg_max, hourly < mzp / avg).where(
             certainly(hourly.notna()) & truthy(avg) & truthy(avg_max)
         ),
-        "no_written_contract": ~written,
         "registration_missing": is_(column("residence_registration", "string"), "no", unknown="hard_to_say")
         & (since > deadline),
-        "stay_over_limit": (since > stay_limit) & ~(eaeu & written) & no_permit,
-        "fewer_rest_days_than_five_day_week": either(rest < 2, days_five_day),
-        "overtime_over_monthly_cap": band(overtime_least > monthly_cap, overtime > monthly_cap),
-        "overtime_over_yearly_cap": pick(
-            overtime > 0,
-            band(
-                (overtime_least > yearly_cap) | (overtime_least * months > yearly_cap),
-                (overtime > yearly_cap) | (overtime * months_most > yearly_cap),
-            ),
-            False,
-        ),
-        "overtime_by_minor": law["minors_barred"]
-        & under18
-        & (
-            (hours > minor)
-            | (under16 & (hours > child))
-            | (six & (hours > six_reduced))
-            | (six & under16 & (hours > six_child))
-        ),
         "no_migration_card": (age >= 16) & is_(column("migration_card", "string"), "no", unknown="hard_to_say"),
         "work_without_authorisation": ~is_(column("employer_type", "string"), "self_employed")
         & ~eaeu
@@ -393,35 +395,15 @@ def case_polars(src: Path, out: Path) -> int:
     stay_limit = pick(eaeu, law("stay_limit_eaeu"), law("stay_limit"))
     no_permit = ~is_(column("work_permit_own", pl.String), "yes", "dont_know")
 
+    minors_barred = law("minors_barred")
     findings = {
-        **hours_findings(locals(), band),
-        "no_weekly_rest_day": either(rest < 1, days_week_rest),
+        **shared_findings(locals(), band, pick, either),
         "monthly_pay_below_minimum_wage": pl.when(kzt.fill_null(False)).then((mzp > pay) & full),
         "hourly_pay_below_floor": pl.when(hourly.is_not_null() & truthy(avg) & truthy(avg_max)).then(
             band(hourly < mzp / avg_max, hourly < mzp / avg)
         ),
-        "no_written_contract": ~written,
         "registration_missing": is_(column("residence_registration", pl.String), "no", "hard_to_say")
         & (since > deadline),
-        "stay_over_limit": (since > stay_limit) & ~(eaeu & written) & no_permit,
-        "fewer_rest_days_than_five_day_week": either(rest < 2, days_five_day),
-        "overtime_over_monthly_cap": band(overtime_least > monthly_cap, overtime > monthly_cap),
-        "overtime_over_yearly_cap": pick(
-            overtime > 0,
-            band(
-                (overtime_least > yearly_cap) | (overtime_least * months > yearly_cap),
-                (overtime > yearly_cap) | (overtime * months_most > yearly_cap),
-            ),
-            False,
-        ),
-        "overtime_by_minor": law("minors_barred")
-        & under18
-        & (
-            (hours > minor)
-            | (under16 & (hours > child))
-            | (six & (hours > six_reduced))
-            | (six & under16 & (hours > six_child))
-        ),
         "no_migration_card": (age >= 16) & is_(column("migration_card", pl.String), "no", "hard_to_say"),
         "work_without_authorisation": (column("employer_type", pl.String) != "self_employed")
         & ~eaeu

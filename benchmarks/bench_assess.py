@@ -25,8 +25,10 @@ import subprocess
 import sys
 import time
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -51,28 +53,15 @@ def input_for(n: int) -> Path:
 PACKS = ["kz-labour", "kz-migration"]  # the findings the naive version computes too
 
 
-def case_labourwatch(src: Path, out: Path) -> int:
-    from labourwatch.api import assess_file
+def assessing(**options: Any) -> Callable[[Path, Path], int]:
+    """A case assessing with labourwatch under these options (the packs, the output mode)."""
 
-    return assess_file(src, out, packs=PACKS).rows
+    def case(src: Path, out: Path) -> int:
+        from labourwatch.api import assess_file
 
+        return assess_file(src, out, **options).rows
 
-def case_kz_labour(src: Path, out: Path) -> int:
-    from labourwatch.api import assess_file
-
-    return assess_file(src, out, packs=["kz-labour"]).rows
-
-
-def case_all(src: Path, out: Path) -> int:
-    from labourwatch.api import assess_file
-
-    return assess_file(src, out).rows
-
-
-def case_all_results_only(src: Path, out: Path) -> int:
-    from labourwatch.api import assess_file
-
-    return assess_file(src, out, results_only=True).rows
+    return case
 
 
 def case_scan(src: Path, out: Path) -> int:
@@ -317,14 +306,14 @@ def case_polars(src: Path, out: Path) -> int:
 
 
 CASES = {
-    "labourwatch": case_labourwatch,
+    "labourwatch": assessing(packs=PACKS),
     "scan": case_scan,
     "naive": case_naive,
     "pandas": case_pandas,
     "polars": case_polars,
-    "kz-labour": case_kz_labour,
-    "all": case_all,
-    "all-results-only": case_all_results_only,
+    "kz-labour": assessing(packs=["kz-labour"]),
+    "all": assessing(),
+    "all-results-only": assessing(results_only=True),
 }
 PACK_CASES = ["kz-labour", "all", "all-results-only"]  # the second table: other sets of packs, one output mode
 

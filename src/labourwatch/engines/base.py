@@ -351,8 +351,9 @@ class _InOrder:
             self.sink(batch)
             return
         table = pa.Table.from_batches([*self.waiting, batch])
-        order = np.argsort(table.column(ROW).to_numpy(), kind="stable")
-        ready = self._ready(table.column(ROW).to_numpy()[order])
+        numbers = table.column(ROW).to_numpy()
+        order = np.argsort(numbers, kind="stable")
+        ready = self._ready(numbers[order])
         if ready:
             for out in table.take(order[:ready]).to_batches():
                 self.sink(out)

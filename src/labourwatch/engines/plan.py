@@ -74,12 +74,16 @@ class Plan:
         )
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
+    @property
+    def variables_read(self) -> set[str]:
+        """The variables the packs' rules read."""
+        return {v for pack in self.packs for rule in pack.rules.values() for v in rule.variables}
+
     def read_only(self) -> Plan:
         """This plan with, of the variables present, only those its packs' rules read and those every
         record needs (the id, the reference date): the others are neither typed nor checked (an output of
         the results only)."""
-        read = {v for pack in self.packs for rule in pack.rules.values() for v in rule.variables}
-        kept = read | {name for name, var in self.schema.variables.items() if var.required}
+        kept = self.variables_read | {name for name, var in self.schema.variables.items() if var.required}
         return replace(self, present={name: col for name, col in self.present.items() if name in kept})
 
     @property

@@ -107,8 +107,9 @@ def _law(p: Plan, names: Sequence[str]) -> list[exp.Expr]:
     picked: list[exp.Expr] = []
     for name in names:
         kind = sql_type(LAW_TYPES.get(p.law.types[name], "VARCHAR"))
-        values = [exp.cast(literal(v), kind, copy=False) for v in p.law.columns[name]]
-        changes = [i for i in range(len(values)) if i == 0 or p.law.columns[name][i] != p.law.columns[name][i - 1]]
+        raw = p.law.columns[name]
+        values = [exp.cast(literal(v), kind, copy=False) for v in raw]
+        changes = [i for i in range(len(raw)) if i == 0 or raw[i] != raw[i - 1]]
         if len(changes) <= CASE_CHANGES:  # from the last change back: an unknown interval matches none
             at = [(exp.GTE(this=interval.copy(), expression=exp.Literal.number(i)), values[i]) for i in changes]
             value: exp.Expression = case(at[::-1])

@@ -132,7 +132,7 @@ def warnings_for(p: Plan, lang: str = "en") -> list[str]:
     zoned = [c for c in p.present if getattr(p.source.columns[c], "tz", None) is not None]  # zoned time stamps
     if zoned:
         out.append(t("note_time_zone", lang, columns=", ".join(zoned), zone=WORK_TIME_ZONE))
-    used = sorted({v for pack in p.packs for r in pack.rules.values() for v in r.variables})
+    used = sorted(p.variables_read)
     not_asked = [v for v in p.instrument.not_asked(used) if v not in p.present and v not in p.presumptions]
     if not_asked and p.instrument.basis == COLUMNS:
         out.append(t("warn_absent", lang, names=", ".join(not_asked)))
@@ -233,9 +233,8 @@ def _stream_to(
 
     try:
         with in_background(write) as sink:
-            needed = dates_needed(p)
             rows = default_engine().run(
-                p, sink, require_date=needed, for_csv=csv, progress=progress, results_only=results_only
+                p, sink, require_date=dates_needed(p), for_csv=csv, progress=progress, results_only=results_only
             )
         if writer is not None:
             writer.close()
